@@ -1,0 +1,12 @@
+//go:build tools
+
+// Package tools pins build-time dependencies the generator will use.
+package tools
+import (
+ _ "go.temporal.io/api/workflowservice/v1"
+ _ "google.golang.org/grpc"
+ _ "google.golang.org/protobuf/proto"
+ _ "github.com/dave/jennifer/jen"
+ _ "golang.org/x/tools/go/packages"
+ _ "golang.org/x/tools/go/analysis"
+)
