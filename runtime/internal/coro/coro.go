@@ -10,8 +10,9 @@
 // without going through the Go scheduler's run queue; see BenchmarkSwitch.
 //
 // The scheduler counts steps (one step is one resumption of a coroutine).
-// A watchdog at the edge (the worker) reads Step and Running to detect a
-// coroutine that does not yield, and Stack to report where it is stuck.
+// A watchdog at the edge (the worker) reads Step and Current to detect a
+// coroutine that does not yield, and RunningStack to report where it is
+// stuck.
 //
 //	s := coro.New()
 //	s.Spawn("root", func(c *coro.Coroutine) {
@@ -81,10 +82,9 @@ func (c *Coroutine) WaitUntil(cond func() bool) {
 // Scheduler runs coroutines one at a time in a deterministic order.
 type Scheduler struct {
 	coros   []*Coroutine
-	current *Coroutine
+	current atomic.Pointer[Coroutine]
 	err     error
 	step    atomic.Uint64
-	running atomic.Bool
 }
 
 // New returns an empty scheduler.
@@ -114,15 +114,12 @@ func (s *Scheduler) Spawn(name string, fn func(c *Coroutine)) *Coroutine {
 	return c
 }
 
-// Current returns the coroutine that is running, or nil between steps.
-func (s *Scheduler) Current() *Coroutine { return s.current }
+// Current returns the coroutine that is running, or nil between steps. It
+// is safe to call from any goroutine.
+func (s *Scheduler) Current() *Coroutine { return s.current.Load() }
 
 // Step returns the number of coroutine resumptions so far.
 func (s *Scheduler) Step() uint64 { return s.step.Load() }
-
-// Running reports whether a coroutine is executing right now. It is safe to
-// call from any goroutine.
-func (s *Scheduler) Running() bool { return s.running.Load() }
 
 // Len returns the number of coroutines that have not finished.
 func (s *Scheduler) Len() int {
@@ -159,12 +156,10 @@ func (s *Scheduler) Run() error {
 }
 
 func (s *Scheduler) resume(c *Coroutine) {
-	s.current = c
+	s.current.Store(c)
 	s.step.Add(1)
-	s.running.Store(true)
 	c.next()
-	s.running.Store(false)
-	s.current = nil
+	s.current.Store(nil)
 }
 
 func (s *Scheduler) compact() {
@@ -187,14 +182,15 @@ func (s *Scheduler) Close() {
 	s.coros = nil
 }
 
-// Stack returns the stack of the coroutine that is running now, or "" when
-// none is. It is meant for the deadlock watchdog and is safe to call from any
-// goroutine.
-func (s *Scheduler) Stack(c *Coroutine) string {
+// RunningStack returns the name and stack of the coroutine that is running
+// now, or "" when none is. It is meant for the deadlock watchdog and is safe
+// to call from any goroutine.
+func (s *Scheduler) RunningStack() (name, stack string) {
+	c := s.current.Load()
 	if c == nil {
-		return ""
+		return "", ""
 	}
-	return GoroutineStack(c.goid.Load())
+	return c.name, GoroutineStack(c.goid.Load())
 }
 
 // Stacks returns the stack of every unfinished coroutine, keyed by name, in

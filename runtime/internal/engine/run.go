@@ -1,0 +1,286 @@
+// Package engine runs one workflow execution: it feeds history events to
+// the command state machines (package sm), runs workflow code as
+// coroutines (package coro) at each workflow task boundary, and returns the
+// commands to send. It does no I/O: the worker gives it events and sends
+// what it returns.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	commandpb "go.temporal.io/api/command/v1"
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// WorkflowFunc is the engine's shape of a workflow definition: it decodes
+// its own input and encodes its own result.
+type WorkflowFunc func(ctx *Context, input *commonpb.Payloads) (*commonpb.Payloads, error)
+
+// Config holds what a run needs from its worker.
+type Config struct {
+	Namespace        string
+	TaskQueue        string
+	DataConverter    converter.DataConverter
+	FailureConverter converter.FailureConverter
+	Logger           *slog.Logger
+	// Lookup finds the definition of a workflow type.
+	Lookup func(workflowType string) (WorkflowFunc, bool)
+}
+
+// Task is the part of a workflow task the engine needs: the history events
+// not yet applied to this run (all of them for a new run) and the id of the
+// workflow task started event the server created for this task.
+type Task struct {
+	Events         []*historypb.HistoryEvent
+	StartedEventID int64
+}
+
+// Run is the state of one workflow execution.
+type Run struct {
+	cfg         Config
+	ms          *sm.Machines
+	sched       *coro.Scheduler
+	info        Info
+	now         time.Time
+	replaying   bool
+	random      *random
+	root        *Context
+	rootScope   *scope
+	fn          WorkflowFunc
+	input       *commonpb.Payloads
+	started     bool
+	finished    bool // the workflow function returned (or a terminal command was issued)
+	cancelReq   bool
+	closed      bool
+	lastEvent   int64 // id of the last event applied
+	lastWFT     int64 // id of the last workflow task started event applied
+	sdkRecorded bool  // history already names the SDK
+	logger      *slog.Logger
+}
+
+// NewRun returns an empty run; its first task must start with the
+// WorkflowExecutionStarted event.
+func NewRun(cfg Config, workflowID, runID string) *Run {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New()}
+	r.info.WorkflowID, r.info.RunID = workflowID, runID
+	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
+	return r
+}
+
+// Scheduler returns the coroutine scheduler, for the deadlock watchdog.
+func (r *Run) Scheduler() *coro.Scheduler { return r.sched }
+
+// LastEventID returns the id of the last history event applied.
+func (r *Run) LastEventID() int64 { return r.lastEvent }
+
+// LastStartedEventID returns the id of the last workflow task started
+// event applied.
+func (r *Run) LastStartedEventID() int64 { return r.lastWFT }
+
+// SDKRecorded reports whether history already records the SDK's name, so
+// completions need not send it again.
+func (r *Run) SDKRecorded() bool { return r.sdkRecorded }
+
+// Finished reports whether the workflow has issued its closing command.
+func (r *Run) Finished() bool { return r.finished }
+
+// Info returns what the run knows about its execution.
+func (r *Run) Info() *Info { return &r.info }
+
+// Now returns the workflow time.
+func (r *Run) Now() time.Time { return r.now }
+
+// Replaying reports whether the code running now is replaying history.
+func (r *Run) Replaying() bool { return r.replaying }
+
+// Logger returns the run's logger, silent while replaying.
+func (r *Run) Logger() *slog.Logger { return r.logger }
+
+// DataConverter returns the converter for payloads.
+func (r *Run) DataConverter() converter.DataConverter { return r.cfg.DataConverter }
+
+// Machines returns the run's command state machines.
+func (r *Run) Machines() *sm.Machines { return r.ms }
+
+// Close unwinds every coroutine of the run. The run cannot be used after.
+func (r *Run) Close() {
+	if !r.closed {
+		r.closed = true
+		r.sched.Close()
+	}
+}
+
+// Apply applies the events of a task and runs workflow code at each
+// workflow task boundary. It returns the commands of the last boundary
+// (the task being answered). Errors are *temporal.NondeterminismError,
+// *coro.PanicError (workflow code panicked), or plain errors for histories
+// that cannot be processed; after an error the run must be dropped.
+func (r *Run) Apply(t Task) ([]*commandpb.Command, error) {
+	if r.closed {
+		return nil, errors.New("engine: run is closed")
+	}
+	var out []*commandpb.Command
+	events := t.Events
+	for i, e := range events {
+		if r.lastEvent != 0 && e.EventId != r.lastEvent+1 {
+			return nil, fmt.Errorf("engine: missing history events: got event %d after %d", e.EventId, r.lastEvent)
+		}
+		r.lastEvent = e.EventId
+		handled, err := r.ms.HandleEvent(e)
+		if err != nil {
+			return nil, err
+		}
+		if handled {
+			continue
+		}
+		if e.EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED {
+			if err := r.handleEvent(e); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		// A started task that failed or timed out does not end the
+		// sequence; neither does one the history ends on before the task
+		// being answered.
+		var next *historypb.HistoryEvent
+		if i+1 < len(events) {
+			next = events[i+1]
+		}
+		last := next == nil
+		if !last && next.EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED {
+			continue
+		}
+		r.lastWFT = e.EventId
+		if e.EventTime != nil {
+			if ts := e.EventTime.AsTime(); ts.After(r.now) {
+				r.now = ts
+			}
+		}
+		r.replaying = !last || (t.StartedEventID != 0 && e.EventId < t.StartedEventID)
+		r.info.HistoryLength = e.EventId
+		if err := r.runCode(); err != nil {
+			return nil, err
+		}
+		cmds := r.ms.TakeCommands()
+		if last {
+			out = cmds
+		}
+	}
+	return out, nil
+}
+
+// handleEvent applies an event that is not about a command.
+func (r *Run) handleEvent(e *historypb.HistoryEvent) error {
+	switch e.EventType {
+	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+		return r.start(e)
+	case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+		if e.GetWorkflowTaskCompletedEventAttributes().GetSdkMetadata().GetSdkName() != "" {
+			r.sdkRecorded = true
+		}
+		return checkFlags(e)
+	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+		r.cancelReq = true
+		r.rootScope.cancel(temporal.NewCanceledError())
+	}
+	return nil
+}
+
+// checkFlags rejects histories that used SDK flags this runtime does not
+// know: their behaviour cannot be reproduced.
+func checkFlags(e *historypb.HistoryEvent) error {
+	md := e.GetWorkflowTaskCompletedEventAttributes().GetSdkMetadata()
+	if len(md.GetLangUsedFlags()) > 0 || len(md.GetCoreUsedFlags()) > 0 {
+		return &temporal.NondeterminismError{EventID: e.EventId,
+			Expected: fmt.Sprintf("WorkflowTaskCompleted with SDK flags lang=%v core=%v", md.GetLangUsedFlags(), md.GetCoreUsedFlags()),
+			Actual:   "a runtime that knows none of these flags"}
+	}
+	return nil
+}
+
+func (r *Run) start(e *historypb.HistoryEvent) error {
+	a := e.GetWorkflowExecutionStartedEventAttributes()
+	r.info = infoFromStart(r.cfg.Namespace, r.info.WorkflowID, r.info.RunID, a)
+	if e.EventTime != nil {
+		r.now = e.EventTime.AsTime()
+		r.info.StartTime = r.now
+	}
+	r.random = newRandom(r.info.OriginalRunID)
+	fn, ok := r.cfg.Lookup(r.info.WorkflowType)
+	if !ok {
+		return &UnknownWorkflowError{Type: r.info.WorkflowType}
+	}
+	r.fn, r.input = fn, a.GetInput()
+	r.rootScope = newScope(nil)
+	r.root = &Context{run: r, scope: r.rootScope}
+	r.sched.Spawn("root", func(*coro.Coroutine) {
+		res, err := r.fn(r.root, r.input)
+		r.finish(res, err)
+	})
+	return nil
+}
+
+// finish issues the closing command for the workflow function's return.
+func (r *Run) finish(res *commonpb.Payloads, err error) {
+	if r.finished {
+		return
+	}
+	r.finished = true
+	switch {
+	case err == nil:
+		r.ms.CompleteWorkflow(res)
+	case r.cancelReq && isCanceled(err):
+		var details *commonpb.Payloads
+		var ce *temporal.CanceledError
+		if errors.As(err, &ce) {
+			details = ce.EncodedDetails()
+		}
+		r.ms.CancelWorkflow(details)
+	default:
+		r.ms.FailWorkflow(r.cfg.FailureConverter.ErrorToFailure(err))
+	}
+}
+
+func isCanceled(err error) bool {
+	return temporal.IsCanceledError(err)
+}
+
+// runCode runs coroutines until all are blocked.
+func (r *Run) runCode() error {
+	if r.finished {
+		return nil
+	}
+	if err := r.sched.Run(); err != nil {
+		return err
+	}
+	if r.finished {
+		r.sched.Close()
+	}
+	return nil
+}
+
+// Go starts fn as a new coroutine of the run.
+func (r *Run) Go(ctx *Context, name string, fn func(ctx *Context)) {
+	r.sched.Spawn(name, func(*coro.Coroutine) { fn(ctx) })
+}
+
+// UnknownWorkflowError is returned when a task names a workflow type the
+// worker has not registered.
+type UnknownWorkflowError struct{ Type string }
+
+func (e *UnknownWorkflowError) Error() string {
+	return fmt.Sprintf("workflow type %q is not registered with this worker", e.Type)
+}
