@@ -1,0 +1,64 @@
+// Package client talks to a Temporal server on behalf of applications: it
+// starts, signals, cancels, terminates, describes and lists workflows, and
+// waits for their results. It is the client half of the temporalgen runtime
+// and does not depend on the official Go SDK.
+//
+// # Connecting
+//
+// Dial connects and checks that the server answers:
+//
+//	c, err := client.Dial(ctx, client.Options{}) // localhost:7233, namespace "default"
+//	if err != nil { ... }
+//	defer c.Close()
+//
+// Empty options fall back to the environment: TEMPORAL_ADDRESS (else
+// localhost:7233), TEMPORAL_NAMESPACE (else "default") and TEMPORAL_API_KEY.
+// Dial retries an unreachable server until Options.DialTimeout (10s by
+// default) and then fails with "client: cannot reach Temporal at ... within
+// 10s: ...".
+//
+// Security: set Options.TLS for TLS (MTLS builds a configuration from
+// certificate files for mutual TLS). An API key is sent as
+// "authorization: Bearer <key>" on every call and, since a bearer token must
+// not travel in clear text, turns TLS on with the system roots unless
+// Options.TLS is set or Options.DisableTLS forces plaintext (e.g. towards a
+// local TLS-terminating proxy). Every call also carries the headers
+// client-name "temporalgen-go", client-version and temporal-namespace.
+//
+// # Workflows
+//
+// StartWorkflow returns a WorkflowHandle; GetWorkflow makes one for an
+// existing workflow ID (and optionally a run ID) without an RPC:
+//
+//	h, err := c.StartWorkflow(ctx, client.StartWorkflowOptions{
+//		ID:        "order-42",
+//		TaskQueue: "orders",
+//	}, "ProcessOrder", order)
+//	...
+//	var receipt Receipt
+//	err = h.Get(ctx, &receipt) // or: receipt, err := client.Result[Receipt](ctx, h)
+//
+// Get long-polls the server for the close event of the run and, like the
+// official Go SDK, follows continue-as-new, retries and cron runs to the end
+// of the chain by default (GetWithOptions disables this). A workflow that did
+// not complete yields a *temporal.WorkflowExecutionError whose cause tells
+// why: the workflow's failure, *temporal.CanceledError,
+// *temporal.TerminatedError or *temporal.TimeoutError.
+//
+// Handles also Cancel (ask the workflow to cancel), Terminate (end it at
+// once), Signal, Describe (status, times, timeouts, memo and search
+// attributes) and page through the History. Operations on a handle with a
+// run ID act on exactly that run; without one, on the latest run.
+//
+// Search attributes are given as plain Go values whose type selects the
+// indexed type (string→Keyword, []string→KeywordList, integers→Int,
+// floats→Double, bool→Bool, time.Time→Datetime). CountWorkflows and
+// ListWorkflows run visibility queries over them.
+//
+// # Errors
+//
+// Errors name the operation and workflow ID ("client: start workflow
+// \"order-42\": ...") and wrap the gRPC status error, so status.Code and
+// status.FromError still work. Two server conditions have typed errors for
+// errors.As: *WorkflowAlreadyStartedError and *NotFoundError.
+package client

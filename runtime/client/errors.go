@@ -1,0 +1,88 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/serviceerror"
+	"google.golang.org/grpc/status"
+)
+
+// WorkflowAlreadyStartedError is returned (wrapped) by StartWorkflow when
+// the workflow ID is taken: a run with that ID is still running and the
+// conflict policy is FAIL, or a closed run exists and the reuse policy
+// forbids another. It unwraps to the gRPC status error (codes.AlreadyExists).
+type WorkflowAlreadyStartedError struct {
+	WorkflowID   string
+	RunID        string // the existing run, when the server reports it
+	WorkflowType string
+	Err          error // the RPC error
+}
+
+func (e *WorkflowAlreadyStartedError) Error() string {
+	if e.RunID == "" {
+		return fmt.Sprintf("workflow %q already started", e.WorkflowID)
+	}
+	return fmt.Sprintf("workflow %q already started (run %s)", e.WorkflowID, e.RunID)
+}
+
+// Unwrap returns the RPC error.
+func (e *WorkflowAlreadyStartedError) Unwrap() error { return e.Err }
+
+// NotFoundError is returned (wrapped) when the workflow (or the run) an
+// operation names does not exist in the client's namespace, or no longer
+// exists because retention removed it. It unwraps to the gRPC status error
+// (codes.NotFound).
+type NotFoundError struct {
+	Namespace  string
+	WorkflowID string
+	RunID      string // empty when the latest run was asked for
+	Err        error  // the RPC error
+}
+
+func (e *NotFoundError) Error() string {
+	what := fmt.Sprintf("workflow %q", e.WorkflowID)
+	if e.RunID != "" {
+		what += fmt.Sprintf(" run %s", e.RunID)
+	}
+	msg := what + fmt.Sprintf(" not found in namespace %q", e.Namespace)
+	if st, ok := status.FromError(e.Err); ok && st.Message() != "" {
+		msg += ": " + st.Message()
+	}
+	return msg
+}
+
+// Unwrap returns the RPC error.
+func (e *NotFoundError) Unwrap() error { return e.Err }
+
+// rpcError wraps err, returned by the RPC behind op, with the operation and
+// workflow ID, mapping well-known service errors to the typed errors of this
+// package. The gRPC status stays reachable through errors.As/status.FromError.
+func (c *Client) rpcError(op, workflowID, runID string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var typed error = err
+	if st, ok := status.FromError(err); ok {
+		switch se := serviceerror.FromStatus(st).(type) {
+		case *serviceerror.NotFound:
+			if workflowID == "" {
+				break
+			}
+			typed = &NotFoundError{Namespace: c.opts.Namespace, WorkflowID: workflowID, RunID: runID, Err: err}
+		case *serviceerror.WorkflowExecutionAlreadyStarted:
+			typed = &WorkflowAlreadyStartedError{WorkflowID: workflowID, RunID: se.RunId, Err: err}
+		}
+	}
+	if workflowID == "" {
+		return fmt.Errorf("client: %s: %w", op, typed)
+	}
+	return fmt.Errorf("client: %s %q: %w", op, workflowID, typed)
+}
+
+// errorsAs is errors.As with a typed target, for brevity in this package.
+func errorsAs[T error](err error) (T, bool) {
+	var t T
+	ok := errors.As(err, &t)
+	return t, ok
+}
