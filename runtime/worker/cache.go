@@ -1,0 +1,77 @@
+package worker
+
+import (
+	"container/list"
+	"sync"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+)
+
+// cache keeps workflow runs between tasks, least recently used first out.
+// A run being processed is taken out of the cache and put back after, so
+// eviction never closes a run that is in use.
+type cache struct {
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *engine.Run, front = most recent
+	byID  map[string]*list.Element
+}
+
+func newCache(max int) *cache {
+	return &cache{max: max, order: list.New(), byID: make(map[string]*list.Element)}
+}
+
+// take removes and returns the run with the given run id.
+func (c *cache) take(runID string) *engine.Run {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byID[runID]
+	if !ok {
+		return nil
+	}
+	delete(c.byID, runID)
+	return c.order.Remove(el).(*engine.Run)
+}
+
+// put stores a run, closing the least recently used ones past the limit.
+func (c *cache) put(runID string, r *engine.Run) {
+	var evicted []*engine.Run
+	c.mu.Lock()
+	if el, ok := c.byID[runID]; ok {
+		c.order.Remove(el)
+		evicted = append(evicted, el.Value.(*engine.Run))
+	}
+	c.byID[runID] = c.order.PushFront(r)
+	for c.order.Len() > c.max {
+		el := c.order.Back()
+		old := c.order.Remove(el).(*engine.Run)
+		delete(c.byID, old.Info().RunID)
+		evicted = append(evicted, old)
+	}
+	c.mu.Unlock()
+	for _, r := range evicted {
+		r.Close()
+	}
+}
+
+// len returns the number of cached runs.
+func (c *cache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
+
+// clear closes and removes every run.
+func (c *cache) clear() {
+	c.mu.Lock()
+	var runs []*engine.Run
+	for el := c.order.Front(); el != nil; el = el.Next() {
+		runs = append(runs, el.Value.(*engine.Run))
+	}
+	c.order.Init()
+	clear(c.byID)
+	c.mu.Unlock()
+	for _, r := range runs {
+		r.Close()
+	}
+}

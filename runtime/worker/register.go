@@ -1,0 +1,122 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	commonpb "go.temporal.io/api/common/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// WorkflowFunc is the reflection-free shape of a workflow that generated
+// code registers: it decodes its own input and encodes its own result.
+type WorkflowFunc func(ctx workflow.Context, input *commonpb.Payloads) (*commonpb.Payloads, error)
+
+// ActivityFunc is the reflection-free shape of an activity that generated
+// code registers.
+type ActivityFunc func(ctx context.Context, dc converter.DataConverter, input *commonpb.Payloads) (*commonpb.Payloads, error)
+
+// RegisterWorkflowFunc registers a workflow type under name.
+func (w *Worker) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
+	if name == "" || fn == nil {
+		return fmt.Errorf("worker: RegisterWorkflowFunc needs a name and a function")
+	}
+	if _, dup := w.workflows[name]; dup {
+		return fmt.Errorf("worker: workflow type %q is already registered", name)
+	}
+	w.workflows[name] = func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+		return fn(ctx, in)
+	}
+	return nil
+}
+
+// RegisterWorkflow registers a Go function as the workflow type name. fn
+// must look like func(workflow.Context, A, B, ...) (R, error) or
+// func(workflow.Context, ...) error. Arguments are decoded into the
+// parameter types; a start request whose arguments cannot be decoded fails
+// the workflow with a non-retryable ApplicationError of type
+// "ArgumentDecodeError".
+func (w *Worker) RegisterWorkflow(name string, fn any) error {
+	adapted, err := adaptWorkflow(name, fn, w.dc)
+	if err != nil {
+		return err
+	}
+	return w.RegisterWorkflowFunc(name, adapted)
+}
+
+// RegisterActivity registers a Go function as the activity type name. fn
+// must look like func(context.Context, A, ...) (R, error) or
+// func(context.Context, ...) error.
+func (w *Worker) RegisterActivity(name string, fn any) error {
+	return w.activities.Register(name, fn)
+}
+
+// RegisterActivityFunc registers a reflection-free activity.
+func (w *Worker) RegisterActivityFunc(name string, fn ActivityFunc) error {
+	return w.activities.RegisterFunc(name, actworker.Func(fn))
+}
+
+// RegisterActivities registers every exported method of v whose first
+// parameter is a context.Context, named prefix+method name.
+func (w *Worker) RegisterActivities(prefix string, v any) error {
+	return w.activities.RegisterStruct(prefix, v)
+}
+
+var (
+	contextType = reflect.TypeFor[workflow.Context]()
+	errorType   = reflect.TypeFor[error]()
+)
+
+func adaptWorkflow(name string, fn any, dc converter.DataConverter) (WorkflowFunc, error) {
+	v := reflect.ValueOf(fn)
+	t := v.Type()
+	if t.Kind() != reflect.Func {
+		return nil, fmt.Errorf("worker: workflow %q: expected a function, got %s", name, t)
+	}
+	if t.NumIn() == 0 || t.In(0) != contextType {
+		return nil, fmt.Errorf("worker: workflow %q: first parameter must be workflow.Context", name)
+	}
+	if t.IsVariadic() {
+		return nil, fmt.Errorf("worker: workflow %q: variadic functions are not supported", name)
+	}
+	switch {
+	case t.NumOut() == 1 && t.Out(0) == errorType:
+	case t.NumOut() == 2 && t.Out(1) == errorType:
+	default:
+		return nil, fmt.Errorf("worker: workflow %q: results must be (R, error) or error, got %s", name, t)
+	}
+	params := make([]reflect.Type, t.NumIn()-1)
+	for i := range params {
+		params[i] = t.In(i + 1)
+	}
+	return func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+		args := make([]reflect.Value, 1+len(params))
+		args[0] = reflect.ValueOf(&ctx).Elem()
+		n := len(in.GetPayloads())
+		for i, pt := range params {
+			ptr := reflect.New(pt)
+			if i < n {
+				if err := dc.FromPayload(in.Payloads[i], ptr.Interface()); err != nil {
+					return nil, temporal.NewNonRetryableApplicationError(
+						fmt.Sprintf("workflow %s: argument %d: cannot decode into %s: %v", name, i+1, pt, err),
+						"ArgumentDecodeError", err)
+				}
+			}
+			args[i+1] = ptr.Elem()
+		}
+		out := v.Call(args)
+		if e := out[len(out)-1]; !e.IsNil() {
+			return nil, e.Interface().(error)
+		}
+		if len(out) == 1 {
+			return nil, nil
+		}
+		return dc.ToPayloads(out[0].Interface())
+	}, nil
+}

@@ -1,0 +1,257 @@
+// Package worker hosts workflows and activities: it polls a task queue of a
+// Temporal server, runs workflow tasks through the deterministic engine and
+// activity tasks through registered functions, and answers the server.
+//
+//	c, _ := client.Dial(ctx, client.Options{})
+//	w := worker.New(c, "orders", worker.Options{})
+//	_ = w.RegisterWorkflow("Order", OrderWorkflow)
+//	_ = w.RegisterActivity("Charge", Charge)
+//	_ = w.Start()
+//	defer w.Stop()
+//
+// Workflow executions stay in an LRU cache between tasks, and the server
+// sends their next tasks to a sticky queue of this worker with only the new
+// events. Options.CacheSize sets how many; with size 0 nothing is cached and
+// every task replays the whole history, which is slower but behaves the
+// same (tests run both ways). Use DefaultCacheSize unless memory is tight.
+//
+// A workflow task that fails (a panic in workflow code, a nondeterministic
+// replay, a coroutine that does not yield within the deadlock timeout) is
+// reported to the server only on its first attempt; later attempts time out
+// quietly, so history does not fill with failures.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
+	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+)
+
+// DefaultCacheSize is the recommended Options.CacheSize.
+const DefaultCacheSize = 10000
+
+// Options configure a Worker. The zero value is usable but caches nothing;
+// set CacheSize to DefaultCacheSize for production.
+type Options struct {
+	// WorkflowPollers is the number of concurrent workflow task long polls
+	// (default 2; with a cache, half of them poll the sticky queue).
+	WorkflowPollers int
+	// ActivityPollers is the number of concurrent activity task long polls
+	// (default 2).
+	ActivityPollers int
+	// MaxConcurrentWorkflowTasks bounds workflow tasks processed at once
+	// (default 100).
+	MaxConcurrentWorkflowTasks int
+	// MaxConcurrentActivities bounds activities running at once (default
+	// 100).
+	MaxConcurrentActivities int
+	// CacheSize is the number of workflow executions kept in memory between
+	// tasks; DefaultCacheSize is a good value. 0 disables the cache and the
+	// sticky queue: every task replays the full history.
+	CacheSize int
+	// StickyScheduleToStartTimeout is how long the server waits for this
+	// worker to pick up a sticky task before it moves the task to the
+	// normal queue (default 5s).
+	StickyScheduleToStartTimeout time.Duration
+	// DeadlockTimeout is how long a workflow coroutine may run without
+	// yielding before its task fails with [TMPRL1101] (default 2s).
+	DeadlockTimeout time.Duration
+	// DisableWorkflowWorker and DisableActivityWorker turn one half off.
+	DisableWorkflowWorker bool
+	DisableActivityWorker bool
+	// Logger receives worker and workflow logs (default: the client's).
+	Logger *slog.Logger
+	// PollBackoff is used after failed polls (default backoff.DefaultPolicy).
+	PollBackoff backoff.Policy
+}
+
+func (o Options) withDefaults(c *client.Client) Options {
+	if o.WorkflowPollers <= 0 {
+		o.WorkflowPollers = 2
+	}
+	if o.ActivityPollers <= 0 {
+		o.ActivityPollers = 2
+	}
+	if o.MaxConcurrentWorkflowTasks <= 0 {
+		o.MaxConcurrentWorkflowTasks = 100
+	}
+	if o.MaxConcurrentActivities <= 0 {
+		o.MaxConcurrentActivities = 100
+	}
+	if o.StickyScheduleToStartTimeout <= 0 {
+		o.StickyScheduleToStartTimeout = 5 * time.Second
+	}
+	if o.DeadlockTimeout <= 0 {
+		o.DeadlockTimeout = 2 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = c.Logger()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PollBackoff == (backoff.Policy{}) {
+		o.PollBackoff = backoff.DefaultPolicy()
+	}
+	return o
+}
+
+// Worker polls one task queue for workflow and activity tasks.
+type Worker struct {
+	client    *client.Client
+	svc       workflowservice.WorkflowServiceClient
+	taskQueue string
+	opts      Options
+	log       *slog.Logger
+	dc        converter.DataConverter
+	fc        converter.FailureConverter
+
+	workflows  map[string]engine.WorkflowFunc
+	activities *actworker.Registry
+	actPoller  *actworker.Poller
+
+	stickyQueue string
+	cache       *cache
+	watchdog    *watchdog
+
+	mu      sync.Mutex
+	started bool
+	stopped bool
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // pollers
+	tasks   sync.WaitGroup // workflow tasks in flight
+	slots   chan struct{}
+}
+
+// New returns a worker for taskQueue on c's namespace. Register workflows
+// and activities, then Start it.
+func New(c *client.Client, taskQueue string, opts Options) *Worker {
+	opts = opts.withDefaults(c)
+	w := &Worker{
+		client:     c,
+		svc:        c.WorkflowService(),
+		taskQueue:  taskQueue,
+		opts:       opts,
+		log:        opts.Logger.With("task_queue", taskQueue),
+		dc:         c.DataConverter(),
+		fc:         c.FailureConverter(),
+		workflows:  make(map[string]engine.WorkflowFunc),
+		activities: actworker.NewRegistry(),
+		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
+	}
+	if opts.CacheSize > 0 {
+		w.cache = newCache(opts.CacheSize)
+		host, _ := os.Hostname()
+		w.stickyQueue = fmt.Sprintf("%s:%s:%s", host, taskQueue, randomID())
+	}
+	return w
+}
+
+// TaskQueue returns the task queue the worker polls.
+func (w *Worker) TaskQueue() string { return w.taskQueue }
+
+// Start starts polling. It fails if the worker has nothing registered or
+// was started before.
+func (w *Worker) Start() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.started {
+		return errors.New("worker: already started")
+	}
+	if len(w.workflows) == 0 && len(w.activities.Names()) == 0 {
+		return errors.New("worker: nothing registered: register a workflow or an activity before Start")
+	}
+	w.started = true
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	if !w.opts.DisableWorkflowWorker && len(w.workflows) > 0 {
+		w.watchdog = newWatchdog(w.opts.DeadlockTimeout)
+		w.wg.Add(1)
+		go func() { defer w.wg.Done(); w.watchdog.loop(ctx) }()
+		w.startWorkflowPollers(ctx)
+	}
+	if !w.opts.DisableActivityWorker && len(w.activities.Names()) > 0 {
+		w.actPoller = actworker.New(actworker.Config{
+			Service:          w.svc,
+			Namespace:        w.client.Namespace(),
+			TaskQueue:        w.taskQueue,
+			Identity:         w.client.Identity(),
+			DataConverter:    w.dc,
+			FailureConverter: w.fc,
+			Pollers:          w.opts.ActivityPollers,
+			MaxConcurrent:    w.opts.MaxConcurrentActivities,
+			Logger:           w.log,
+			Backoff:          w.opts.PollBackoff,
+		}, w.activities)
+		w.actPoller.Start()
+	}
+	return nil
+}
+
+// Stop stops polling, waits for workflow tasks in flight and for running
+// activities (up to 30 seconds; use StopContext for another bound), tells
+// the server this worker's sticky queue is gone and drops the cache.
+func (w *Worker) Stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = w.StopContext(ctx)
+}
+
+// StopContext is Stop with a deadline for running activities.
+func (w *Worker) StopContext(ctx context.Context) error {
+	w.mu.Lock()
+	if !w.started || w.stopped {
+		w.mu.Unlock()
+		return nil
+	}
+	w.stopped = true
+	w.mu.Unlock()
+	w.cancel()
+	w.wg.Wait()
+	w.tasks.Wait()
+	var err error
+	if w.actPoller != nil {
+		err = w.actPoller.Stop(ctx)
+	}
+	if w.stickyQueue != "" {
+		w.shutdownSticky(ctx)
+	}
+	if w.cache != nil {
+		w.cache.clear()
+	}
+	return err
+}
+
+// Run starts the worker and blocks until ctx is done, then stops it.
+func (w *Worker) Run(ctx context.Context) error {
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+func (w *Worker) shutdownSticky(ctx context.Context) {
+	_, err := w.svc.ShutdownWorker(ctx, &workflowservice.ShutdownWorkerRequest{
+		Namespace:       w.client.Namespace(),
+		StickyTaskQueue: w.stickyQueue,
+		Identity:        w.client.Identity(),
+		Reason:          "graceful shutdown",
+	})
+	if err != nil {
+		w.log.Debug("shutdown worker call failed", "error", err)
+	}
+}

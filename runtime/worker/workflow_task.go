@@ -1,0 +1,298 @@
+package worker
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	commandpb "go.temporal.io/api/command/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// SDKName and SDKVersion are recorded in workflow histories.
+const (
+	SDKName    = "temporalgen-go"
+	SDKVersion = "0.1.0"
+)
+
+// longPollTimeout bounds one long poll; the server answers empty after
+// about a minute.
+const longPollTimeout = 70 * time.Second
+
+func randomID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (w *Worker) startWorkflowPollers(ctx context.Context) {
+	n := w.opts.WorkflowPollers
+	if w.stickyQueue != "" && n < 2 {
+		n = 2 // one for the normal queue, one for the sticky queue
+	}
+	for i := range n {
+		sticky := w.stickyQueue != "" && i%2 == 1
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			w.pollLoop(ctx, sticky)
+		}()
+	}
+}
+
+func (w *Worker) taskQueueProto(sticky bool) *taskqueuepb.TaskQueue {
+	if sticky {
+		return &taskqueuepb.TaskQueue{Name: w.stickyQueue, Kind: enumspb.TASK_QUEUE_KIND_STICKY, NormalName: w.taskQueue}
+	}
+	return &taskqueuepb.TaskQueue{Name: w.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL}
+}
+
+func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
+	failures := 0
+	for {
+		select {
+		case w.slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
+		resp, err := w.svc.PollWorkflowTaskQueue(pctx, &workflowservice.PollWorkflowTaskQueueRequest{
+			Namespace: w.client.Namespace(),
+			TaskQueue: w.taskQueueProto(sticky),
+			Identity:  w.client.Identity(),
+		})
+		cancel()
+		if err != nil {
+			<-w.slots
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			d := w.opts.PollBackoff.Delay(failures)
+			w.log.Warn("workflow task poll failed; retrying", "error", err, "retry_in", d, "sticky", sticky)
+			if backoff.Wait(ctx, d) != nil {
+				return
+			}
+			continue
+		}
+		failures = 0
+		if len(resp.GetTaskToken()) == 0 {
+			<-w.slots
+			continue
+		}
+		w.tasks.Add(1)
+		go func() {
+			defer w.tasks.Done()
+			w.handleTask(resp)
+		}()
+	}
+}
+
+// handleTask processes one workflow task and answers the server. It
+// releases the task's slot when done.
+func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse) {
+	var once sync.Once
+	release := func() { once.Do(func() { <-w.slots }) }
+	defer release()
+	// Bounds the RPCs of this task; workflow code itself is bounded by
+	// the deadlock watchdog.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	exec := task.GetWorkflowExecution()
+	runID := exec.GetRunId()
+
+	var run *engine.Run
+	if w.cache != nil {
+		run = w.cache.take(runID)
+	}
+	events := task.GetHistory().GetEvents()
+	if len(task.NextPageToken) > 0 {
+		var err error
+		events, err = fetchHistory(ctx, w.svc, w.client.Namespace(), exec, task.NextPageToken, events)
+		if err != nil {
+			w.log.Error("workflow task dropped: history fetch failed", "workflow_id", exec.GetWorkflowId(), "error", err)
+			if run != nil {
+				run.Close()
+			}
+			return
+		}
+	}
+	if run != nil && (len(events) == 0 || events[0].EventId != run.LastEventID()+1) {
+		run.Close()
+		run = nil
+	}
+	if run == nil && (len(events) == 0 || events[0].EventId != 1) {
+		var err error
+		events, err = fetchHistory(ctx, w.svc, w.client.Namespace(), exec, nil, nil)
+		if err != nil {
+			w.log.Error("workflow task dropped: history fetch failed", "workflow_id", exec.GetWorkflowId(), "error", err)
+			return
+		}
+		events = trimAfter(events, task.StartedEventId)
+	}
+	if run == nil {
+		run = engine.NewRun(engine.Config{
+			Namespace:        w.client.Namespace(),
+			TaskQueue:        w.taskQueue,
+			DataConverter:    w.dc,
+			FailureConverter: w.fc,
+			Logger:           w.log,
+			Lookup: func(t string) (engine.WorkflowFunc, bool) {
+				fn, ok := w.workflows[t]
+				return fn, ok
+			},
+		}, exec.GetWorkflowId(), runID)
+	}
+
+	deadlock := make(chan error, 1)
+	done := w.watchdog.watch(run.Scheduler(), func(name, stack string) {
+		deadlock <- fmt.Errorf("[TMPRL1101] potential deadlock detected: workflow coroutine %q did not yield for over %s\n%s",
+			name, w.opts.DeadlockTimeout, stack)
+	})
+	type result struct {
+		cmds []*commandpb.Command
+		err  error
+	}
+	out := make(chan result, 1)
+	go func() {
+		cmds, err := run.Apply(engine.Task{Events: events, StartedEventID: task.StartedEventId})
+		out <- result{cmds, err}
+	}()
+	var res result
+	select {
+	case res = <-out:
+		if !done() {
+			// The watchdog gave up on this task already.
+			res = <-out
+			return
+		}
+	case err := <-deadlock:
+		// The stuck coroutine keeps its goroutine; the run is dropped and
+		// never touched again.
+		w.failTask(ctx, task, enumspb.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, err, "")
+		return
+	}
+	if res.err != nil {
+		run.Close()
+		w.failTask(ctx, task, causeOf(res.err), w.describeFailure(res.err, exec.GetWorkflowId(), runID), stackOf(res.err))
+		return
+	}
+	w.complete(ctx, task, run, res.cmds)
+}
+
+// trimAfter drops events past the task's started event (history fetched
+// after the task was delivered may already hold newer events).
+func trimAfter(events []*historypb.HistoryEvent, started int64) []*historypb.HistoryEvent {
+	if started == 0 {
+		return events
+	}
+	for i, e := range events {
+		if e.EventId > started {
+			return events[:i]
+		}
+	}
+	return events
+}
+
+func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, cmds []*commandpb.Command) {
+	req := &workflowservice.RespondWorkflowTaskCompletedRequest{
+		TaskToken: task.TaskToken,
+		Commands:  cmds,
+		Identity:  w.client.Identity(),
+		Namespace: w.client.Namespace(),
+		Capabilities: &workflowservice.RespondWorkflowTaskCompletedRequest_Capabilities{
+			DiscardSpeculativeWorkflowTaskWithEvents: false,
+		},
+	}
+	if !run.SDKRecorded() {
+		req.SdkMetadata = &sdkpb.WorkflowTaskCompletedMetadata{SdkName: SDKName, SdkVersion: SDKVersion}
+	}
+	keep := w.cache != nil && !run.Finished()
+	if keep {
+		req.StickyAttributes = &taskqueuepb.StickyExecutionAttributes{
+			WorkerTaskQueue:        w.taskQueueProto(true),
+			ScheduleToStartTimeout: durationpb.New(w.opts.StickyScheduleToStartTimeout),
+		}
+	}
+	_, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
+	if err != nil {
+		w.log.Warn("completing workflow task failed; dropping the cached run",
+			"workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", err)
+		keep = false
+	}
+	if keep {
+		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
+	} else {
+		run.Close()
+	}
+}
+
+// failTask reports a failed workflow task, on its first attempt only.
+func (w *Worker) failTask(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, cause enumspb.WorkflowTaskFailedCause, err error, stack string) {
+	wid := task.GetWorkflowExecution().GetWorkflowId()
+	w.log.Error("workflow task failed", "workflow_id", wid, "run_id", task.GetWorkflowExecution().GetRunId(),
+		"attempt", task.Attempt, "cause", cause.String(), "error", err)
+	if task.Attempt > 1 {
+		return
+	}
+	_, rerr := w.svc.RespondWorkflowTaskFailed(ctx, &workflowservice.RespondWorkflowTaskFailedRequest{
+		TaskToken: task.TaskToken,
+		Cause:     cause,
+		Failure:   &failurepb.Failure{Message: err.Error(), StackTrace: stack, Source: SDKName},
+		Identity:  w.client.Identity(),
+		Namespace: w.client.Namespace(),
+	})
+	if rerr != nil {
+		w.log.Warn("reporting workflow task failure failed", "workflow_id", wid, "error", rerr)
+	}
+}
+
+func causeOf(err error) enumspb.WorkflowTaskFailedCause {
+	var nd *temporal.NondeterminismError
+	if errors.As(err, &nd) {
+		return enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+	}
+	return enumspb.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE
+}
+
+func stackOf(err error) string {
+	var pe *coro.PanicError
+	if errors.As(err, &pe) {
+		return pe.Stack
+	}
+	return ""
+}
+
+func (w *Worker) describeFailure(err error, workflowID, runID string) error {
+	var nd *temporal.NondeterminismError
+	if errors.As(err, &nd) && nd.WorkflowID == "" {
+		nd.WorkflowID, nd.RunID = workflowID, runID
+	}
+	var uw *engine.UnknownWorkflowError
+	if errors.As(err, &uw) {
+		names := make([]string, 0, len(w.workflows))
+		for n := range w.workflows {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return fmt.Errorf("%w; registered workflow types: [%s]", err, strings.Join(names, ", "))
+	}
+	return err
+}
