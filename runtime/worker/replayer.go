@@ -1,0 +1,155 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// ReplayerOptions configure a Replayer. The zero value uses the default
+// converters and discards workflow logs.
+type ReplayerOptions struct {
+	DataConverter    converter.DataConverter
+	FailureConverter converter.FailureConverter
+	Logger           *slog.Logger
+}
+
+// Replayer replays recorded workflow histories against the registered
+// workflow code, without a server, to catch nondeterministic changes before
+// they are deployed. Use it in CI with histories exported by
+// `temporal workflow show --output json`.
+type Replayer struct {
+	opts      ReplayerOptions
+	workflows map[string]engine.WorkflowFunc
+}
+
+// NewReplayer returns a replayer with nothing registered.
+func NewReplayer(opts ReplayerOptions) *Replayer {
+	if opts.DataConverter == nil {
+		opts.DataConverter = converter.Default()
+	}
+	if opts.FailureConverter == nil {
+		opts.FailureConverter = converter.NewFailureConverter(opts.DataConverter, converter.FailureConverterOptions{})
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Replayer{opts: opts, workflows: make(map[string]engine.WorkflowFunc)}
+}
+
+// RegisterWorkflow registers a Go function as a workflow type, like
+// Worker.RegisterWorkflow.
+func (r *Replayer) RegisterWorkflow(name string, fn any) error {
+	adapted, err := adaptWorkflow(name, fn, r.opts.DataConverter)
+	if err != nil {
+		return err
+	}
+	return r.RegisterWorkflowFunc(name, adapted)
+}
+
+// RegisterWorkflowFunc registers a reflection-free workflow type.
+func (r *Replayer) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
+	if _, dup := r.workflows[name]; dup {
+		return fmt.Errorf("worker: workflow type %q is already registered", name)
+	}
+	r.workflows[name] = func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+		return fn(ctx, in)
+	}
+	return nil
+}
+
+// ReplayError reports a history that did not replay. It wraps the cause: a
+// *temporal.NondeterminismError, a panic of workflow code, or a malformed
+// history.
+type ReplayError struct {
+	WorkflowID string
+	RunID      string
+	EventID    int64 // the last event applied
+	Err        error
+}
+
+func (e *ReplayError) Error() string {
+	return fmt.Sprintf("replay of workflow %s (run %s) failed at event %d: %v", e.WorkflowID, e.RunID, e.EventID, e.Err)
+}
+
+func (e *ReplayError) Unwrap() error { return e.Err }
+
+// ReplayHistory replays one execution's history. workflowID and runID are
+// used in messages and in workflow.GetInfo.
+func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History) error {
+	events := h.GetEvents()
+	if len(events) == 0 || events[0].GetWorkflowExecutionStartedEventAttributes() == nil {
+		return &ReplayError{WorkflowID: workflowID, RunID: runID, Err: errors.New("history does not start with WorkflowExecutionStarted")}
+	}
+	run := engine.NewRun(engine.Config{
+		Namespace:        "replay",
+		DataConverter:    r.opts.DataConverter,
+		FailureConverter: r.opts.FailureConverter,
+		Logger:           r.opts.Logger,
+		Lookup: func(t string) (engine.WorkflowFunc, bool) {
+			fn, ok := r.workflows[t]
+			return fn, ok
+		},
+	}, workflowID, runID)
+	defer run.Close()
+	_, err := run.Apply(engine.Task{Events: events, StartedEventID: math.MaxInt64})
+	if err == nil && events[len(events)-1].EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED {
+		// Commands of a task the history has not completed yet are not in
+		// it; every other command must be.
+		err = run.Machines().Unmatched()
+	}
+	if err != nil {
+		var nd *temporal.NondeterminismError
+		if errors.As(err, &nd) && nd.WorkflowID == "" {
+			nd.WorkflowID, nd.RunID = workflowID, runID
+		}
+		return &ReplayError{WorkflowID: workflowID, RunID: runID, EventID: run.LastEventID(), Err: err}
+	}
+	return nil
+}
+
+// ParseHistoryJSON reads a history as written by
+// `temporal workflow show --output json` (or any protojson History).
+func ParseHistoryJSON(data []byte) (*historypb.History, error) {
+	var h historypb.History
+	if err := (temporalproto.CustomJSONUnmarshalOptions{DiscardUnknown: true}).Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("worker: parsing history JSON: %w", err)
+	}
+	return &h, nil
+}
+
+// ReplayHistoryFile replays a history JSON file.
+func (r *Replayer) ReplayHistoryFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	h, err := ParseHistoryJSON(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return r.ReplayHistory(path, "", h)
+}
+
+// ReplayWorkflow fetches an execution's history from the server and
+// replays it.
+func (r *Replayer) ReplayWorkflow(ctx context.Context, c *client.Client, workflowID, runID string) error {
+	h, err := c.GetWorkflow(workflowID, runID).FetchHistory(ctx)
+	if err != nil {
+		return err
+	}
+	return r.ReplayHistory(workflowID, runID, h)
+}
