@@ -113,13 +113,17 @@ func (c *Client) checkReachable(ctx context.Context) error {
 	}
 }
 
-// headerInterceptor adds the client identification headers, the namespace
-// header and, when apiKey is set, the authorization header to every call.
+// headerInterceptor adds the client identification and feature headers, the
+// namespace header and, when apiKey is set, the authorization header to every call.
 func headerInterceptor(namespace, apiKey string) grpc.UnaryClientInterceptor {
 	kv := []string{
 		"client-name", ClientName,
 		"client-version", ClientVersion,
 		"temporal-namespace", namespace,
+		// We follow new_execution_run_id on Completed/Failed/TimedOut close
+		// events; without this the server disguises those events as
+		// ContinuedAsNew for old SDKs.
+		"supported-features", "follows-next-run-id",
 	}
 	if apiKey != "" {
 		kv = append(kv, "authorization", "Bearer "+apiKey)

@@ -23,7 +23,9 @@
 // not travel in clear text, turns TLS on with the system roots unless
 // Options.TLS is set or Options.DisableTLS forces plaintext (e.g. towards a
 // local TLS-terminating proxy). Every call also carries the headers
-// client-name "temporalgen-go", client-version and temporal-namespace.
+// client-name "temporalgen-go", client-version, temporal-namespace and
+// supported-features "follows-next-run-id" (so that the server reports retry
+// and cron successors in the real close events).
 //
 // # Workflows
 //
@@ -40,7 +42,8 @@
 //
 // Get long-polls the server for the close event of the run and, like the
 // official Go SDK, follows continue-as-new, retries and cron runs to the end
-// of the chain by default (GetWithOptions disables this). A workflow that did
+// of the chain by default (GetWithOptions disables this; a run that
+// continued as new then yields a *ContinuedAsNewError). A workflow that did
 // not complete yields a *temporal.WorkflowExecutionError whose cause tells
 // why: the workflow's failure, *temporal.CanceledError,
 // *temporal.TerminatedError or *temporal.TimeoutError.
@@ -61,4 +64,10 @@
 // \"order-42\": ...") and wrap the gRPC status error, so status.Code and
 // status.FromError still work. Two server conditions have typed errors for
 // errors.As: *WorkflowAlreadyStartedError and *NotFoundError.
+//
+// # Limitations
+//
+// Calls are not retried, except that Dial retries until the server is
+// reachable and Get rides out Unavailable and ResourceExhausted errors while
+// it waits.
 package client

@@ -55,6 +55,19 @@ func (e *NotFoundError) Error() string {
 // Unwrap returns the RPC error.
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
+// ContinuedAsNewError is returned by GetWithOptions with
+// DisableFollowingRuns when the run continued as new instead of closing.
+type ContinuedAsNewError struct {
+	WorkflowID   string
+	RunID        string // the run that continued as new
+	NewRunID     string // the run that replaced it
+	WorkflowType string // the workflow type of the new run
+}
+
+func (e *ContinuedAsNewError) Error() string {
+	return fmt.Sprintf("workflow %q run %s continued as new as run %s", e.WorkflowID, e.RunID, e.NewRunID)
+}
+
 // rpcError wraps err, returned by the RPC behind op, with the operation and
 // workflow ID, mapping well-known service errors to the typed errors of this
 // package. The gRPC status stays reachable through errors.As/status.FromError.

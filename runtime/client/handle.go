@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -80,7 +79,8 @@ func (h *WorkflowHandle) Get(ctx context.Context, valuePtr any) error {
 	return h.GetWithOptions(ctx, valuePtr, GetOptions{})
 }
 
-// GetWithOptions is Get with options.
+// GetWithOptions is Get with options. With DisableFollowingRuns, a run that
+// continued as new yields an error wrapping *ContinuedAsNewError.
 func (h *WorkflowHandle) GetWithOptions(ctx context.Context, valuePtr any, opts GetOptions) error {
 	if valuePtr != nil {
 		if rv := reflect.ValueOf(valuePtr); rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -132,7 +132,9 @@ func (h *WorkflowHandle) GetWithOptions(ctx context.Context, valuePtr any, opts 
 			a := ev.GetWorkflowExecutionContinuedAsNewEventAttributes()
 			next = a.GetNewExecutionRunId()
 			if opts.DisableFollowingRuns {
-				return fmt.Errorf("client: get workflow %q result: run %s continued as new as run %s", h.id, runID, next)
+				return fmt.Errorf("client: get workflow %q result: %w", h.id, &ContinuedAsNewError{
+					WorkflowID: h.id, RunID: runID, NewRunID: next, WorkflowType: a.GetWorkflowType().GetName(),
+				})
 			}
 			if t := a.GetWorkflowType().GetName(); t != "" {
 				wfType = t
@@ -177,7 +179,7 @@ func (c *Client) waitCloseEvent(ctx context.Context, workflowID, runID string) (
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("client: get workflow %q result: %w", workflowID, errors.Join(ctx.Err(), err))
+				return nil, fmt.Errorf("client: get workflow %q result: %w", workflowID, ctx.Err())
 			}
 			switch status.Code(err) {
 			case codes.DeadlineExceeded:
@@ -186,7 +188,7 @@ func (c *Client) waitCloseEvent(ctx context.Context, workflowID, runID string) (
 				// Transient (server restarting, rate limited): back off.
 				select {
 				case <-ctx.Done():
-					return nil, fmt.Errorf("client: get workflow %q result: %w", workflowID, errors.Join(ctx.Err(), err))
+					return nil, fmt.Errorf("client: get workflow %q result: %w (last error: %v)", workflowID, ctx.Err(), err)
 				case <-time.After(delay):
 				}
 				delay = min(2*delay, 5*time.Second)

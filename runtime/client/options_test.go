@@ -124,6 +124,7 @@ func TestDialSendsHeaders(t *testing.T) {
 		"client-version":     ClientVersion,
 		"temporal-namespace": "ns1",
 		"authorization":      "Bearer key1",
+		"supported-features": "follows-next-run-id",
 	}
 	for k, v := range want {
 		if got := md.Get(k); len(got) != 1 || got[0] != v {
