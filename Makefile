@@ -1,0 +1,181 @@
+# temporalgen developer entrypoints. Run `make help` for a summary.
+#
+# Everything needed beyond Go itself (the Temporal dev server) is built here
+# into ./bin, so a fresh clone only needs Go and access to the module proxy.
+
+SHELL := /usr/bin/env bash
+GO    ?= go
+
+# --- Temporal CLI / dev server ----------------------------------------------
+# CLI v1.5.1 embeds Temporal Server 1.29.1 and UI 2.42.1.
+TEMPORAL_CLI_VERSION := v1.5.1
+BIN                  := $(CURDIR)/bin
+TEMPORAL             := $(BIN)/temporal
+
+# Tests (internal/devserver) locate the binary through this variable.
+export TEMPORAL_CLI := $(TEMPORAL)
+
+# --- Go modules -------------------------------------------------------------
+# Every Go module in the repo, relative to the root. vet/test/generate run in
+# each. Add nested modules here as they land, e.g.:
+#   GO_MODULES := . interop bench
+GO_MODULES  := .
+TEST_TIMEOUT ?= 20m
+TEST_FLAGS   ?=
+
+# --- demo -------------------------------------------------------------------
+DEMO_IP      ?= 127.0.0.1
+DEMO_PORT    ?= 7233
+DEMO_UI_PORT ?= 8233
+DEMO_TIMEOUT ?= 60
+DEMO_DIR     := $(CURDIR)/.devserver
+DEMO_PIDFILE := $(DEMO_DIR)/demo.pid
+DEMO_LOG     := $(DEMO_DIR)/demo.log
+DEMO_PKG     := ./examples/hello/cmd/demo
+KEEP         ?=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help devserver devserver-run test vet generate bench demo demo-stop clean
+
+help:
+	@echo "make demo        build the dev server, start it, run $(DEMO_PKG), stop (KEEP=1 keeps it running)"
+	@echo "make demo-stop   stop a server left running by 'make demo KEEP=1'"
+	@echo "make test        go vet + go test for all modules against the real dev server"
+	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
+	@echo "make devserver-run  run the dev server in the foreground with the Web UI (DB=file to persist)"
+	@echo "make generate    go generate ./..."
+	@echo "make bench       benchmarks (later)"
+	@echo "make clean       remove bin/ and .devserver/"
+
+# ---------------------------------------------------------------------------
+# Dev server
+
+devserver: $(TEMPORAL)
+
+# Built only when missing. CGO is off so no C toolchain is needed (the CLI's
+# SQLite is pure Go). `make clean` forces a rebuild, e.g. after a version bump.
+$(TEMPORAL):
+	@echo ">> building Temporal CLI $(TEMPORAL_CLI_VERSION) into $(BIN) (takes a few minutes)"
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) CGO_ENABLED=0 $(GO) install github.com/temporalio/cli/cmd/temporal@$(TEMPORAL_CLI_VERSION)
+	@$(TEMPORAL) --version
+
+# Foreground dev server with the Web UI, for exploring. Ctrl-C stops it.
+devserver-run: devserver
+	$(TEMPORAL) server start-dev --ip $(DEMO_IP) --port $(DEMO_PORT) --ui-port $(DEMO_UI_PORT) \
+		$(if $(DB),--db-filename $(DB))
+
+# ---------------------------------------------------------------------------
+# Build / test
+
+vet:
+	@set -e; for m in $(GO_MODULES); do \
+		echo ">> go vet ($$m)"; (cd $$m && $(GO) vet ./...); \
+	done
+
+test: devserver vet
+	@set -e; for m in $(GO_MODULES); do \
+		echo ">> go test ($$m)"; (cd $$m && $(GO) test -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...); \
+	done
+
+generate:
+	@set -e; for m in $(GO_MODULES); do \
+		echo ">> go generate ($$m)"; (cd $$m && $(GO) generate ./...); \
+	done
+
+bench:
+	@echo "bench: benchmarks arrive in a later issue; nothing to run yet."
+
+# ---------------------------------------------------------------------------
+# Demo: dev server in the background + the hello example (worker and starter
+# in one process). The Web UI stays browsable while the demo runs; pass KEEP=1
+# to leave the server up afterwards (stop it with `make demo-stop`).
+
+define DEMO_SH
+set -euo pipefail
+temporal='$(TEMPORAL)'
+ip='$(DEMO_IP)'; port='$(DEMO_PORT)'; ui='$(DEMO_UI_PORT)'
+pidfile='$(DEMO_PIDFILE)'; log='$(DEMO_LOG)'; keep='$(KEEP)'
+
+if [[ ! -d '$(DEMO_PKG)' ]]; then
+  echo "demo: $(DEMO_PKG) does not exist yet (the hello example has not landed)" >&2
+  exit 1
+fi
+if [[ -f "$$pidfile" ]] && kill -0 "$$(cat "$$pidfile")" 2>/dev/null \
+   && { [[ ! -r "/proc/$$(cat "$$pidfile")/cmdline" ]] || tr '\0' ' ' <"/proc/$$(cat "$$pidfile")/cmdline" | grep -q start-dev; }; then
+  echo "demo: a demo server is already running (pid $$(cat "$$pidfile")); run 'make demo-stop' first" >&2
+  exit 1
+fi
+
+# Pick the next free pair if the requested ports are taken.
+in_use() { (exec 3<>"/dev/tcp/$$ip/$$1") 2>/dev/null; }
+for _ in $$(seq 1 50); do
+  if in_use "$$port" || in_use "$$ui"; then
+    echo "demo: port $$port or $$ui is busy, trying $$((port+1))/$$((ui+1))"
+    port=$$((port+1)); ui=$$((ui+1))
+  else
+    break
+  fi
+done
+addr="$$ip:$$port"
+
+mkdir -p "$$(dirname "$$pidfile")"
+"$$temporal" server start-dev --ip "$$ip" --port "$$port" --ui-port "$$ui" \
+  --headless=false --log-level error >"$$log" 2>&1 &
+pid=$$!
+echo "$$pid" >"$$pidfile"
+
+stop() {
+  kill -TERM "$$pid" 2>/dev/null || true
+  for _ in $$(seq 1 100); do kill -0 "$$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$$pid" 2>/dev/null || true
+  rm -f "$$pidfile"
+}
+on_exit() {
+  if [[ -n "$$keep" ]]; then
+    echo "demo: server left running (KEEP=1) at $$ip:$$port, Web UI http://$$ip:$$ui. Stop it with: make demo-stop"
+  else
+    stop
+  fi
+}
+trap on_exit EXIT
+
+start=$$SECONDS
+until "$$temporal" operator cluster health --address "$$addr" \
+    --disable-config-file --disable-config-env >/dev/null 2>&1; do
+  if ! kill -0 "$$pid" 2>/dev/null; then
+    echo "demo: dev server exited; log ($$log):" >&2; cat "$$log" >&2; exit 1
+  fi
+  if (( SECONDS - start > $(DEMO_TIMEOUT) )); then
+    echo "demo: dev server not healthy after $(DEMO_TIMEOUT)s; log ($$log):" >&2; cat "$$log" >&2; exit 1
+  fi
+  sleep 0.2
+done
+echo "demo: Temporal dev server at $$addr (pid $$pid)"
+echo "demo: Web UI: http://$$ip:$$ui"
+
+TEMPORAL_ADDRESS="$$addr" TEMPORAL_NAMESPACE=default $(GO) run '$(DEMO_PKG)'
+
+endef
+export DEMO_SH
+
+demo: devserver
+	@bash -c "$$DEMO_SH"
+
+demo-stop:
+	@if [[ ! -f '$(DEMO_PIDFILE)' ]]; then echo "demo-stop: no demo server running"; exit 0; fi; \
+	pid=$$(cat '$(DEMO_PIDFILE)'); \
+	if kill -0 $$pid 2>/dev/null && \
+	   { [[ ! -r /proc/$$pid/cmdline ]] || tr '\0' ' ' </proc/$$pid/cmdline | grep -q start-dev; }; then \
+		kill -TERM $$pid; \
+		for _ in $$(seq 1 100); do kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+		kill -KILL $$pid 2>/dev/null || true; \
+		echo "demo-stop: stopped dev server (pid $$pid)"; \
+	else \
+		echo "demo-stop: pid $$pid is not a running dev server"; \
+	fi; \
+	rm -f '$(DEMO_PIDFILE)'
+
+clean:
+	rm -rf $(BIN) $(DEMO_DIR)
