@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	commandpb "go.temporal.io/api/command/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -122,6 +121,7 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 	if w.cache != nil {
 		run = w.cache.take(runID)
 	}
+	cached := run != nil
 	events := task.GetHistory().GetEvents()
 	if len(task.NextPageToken) > 0 {
 		var err error
@@ -134,9 +134,9 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 			return
 		}
 	}
-	if run != nil && (len(events) == 0 || events[0].EventId != run.LastEventID()+1) {
+	if run != nil && task.Query == nil && (len(events) == 0 || events[0].EventId != run.LastEventID()+1) {
 		run.Close()
-		run = nil
+		run, cached = nil, false
 	}
 	if run == nil && (len(events) == 0 || events[0].EventId != 1) {
 		var err error
@@ -148,53 +148,74 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 		events = trimAfter(events, task.StartedEventId)
 	}
 	if run == nil {
-		run = engine.NewRun(engine.Config{
-			Namespace:        w.client.Namespace(),
-			TaskQueue:        w.taskQueue,
-			DataConverter:    w.dc,
-			FailureConverter: w.fc,
-			Logger:           w.log,
-			Lookup: func(t string) (engine.WorkflowFunc, bool) {
-				fn, ok := w.workflows[t]
-				return fn, ok
-			},
-		}, exec.GetWorkflowId(), runID)
+		run = w.newRun(exec.GetWorkflowId(), runID)
 	}
 
+	if task.Query != nil {
+		w.answerLegacyQuery(ctx, task, run, events, cached)
+		return
+	}
+	res, err := w.apply(run, engine.Task{Events: events, StartedEventID: task.StartedEventId, Messages: task.Messages})
+	if errors.Is(err, errAbandoned) {
+		return
+	}
+	if err != nil {
+		if !errors.Is(err, errDeadlock) {
+			run.Close()
+		}
+		w.failTask(ctx, task, causeOf(err), w.describeFailure(err, exec.GetWorkflowId(), runID), stackOf(err))
+		return
+	}
+	w.complete(ctx, task, run, res)
+}
+
+var (
+	errDeadlock  = errors.New("deadlock")
+	errAbandoned = errors.New("task abandoned")
+)
+
+// apply runs a task through the engine under the deadlock watchdog. A
+// deadlocked run is never touched again: its coroutine keeps its
+// goroutine until the user code returns.
+func (w *Worker) apply(run *engine.Run, t engine.Task) (engine.Completion, error) {
 	deadlock := make(chan error, 1)
 	done := w.watchdog.watch(run.Scheduler(), func(name, stack string) {
-		deadlock <- fmt.Errorf("[TMPRL1101] potential deadlock detected: workflow coroutine %q did not yield for over %s\n%s",
-			name, w.opts.DeadlockTimeout, stack)
+		deadlock <- fmt.Errorf("%w: [TMPRL1101] potential deadlock detected: workflow coroutine %q did not yield for over %s\n%s",
+			errDeadlock, name, w.opts.DeadlockTimeout, stack)
 	})
 	type result struct {
-		cmds []*commandpb.Command
-		err  error
+		c   engine.Completion
+		err error
 	}
 	out := make(chan result, 1)
 	go func() {
-		cmds, err := run.Apply(engine.Task{Events: events, StartedEventID: task.StartedEventId})
-		out <- result{cmds, err}
+		c, err := run.Apply(t)
+		out <- result{c, err}
 	}()
-	var res result
 	select {
-	case res = <-out:
-		if !done() {
-			// The watchdog gave up on this task already.
-			res = <-out
-			return
+	case res := <-out:
+		if done() {
+			return res.c, res.err
 		}
+		// The watchdog fired just as the task finished.
+		return engine.Completion{}, <-deadlock
 	case err := <-deadlock:
-		// The stuck coroutine keeps its goroutine; the run is dropped and
-		// never touched again.
-		w.failTask(ctx, task, enumspb.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, err, "")
-		return
+		return engine.Completion{}, err
 	}
-	if res.err != nil {
-		run.Close()
-		w.failTask(ctx, task, causeOf(res.err), w.describeFailure(res.err, exec.GetWorkflowId(), runID), stackOf(res.err))
-		return
-	}
-	w.complete(ctx, task, run, res.cmds)
+}
+
+func (w *Worker) newRun(workflowID, runID string) *engine.Run {
+	return engine.NewRun(engine.Config{
+		Namespace:        w.client.Namespace(),
+		TaskQueue:        w.taskQueue,
+		DataConverter:    w.dc,
+		FailureConverter: w.fc,
+		Logger:           w.log,
+		Lookup: func(t string) (engine.WorkflowFunc, bool) {
+			fn, ok := w.workflows[t]
+			return fn, ok
+		},
+	}, workflowID, runID)
 }
 
 // trimAfter drops events past the task's started event (history fetched
@@ -211,12 +232,14 @@ func trimAfter(events []*historypb.HistoryEvent, started int64) []*historypb.His
 	return events
 }
 
-func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, cmds []*commandpb.Command) {
+func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, c engine.Completion) {
 	req := &workflowservice.RespondWorkflowTaskCompletedRequest{
-		TaskToken: task.TaskToken,
-		Commands:  cmds,
-		Identity:  w.client.Identity(),
-		Namespace: w.client.Namespace(),
+		TaskToken:    task.TaskToken,
+		Commands:     c.Commands,
+		Messages:     c.Messages,
+		QueryResults: w.answerQueries(run, task.Queries),
+		Identity:     w.client.Identity(),
+		Namespace:    w.client.Namespace(),
 		Capabilities: &workflowservice.RespondWorkflowTaskCompletedRequest_Capabilities{
 			DiscardSpeculativeWorkflowTaskWithEvents: false,
 		},
@@ -231,10 +254,15 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 			ScheduleToStartTimeout: durationpb.New(w.opts.StickyScheduleToStartTimeout),
 		}
 	}
-	_, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
+	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
 	if err != nil {
 		w.log.Warn("completing workflow task failed; dropping the cached run",
 			"workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", err)
+		keep = false
+	}
+	if resp.GetResetHistoryEventId() > 0 {
+		// The server dropped a speculative task (a rejected update): the
+		// run has seen events that are not in history.
 		keep = false
 	}
 	if keep {

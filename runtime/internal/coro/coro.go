@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"slices"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -79,12 +80,23 @@ func (c *Coroutine) WaitUntil(cond func() bool) {
 	}
 }
 
+// Yield lets every other runnable coroutine run before this one continues.
+func (c *Coroutine) Yield() {
+	c.cond = alwaysTrue
+	if !c.yield(struct{}{}) {
+		panic(exitSignal{})
+	}
+}
+
+func alwaysTrue() bool { return true }
+
 // Scheduler runs coroutines one at a time in a deterministic order.
 type Scheduler struct {
 	coros   []*Coroutine
 	current atomic.Pointer[Coroutine]
 	err     error
 	step    atomic.Uint64
+	first   int // insertion point of SpawnFirst
 }
 
 // New returns an empty scheduler.
@@ -93,6 +105,22 @@ func New() *Scheduler { return &Scheduler{} }
 // Spawn adds a coroutine that runs fn. It starts on the next pass of Run (or
 // later in the current pass when called from a coroutine).
 func (s *Scheduler) Spawn(name string, fn func(c *Coroutine)) *Coroutine {
+	c := s.newCoroutine(name, fn)
+	s.coros = append(s.coros, c)
+	return c
+}
+
+// SpawnFirst adds a coroutine that runs before every existing one on the
+// next pass of Run. Coroutines added with SpawnFirst between two calls of
+// Run keep their order. It must not be called while Run is running.
+func (s *Scheduler) SpawnFirst(name string, fn func(c *Coroutine)) *Coroutine {
+	c := s.newCoroutine(name, fn)
+	s.coros = slices.Insert(s.coros, s.first, c)
+	s.first++
+	return c
+}
+
+func (s *Scheduler) newCoroutine(name string, fn func(c *Coroutine)) *Coroutine {
 	c := &Coroutine{s: s, name: name}
 	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
@@ -110,7 +138,6 @@ func (s *Scheduler) Spawn(name string, fn func(c *Coroutine)) *Coroutine {
 		}()
 		fn(c)
 	})
-	s.coros = append(s.coros, c)
 	return c
 }
 
@@ -136,6 +163,7 @@ func (s *Scheduler) Len() int {
 // panic raised by workflow code as a *PanicError; after that the scheduler
 // must be closed.
 func (s *Scheduler) Run() error {
+	s.first = 0
 	for s.err == nil {
 		progressed := false
 		for i := 0; i < len(s.coros) && s.err == nil; i++ {

@@ -36,6 +36,10 @@ var ErrMissingTimeout = errors.New("workflow: activity options need ScheduleToCl
 // result. Cancelling ctx cancels the activity.
 func (c *Context) ExecuteActivity(opts ActivityOptions, activityType string, input *commonpb.Payloads) *Future {
 	f := NewFuture()
+	if err := c.run.checkWritable("ExecuteActivity"); err != nil {
+		f.SetPayloads(nil, err)
+		return f
+	}
 	if err := c.Err(); err != nil {
 		f.SetPayloads(nil, err)
 		return f
@@ -83,6 +87,10 @@ func (c *Context) ExecuteActivity(opts ActivityOptions, activityType string, inp
 // first. A zero duration is ready at once without a command.
 func (c *Context) NewTimer(d time.Duration) *Future {
 	f := NewFuture()
+	if err := c.run.checkWritable("NewTimer"); err != nil {
+		f.SetValue(nil, err)
+		return f
+	}
 	if err := c.Err(); err != nil {
 		f.SetValue(nil, err)
 		return f

@@ -75,6 +75,16 @@ type Context struct {
 	val    any
 }
 
+// Yield lets the workflow's other runnable coroutines run before the
+// caller continues.
+func (c *Context) Yield() {
+	cur := c.run.sched.Current()
+	if cur == nil {
+		panic("workflow: Yield outside a workflow coroutine")
+	}
+	cur.Yield()
+}
+
 // Run returns the run the context belongs to.
 func (c *Context) Run() *Run { return c.run }
 
@@ -132,6 +142,9 @@ func (c *Context) OnCancel(f func()) (stop func()) {
 // Wait blocks the calling coroutine until cond holds. It panics when called
 // outside workflow code.
 func (c *Context) Wait(cond func() bool) {
+	if c.run.readOnly {
+		panic(&temporal.ReadOnlyContextError{Op: "a blocking call"})
+	}
 	cur := c.run.sched.Current()
 	if cur == nil {
 		panic("workflow: blocking call outside a workflow coroutine")

@@ -132,7 +132,8 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 
 	// Incremental: first task, then the events after it (sticky cache).
 	r := newTestRun(fns)
-	cmds, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,8 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 	sched := h.activityScheduled("1", "Echo")
 	h.activityCompleted(sched, payload(t, "pong"))
 	h.task()
-	cmds, err = r.Apply(Task{Events: h.events[first:], StartedEventID: h.events[len(h.events)-1].EventId})
+	c, err = r.Apply(Task{Events: h.events[first:], StartedEventID: h.events[len(h.events)-1].EventId})
+	cmds = c.Commands
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,8 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 
 	// Full replay (no cache) of the same history gives the same commands.
 	r2 := newTestRun(fns)
-	cmds, err = r2.Apply(Task{Events: h.events, StartedEventID: h.events[len(h.events)-1].EventId})
+	c, err = r2.Apply(Task{Events: h.events, StartedEventID: h.events[len(h.events)-1].EventId})
+	cmds = c.Commands
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +208,8 @@ func TestCancelRequestCancelsActivityAndWorkflow(t *testing.T) {
 	h.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, nil)
 	h.task()
 	r := newTestRun(map[string]WorkflowFunc{"W": activityThenReturn})
-	cmds, err := r.Apply(Task{Events: h.events, StartedEventID: 8})
+	c, err := r.Apply(Task{Events: h.events, StartedEventID: 8})
+	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +229,8 @@ func TestWorkflowErrorFailsWorkflow(t *testing.T) {
 	r := newTestRun(map[string]WorkflowFunc{"W": func(*Context, *commonpb.Payloads) (*commonpb.Payloads, error) {
 		return nil, temporal.NewApplicationError("bad", "Bad")
 	}})
-	cmds, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +318,8 @@ func TestTimerAndAwaitWithTimeout(t *testing.T) {
 		ok, err = ctx.AwaitWithTimeout(time.Minute, func() bool { return false })
 		return nil, err
 	}})
-	cmds, aerr := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, aerr := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	cmds := c.Commands
 	if aerr != nil {
 		t.Fatal(aerr)
 	}
@@ -326,7 +332,8 @@ func TestTimerAndAwaitWithTimeout(t *testing.T) {
 		e.Attributes = &historypb.HistoryEvent_TimerFiredEventAttributes{TimerFiredEventAttributes: &historypb.TimerFiredEventAttributes{TimerId: "1", StartedEventId: 5}}
 	})
 	h.task()
-	cmds, aerr = r.Apply(Task{Events: h.events[3:], StartedEventID: 8})
+	c, aerr = r.Apply(Task{Events: h.events[3:], StartedEventID: 8})
+	cmds = c.Commands
 	if aerr != nil || ok || err != nil {
 		t.Fatalf("ok=%v err=%v applyErr=%v", ok, err, aerr)
 	}

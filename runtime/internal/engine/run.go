@@ -15,6 +15,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	protocolpb "go.temporal.io/api/protocol/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
@@ -43,6 +44,19 @@ type Config struct {
 type Task struct {
 	Events         []*historypb.HistoryEvent
 	StartedEventID int64
+	// Messages are the protocol messages (update requests) delivered with
+	// the task; they are handled at the task's boundary.
+	Messages []*protocolpb.Message
+	// Replay marks every boundary as replaying: for replayers and for
+	// query-only tasks, whose commands are never sent.
+	Replay bool
+}
+
+// Completion is what a task produced: commands and protocol messages to
+// send.
+type Completion struct {
+	Commands []*commandpb.Command
+	Messages []*protocolpb.Message
 }
 
 // Run is the state of one workflow execution.
@@ -66,6 +80,14 @@ type Run struct {
 	lastWFT     int64 // id of the last workflow task started event applied
 	sdkRecorded bool  // history already names the SDK
 	logger      *slog.Logger
+
+	h              handlers
+	readOnly       bool
+	seenUpdates    map[string]bool
+	waitingUpdates int  // update coroutines waiting for a handler
+	quiescent      bool // every other coroutine is blocked: updates without handler are rejected
+	messages       []*protocolpb.Message
+	admitted       []updateRequest // admitted in history, delivered at the next boundary
 }
 
 // NewRun returns an empty run; its first task must start with the
@@ -74,7 +96,8 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New()}
+	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool)}
+	r.h.init()
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
 	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
 	return r
@@ -128,27 +151,32 @@ func (r *Run) Close() {
 // (the task being answered). Errors are *temporal.NondeterminismError,
 // *coro.PanicError (workflow code panicked), or plain errors for histories
 // that cannot be processed; after an error the run must be dropped.
-func (r *Run) Apply(t Task) ([]*commandpb.Command, error) {
+func (r *Run) Apply(t Task) (Completion, error) {
 	if r.closed {
-		return nil, errors.New("engine: run is closed")
+		return Completion{}, errors.New("engine: run is closed")
 	}
-	var out []*commandpb.Command
+	var out Completion
+	live, err := requestsFromMessages(t.Messages)
+	if err != nil {
+		return out, err
+	}
+	r.messages = nil
 	events := t.Events
 	for i, e := range events {
 		if r.lastEvent != 0 && e.EventId != r.lastEvent+1 {
-			return nil, fmt.Errorf("engine: missing history events: got event %d after %d", e.EventId, r.lastEvent)
+			return out, fmt.Errorf("engine: missing history events: got event %d after %d", e.EventId, r.lastEvent)
 		}
 		r.lastEvent = e.EventId
 		handled, err := r.ms.HandleEvent(e)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		if handled {
 			continue
 		}
 		if e.EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED {
 			if err := r.handleEvent(e); err != nil {
-				return nil, err
+				return out, err
 			}
 			continue
 		}
@@ -169,16 +197,25 @@ func (r *Run) Apply(t Task) ([]*commandpb.Command, error) {
 				r.now = ts
 			}
 		}
-		r.replaying = !last || (t.StartedEventID != 0 && e.EventId < t.StartedEventID)
+		r.replaying = t.Replay || !last || (t.StartedEventID != 0 && e.EventId < t.StartedEventID)
 		r.info.HistoryLength = e.EventId
+		r.deliverUpdates(r.admitted)
+		r.admitted = nil
+		if last {
+			r.deliverUpdates(live)
+		} else {
+			r.deliverUpdates(acceptedAhead(events[i+2:]))
+		}
 		if err := r.runCode(); err != nil {
-			return nil, err
+			return out, err
 		}
 		cmds := r.ms.TakeCommands()
 		if last {
-			out = cmds
+			out.Commands = cmds
 		}
 	}
+	out.Messages = r.messages
+	r.messages = nil
 	return out, nil
 }
 
@@ -192,6 +229,12 @@ func (r *Run) handleEvent(e *historypb.HistoryEvent) error {
 			r.sdkRecorded = true
 		}
 		return checkFlags(e)
+	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+		a := e.GetWorkflowExecutionSignaledEventAttributes()
+		r.signal(a.GetSignalName(), a.GetInput(), a.GetHeader())
+	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED:
+		a := e.GetWorkflowExecutionUpdateAdmittedEventAttributes()
+		r.admitted = append(r.admitted, updateRequest{msgID: a.GetRequest().GetMeta().GetUpdateId() + "/request", seqID: e.EventId, req: a.GetRequest()})
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
 		r.cancelReq = true
 		r.rootScope.cancel(temporal.NewCanceledError())
@@ -266,7 +309,18 @@ func (r *Run) runCode() error {
 	if err := r.sched.Run(); err != nil {
 		return err
 	}
+	if r.waitingUpdates > 0 && !r.finished {
+		// Every coroutine is blocked: updates still without a handler
+		// are rejected.
+		r.quiescent = true
+		err := r.sched.Run()
+		r.quiescent = false
+		if err != nil {
+			return err
+		}
+	}
 	if r.finished {
+		r.warnUnfinished()
 		r.sched.Close()
 	}
 	return nil

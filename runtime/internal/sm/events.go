@@ -143,10 +143,13 @@ func eventForCommand(t enumspb.CommandType) enumspb.EventType {
 // kind, and the same identity (ids and type names) where there is one.
 func commandMatches(c *commandpb.Command, e *historypb.HistoryEvent) bool {
 	if c.CommandType == enumspb.COMMAND_TYPE_PROTOCOL_MESSAGE {
+		id := c.GetProtocolMessageCommandAttributes().GetMessageId()
 		switch e.EventType {
-		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED,
-			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+			return id == e.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetProtocolInstanceId()+"/accept"
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+			return id == e.GetWorkflowExecutionUpdateCompletedEventAttributes().GetMeta().GetUpdateId()+"/complete"
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
 			return true
 		}
 		return false
@@ -200,6 +203,10 @@ func describeEvent(e *historypb.HistoryEvent) string {
 		return fmt.Sprintf("%s(timerId=%s)", name, e.GetTimerCanceledEventAttributes().TimerId)
 	case e.GetMarkerRecordedEventAttributes() != nil:
 		return fmt.Sprintf("%s(name=%s)", name, e.GetMarkerRecordedEventAttributes().MarkerName)
+	case e.GetWorkflowExecutionUpdateAcceptedEventAttributes() != nil:
+		return fmt.Sprintf("%s(updateId=%s)", name, e.GetWorkflowExecutionUpdateAcceptedEventAttributes().ProtocolInstanceId)
+	case e.GetWorkflowExecutionUpdateCompletedEventAttributes() != nil:
+		return fmt.Sprintf("%s(updateId=%s)", name, e.GetWorkflowExecutionUpdateCompletedEventAttributes().GetMeta().GetUpdateId())
 	case e.GetStartChildWorkflowExecutionInitiatedEventAttributes() != nil:
 		a := e.GetStartChildWorkflowExecutionInitiatedEventAttributes()
 		return fmt.Sprintf("%s(workflowId=%s, type=%s)", name, a.WorkflowId, a.WorkflowType.GetName())
@@ -223,6 +230,8 @@ func describeCommand(c *commandpb.Command) string {
 	case *commandpb.Command_StartChildWorkflowExecutionCommandAttributes:
 		return fmt.Sprintf("%s(workflowId=%s, type=%s)", name, a.StartChildWorkflowExecutionCommandAttributes.WorkflowId,
 			a.StartChildWorkflowExecutionCommandAttributes.WorkflowType.GetName())
+	case *commandpb.Command_ProtocolMessageCommandAttributes:
+		return fmt.Sprintf("%s(messageId=%s)", name, a.ProtocolMessageCommandAttributes.MessageId)
 	}
 	return name
 }

@@ -1,6 +1,7 @@
 package sm
 
 import (
+	updatepb "go.temporal.io/api/update/v1"
 	"sort"
 	"testing"
 
@@ -213,7 +214,23 @@ func TestCommandMatchesIdentity(t *testing.T) {
 			Attributes: &historypb.HistoryEvent_NexusOperationScheduledEventAttributes{NexusOperationScheduledEventAttributes: &historypb.NexusOperationScheduledEventAttributes{
 				Service: svc, Operation: op}}}
 	}
-	protocol := &commandpb.Command{CommandType: enumspb.COMMAND_TYPE_PROTOCOL_MESSAGE}
+	protocol := func(msgID string) *commandpb.Command {
+		return &commandpb.Command{CommandType: enumspb.COMMAND_TYPE_PROTOCOL_MESSAGE,
+			Attributes: &commandpb.Command_ProtocolMessageCommandAttributes{
+				ProtocolMessageCommandAttributes: &commandpb.ProtocolMessageCommandAttributes{MessageId: msgID}}}
+	}
+	accepted := func(updateID string) *historypb.HistoryEvent {
+		e := ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+		e.Attributes = &historypb.HistoryEvent_WorkflowExecutionUpdateAcceptedEventAttributes{
+			WorkflowExecutionUpdateAcceptedEventAttributes: &historypb.WorkflowExecutionUpdateAcceptedEventAttributes{ProtocolInstanceId: updateID}}
+		return e
+	}
+	completed := func(updateID string) *historypb.HistoryEvent {
+		e := ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)
+		e.Attributes = &historypb.HistoryEvent_WorkflowExecutionUpdateCompletedEventAttributes{
+			WorkflowExecutionUpdateCompletedEventAttributes: &historypb.WorkflowExecutionUpdateCompletedEventAttributes{Meta: &updatepb.Meta{UpdateId: updateID}}}
+		return e
+	}
 	upsert := &commandpb.Command{CommandType: enumspb.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES}
 
 	tests := []struct {
@@ -233,10 +250,13 @@ func TestCommandMatchesIdentity(t *testing.T) {
 		{"nexus same", nexus("s", "op"), nexusEv("s", "op"), true},
 		{"nexus other service", nexus("s", "op"), nexusEv("t", "op"), false},
 		{"nexus other operation", nexus("s", "op"), nexusEv("s", "op2"), false},
-		{"protocol accepted", protocol, ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED), true},
-		{"protocol rejected", protocol, ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED), true},
-		{"protocol completed", protocol, ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED), true},
-		{"protocol vs timer", protocol, timerStarted(5, "1"), false},
+		{"protocol accepted", protocol("u1/accept"), accepted("u1"), true},
+		{"protocol accepted other update", protocol("u1/accept"), accepted("u2"), false},
+		{"protocol accept vs completed", protocol("u1/accept"), completed("u1"), false},
+		{"protocol rejected", protocol("u1/accept"), ev(5, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED), true},
+		{"protocol completed", protocol("u1/complete"), completed("u1"), true},
+		{"protocol completed other update", protocol("u1/complete"), completed("u2"), false},
+		{"protocol vs timer", protocol("u1/accept"), timerStarted(5, "1"), false},
 		{"upsert", upsert, ev(5, enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES), true},
 		{"upsert vs properties", upsert, ev(5, enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED), false},
 		{"child vs activity event", child("1", "Charge"), actScheduled(5, "1", "Charge"), false},

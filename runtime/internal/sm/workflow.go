@@ -71,3 +71,14 @@ func (ms *Machines) RecordMarker(attrs *commandpb.RecordMarkerCommandAttributes,
 		Attributes:  &commandpb.Command_RecordMarkerCommandAttributes{RecordMarkerCommandAttributes: attrs},
 	}, final{onEvent: onEvent})
 }
+
+// ProtocolMessage issues a ProtocolMessage command for an outgoing update
+// message (acceptance or response) of the update updateID.
+func (ms *Machines) ProtocolMessage(messageID, updateID string) {
+	ms.push(&commandpb.Command{
+		CommandType: enumspb.COMMAND_TYPE_PROTOCOL_MESSAGE,
+		Attributes: &commandpb.Command_ProtocolMessageCommandAttributes{
+			ProtocolMessageCommandAttributes: &commandpb.ProtocolMessageCommandAttributes{MessageId: messageID},
+		},
+	}, final{})
+}

@@ -1,0 +1,182 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+
+	commonpb "go.temporal.io/api/common/v1"
+	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
+	protocolpb "go.temporal.io/api/protocol/v1"
+	updatepb "go.temporal.io/api/update/v1"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
+)
+
+// UpdateInfo identifies the update a handler is running for.
+type UpdateInfo struct {
+	ID   string
+	Name string
+}
+
+type updateInfoKey struct{}
+
+// UpdateInfo returns the update the context's coroutine handles, or nil.
+func (c *Context) UpdateInfo() *UpdateInfo {
+	u, _ := c.Value(updateInfoKey{}).(*UpdateInfo)
+	return u
+}
+
+// updateRequest is an update delivered to the run, from a protocol message
+// (live) or from an accepted event in history (replay).
+type updateRequest struct {
+	msgID string
+	seqID int64
+	req   *updatepb.Request
+}
+
+func (u updateRequest) id() string   { return u.req.GetMeta().GetUpdateId() }
+func (u updateRequest) name() string { return u.req.GetInput().GetName() }
+
+// requestsFromMessages extracts update requests from a task's messages.
+func requestsFromMessages(msgs []*protocolpb.Message) ([]updateRequest, error) {
+	var out []updateRequest
+	for _, m := range msgs {
+		var req updatepb.Request
+		if err := m.GetBody().UnmarshalTo(&req); err != nil {
+			return nil, fmt.Errorf("engine: message %s: unsupported protocol body %s: %w", m.GetId(), m.GetBody().GetTypeUrl(), err)
+		}
+		out = append(out, updateRequest{msgID: m.GetId(), seqID: m.GetEventId(), req: &req})
+	}
+	return out, nil
+}
+
+// acceptedAhead returns the updates accepted by the task whose completion
+// starts at events[0]: on replay they are delivered at the same point as
+// when they first ran.
+func acceptedAhead(events []*historypb.HistoryEvent) []updateRequest {
+	var out []updateRequest
+	for _, e := range events {
+		a := e.GetWorkflowExecutionUpdateAcceptedEventAttributes()
+		if a == nil {
+			if sm.IsCommandEvent(e.EventType) {
+				continue
+			}
+			break
+		}
+		out = append(out, updateRequest{msgID: a.AcceptedRequestMessageId, seqID: a.AcceptedRequestSequencingEventId, req: a.AcceptedRequest})
+	}
+	return out
+}
+
+// deliverUpdates starts a coroutine per new update request.
+func (r *Run) deliverUpdates(reqs []updateRequest) {
+	for _, u := range reqs {
+		if r.seenUpdates[u.id()] {
+			continue
+		}
+		r.seenUpdates[u.id()] = true
+		r.startUpdate(u)
+	}
+}
+
+func (r *Run) startUpdate(u updateRequest) {
+	r.waitingUpdates++
+	r.sched.SpawnFirst("update:"+u.name(), func(c *coro.Coroutine) {
+		name := u.name()
+		var h *UpdateHandler
+		c.WaitUntil(func() bool {
+			h = r.h.updates[name]
+			if h == nil {
+				h = r.h.dynUpdate
+			}
+			return h != nil || r.quiescent
+		})
+		r.waitingUpdates--
+		if h == nil {
+			known := make([]string, 0, len(r.h.updates))
+			for n := range r.h.updates {
+				known = append(known, n)
+			}
+			sort.Strings(known)
+			r.reject(u, errUnknownUpdate(name, known))
+			return
+		}
+		args := converter.NewValues(u.req.GetInput().GetArgs(), r.cfg.DataConverter)
+		ctx := r.root.WithValue(updateInfoKey{}, &UpdateInfo{ID: u.id(), Name: name})
+		if !r.replaying && h.Validator != nil {
+			if err := r.readOnlyCall(func() error { return h.Validator(ctx, name, args) }); err != nil {
+				r.reject(u, err)
+				return
+			}
+		}
+		r.accept(u)
+		rn := &running{kind: "update", name: name, id: u.id(), policy: h.Unfinished}
+		r.h.running[rn] = struct{}{}
+		res, err := h.Fn(ctx, name, args)
+		delete(r.h.running, rn)
+		r.respond(u, res, err)
+	})
+}
+
+func (r *Run) accept(u updateRequest) {
+	id := u.id() + "/accept"
+	r.ms.ProtocolMessage(id, u.id())
+	r.send(&protocolpb.Message{Id: id, ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Acceptance{
+		AcceptedRequestMessageId:         u.msgID,
+		AcceptedRequestSequencingEventId: u.seqID,
+		AcceptedRequest:                  u.req,
+	})})
+}
+
+func (r *Run) reject(u updateRequest, err error) {
+	r.send(&protocolpb.Message{Id: u.id() + "/reject", ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Rejection{
+		RejectedRequestMessageId:         u.msgID,
+		RejectedRequestSequencingEventId: u.seqID,
+		RejectedRequest:                  u.req,
+		Failure:                          r.cfg.FailureConverter.ErrorToFailure(err),
+	})})
+}
+
+func (r *Run) respond(u updateRequest, res any, err error) {
+	outcome := &updatepb.Outcome{}
+	if err == nil {
+		var p *commonpb.Payloads
+		p, err = r.cfg.DataConverter.ToPayloads(res)
+		if err == nil {
+			outcome.Value = &updatepb.Outcome_Success{Success: p}
+		}
+	}
+	if err != nil {
+		outcome.Value = &updatepb.Outcome_Failure{Failure: r.failure(err)}
+	}
+	id := u.id() + "/complete"
+	r.ms.ProtocolMessage(id, u.id())
+	r.send(&protocolpb.Message{Id: id, ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Response{
+		Meta: u.req.GetMeta(), Outcome: outcome,
+	})})
+}
+
+func (r *Run) failure(err error) *failurepb.Failure {
+	return r.cfg.FailureConverter.ErrorToFailure(err)
+}
+
+// send queues an outgoing protocol message; nothing is sent while
+// replaying.
+func (r *Run) send(m *protocolpb.Message) {
+	if !r.replaying {
+		r.messages = append(r.messages, m)
+	}
+}
+
+func mustAny(m proto.Message) *anypb.Any {
+	a, err := anypb.New(m)
+	if err != nil {
+		panic(fmt.Sprintf("engine: marshalling %T: %v", m, err)) // internal bug
+	}
+	return a
+}
