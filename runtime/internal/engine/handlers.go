@@ -27,6 +27,7 @@ const (
 // SignalHandler handles a signal. It runs as its own coroutine and may
 // block. name is the signal's name (useful for dynamic handlers).
 type SignalHandler struct {
+	User        any // what the user registered, returned by the Get functions
 	Fn          func(ctx *Context, name string, args converter.Values) error
 	Description string
 	Unfinished  UnfinishedPolicy
@@ -34,6 +35,7 @@ type SignalHandler struct {
 
 // QueryHandler answers a query. It runs read-only and must not block.
 type QueryHandler struct {
+	User        any
 	Fn          func(ctx *Context, name string, args converter.Values) (any, error)
 	Description string
 }
@@ -41,6 +43,7 @@ type QueryHandler struct {
 // UpdateHandler handles an update; Validator (optional) runs read-only
 // before the update is accepted.
 type UpdateHandler struct {
+	User        any
 	Fn          func(ctx *Context, name string, args converter.Values) (any, error)
 	Validator   func(ctx *Context, name string, args converter.Values) error
 	Description string
