@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
@@ -22,18 +23,43 @@ type WorkflowFunc func(ctx workflow.Context, input *commonpb.Payloads) (*commonp
 // code registers.
 type ActivityFunc func(ctx context.Context, dc converter.DataConverter, input *commonpb.Payloads) (*commonpb.Payloads, error)
 
+// RegisterOptions configure a registered workflow type.
+type RegisterOptions struct {
+	// FailWorkflowOn is asked about every panic of the workflow's code (its
+	// argument is the panic value) and about nondeterminism errors: true
+	// fails the workflow with it instead of failing the workflow task,
+	// which the server would retry. Generated code sets it from the
+	// workflow's failure_errors option.
+	FailWorkflowOn func(v any) bool
+	// VersioningBehavior is reported with every workflow task completion.
+	VersioningBehavior enumspb.VersioningBehavior
+}
+
 // RegisterWorkflowFunc registers a workflow type under name.
 func (w *Worker) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
+	return w.RegisterWorkflowFuncWithOptions(name, fn, RegisterOptions{})
+}
+
+// RegisterWorkflowFuncWithOptions registers a workflow type with options.
+func (w *Worker) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, opts RegisterOptions) error {
 	if name == "" || fn == nil {
 		return fmt.Errorf("worker: RegisterWorkflowFunc needs a name and a function")
 	}
 	if _, dup := w.workflows[name]; dup {
 		return fmt.Errorf("worker: workflow type %q is already registered", name)
 	}
-	w.workflows[name] = func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
-		return fn(ctx, in)
-	}
+	w.workflows[name] = definition(fn, opts)
 	return nil
+}
+
+func definition(fn WorkflowFunc, opts RegisterOptions) *engine.Definition {
+	return &engine.Definition{
+		Fn: func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+			return fn(ctx, in)
+		},
+		FailWorkflow: opts.FailWorkflowOn,
+		Versioning:   opts.VersioningBehavior,
+	}
 }
 
 // RegisterWorkflow registers a Go function as the workflow type name. fn

@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 
-	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
@@ -33,7 +32,7 @@ type ReplayerOptions struct {
 // `temporal workflow show --output json`.
 type Replayer struct {
 	opts      ReplayerOptions
-	workflows map[string]engine.WorkflowFunc
+	workflows map[string]*engine.Definition
 }
 
 // NewReplayer returns a replayer with nothing registered.
@@ -47,7 +46,7 @@ func NewReplayer(opts ReplayerOptions) *Replayer {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Replayer{opts: opts, workflows: make(map[string]engine.WorkflowFunc)}
+	return &Replayer{opts: opts, workflows: make(map[string]*engine.Definition)}
 }
 
 // RegisterWorkflow registers a Go function as a workflow type, like
@@ -62,12 +61,16 @@ func (r *Replayer) RegisterWorkflow(name string, fn any) error {
 
 // RegisterWorkflowFunc registers a reflection-free workflow type.
 func (r *Replayer) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
+	return r.RegisterWorkflowFuncWithOptions(name, fn, RegisterOptions{})
+}
+
+// RegisterWorkflowFuncWithOptions registers a reflection-free workflow
+// type with options, like Worker.RegisterWorkflowFuncWithOptions.
+func (r *Replayer) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, opts RegisterOptions) error {
 	if _, dup := r.workflows[name]; dup {
 		return fmt.Errorf("worker: workflow type %q is already registered", name)
 	}
-	r.workflows[name] = func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
-		return fn(ctx, in)
-	}
+	r.workflows[name] = definition(fn, opts)
 	return nil
 }
 
@@ -99,9 +102,9 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		DataConverter:    r.opts.DataConverter,
 		FailureConverter: r.opts.FailureConverter,
 		Logger:           r.opts.Logger,
-		Lookup: func(t string) (engine.WorkflowFunc, bool) {
-			fn, ok := r.workflows[t]
-			return fn, ok
+		Lookup: func(t string) (*engine.Definition, bool) {
+			d, ok := r.workflows[t]
+			return d, ok
 		},
 	}, workflowID, runID)
 	defer run.Close()

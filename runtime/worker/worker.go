@@ -118,7 +118,7 @@ type Worker struct {
 	dc        converter.DataConverter
 	fc        converter.FailureConverter
 
-	workflows  map[string]engine.WorkflowFunc
+	workflows  map[string]*engine.Definition
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
 
@@ -147,7 +147,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		log:        opts.Logger.With("task_queue", taskQueue),
 		dc:         c.DataConverter(),
 		fc:         c.FailureConverter(),
-		workflows:  make(map[string]engine.WorkflowFunc),
+		workflows:  make(map[string]*engine.Definition),
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
 	}

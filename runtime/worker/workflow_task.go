@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	commandpb "go.temporal.io/api/command/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -159,6 +160,13 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 	if errors.Is(err, errAbandoned) {
 		return
 	}
+	var nd *temporal.NondeterminismError
+	if errors.As(err, &nd) && run.Definition() != nil && run.Definition().FailWorkflow != nil && run.Definition().FailWorkflow(nd) {
+		// The workflow asked for nondeterminism to fail it, not the task.
+		run.Close()
+		w.respondFailWorkflow(ctx, task, w.describeFailure(err, exec.GetWorkflowId(), runID))
+		return
+	}
 	if err != nil {
 		if !errors.Is(err, errDeadlock) {
 			run.Close()
@@ -211,9 +219,9 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		DataConverter:    w.dc,
 		FailureConverter: w.fc,
 		Logger:           w.log,
-		Lookup: func(t string) (engine.WorkflowFunc, bool) {
-			fn, ok := w.workflows[t]
-			return fn, ok
+		Lookup: func(t string) (*engine.Definition, bool) {
+			d, ok := w.workflows[t]
+			return d, ok
 		},
 	}, workflowID, runID)
 }
@@ -247,6 +255,9 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	if !run.SDKRecorded() {
 		req.SdkMetadata = &sdkpb.WorkflowTaskCompletedMetadata{SdkName: SDKName, SdkVersion: SDKVersion}
 	}
+	if def := run.Definition(); def != nil {
+		req.VersioningBehavior = def.Versioning
+	}
 	keep := w.cache != nil && !run.Finished()
 	if keep {
 		req.StickyAttributes = &taskqueuepb.StickyExecutionAttributes{
@@ -269,6 +280,25 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
 	} else {
 		run.Close()
+	}
+}
+
+// respondFailWorkflow completes a task with a single
+// FailWorkflowExecution command.
+func (w *Worker) respondFailWorkflow(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, err error) {
+	_, rerr := w.svc.RespondWorkflowTaskCompleted(ctx, &workflowservice.RespondWorkflowTaskCompletedRequest{
+		TaskToken: task.TaskToken,
+		Identity:  w.client.Identity(),
+		Namespace: w.client.Namespace(),
+		Commands: []*commandpb.Command{{
+			CommandType: enumspb.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+			Attributes: &commandpb.Command_FailWorkflowExecutionCommandAttributes{
+				FailWorkflowExecutionCommandAttributes: &commandpb.FailWorkflowExecutionCommandAttributes{Failure: w.fc.ErrorToFailure(err)},
+			},
+		}},
+	})
+	if rerr != nil {
+		w.log.Warn("failing workflow failed", "workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", rerr)
 	}
 }
 

@@ -81,9 +81,9 @@ func newTestRun(fns map[string]WorkflowFunc) *Run {
 		Namespace:        "ns",
 		DataConverter:    dc,
 		FailureConverter: converter.NewFailureConverter(dc, converter.FailureConverterOptions{}),
-		Lookup: func(t string) (WorkflowFunc, bool) {
+		Lookup: func(t string) (*Definition, bool) {
 			fn, ok := fns[t]
-			return fn, ok
+			return &Definition{Fn: fn}, ok
 		},
 	}, "wf-1", "run-1")
 }

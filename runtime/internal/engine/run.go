@@ -35,7 +35,18 @@ type Config struct {
 	FailureConverter converter.FailureConverter
 	Logger           *slog.Logger
 	// Lookup finds the definition of a workflow type.
-	Lookup func(workflowType string) (WorkflowFunc, bool)
+	Lookup func(workflowType string) (*Definition, bool)
+}
+
+// Definition is a registered workflow type.
+type Definition struct {
+	Fn WorkflowFunc
+	// FailWorkflow, when set, is asked about every panic value and
+	// nondeterminism error: true fails the workflow with it instead of
+	// failing (and retrying) the workflow task.
+	FailWorkflow func(v any) bool
+	// Versioning is sent with every task completion.
+	Versioning enumspb.VersioningBehavior
 }
 
 // Task is the part of a workflow task the engine needs: the history events
@@ -71,6 +82,7 @@ type Run struct {
 	root        *Context
 	rootScope   *scope
 	fn          WorkflowFunc
+	def         *Definition
 	input       *commonpb.Payloads
 	started     bool
 	finished    bool // the workflow function returned (or a terminal command was issued)
@@ -102,6 +114,10 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
 	return r
 }
+
+// Definition returns the definition of the run's workflow type, nil before
+// the WorkflowExecutionStarted event is applied.
+func (r *Run) Definition() *Definition { return r.def }
 
 // Scheduler returns the coroutine scheduler, for the deadlock watchdog.
 func (r *Run) Scheduler() *coro.Scheduler { return r.sched }
@@ -262,11 +278,11 @@ func (r *Run) start(e *historypb.HistoryEvent) error {
 		r.info.StartTime = r.now
 	}
 	r.random = newRandom(r.info.OriginalRunID)
-	fn, ok := r.cfg.Lookup(r.info.WorkflowType)
+	def, ok := r.cfg.Lookup(r.info.WorkflowType)
 	if !ok {
 		return &UnknownWorkflowError{Type: r.info.WorkflowType}
 	}
-	r.fn, r.input = fn, a.GetInput()
+	r.def, r.fn, r.input = def, def.Fn, a.GetInput()
 	r.rootScope = newScope(nil)
 	r.root = &Context{run: r, scope: r.rootScope}
 	r.sched.Spawn("root", func(*coro.Coroutine) {
@@ -307,7 +323,7 @@ func (r *Run) runCode() error {
 		return nil
 	}
 	if err := r.sched.Run(); err != nil {
-		return err
+		return r.failOrReturn(err)
 	}
 	if r.waitingUpdates > 0 && !r.finished {
 		// Every coroutine is blocked: updates still without a handler
@@ -316,13 +332,30 @@ func (r *Run) runCode() error {
 		err := r.sched.Run()
 		r.quiescent = false
 		if err != nil {
-			return err
+			return r.failOrReturn(err)
 		}
 	}
 	if r.finished {
 		r.warnUnfinished()
 		r.sched.Close()
 	}
+	return nil
+}
+
+// failOrReturn fails the workflow with a panic the definition lists as a
+// workflow failure; other errors are returned (they fail the task).
+func (r *Run) failOrReturn(err error) error {
+	var pe *coro.PanicError
+	if r.def == nil || r.def.FailWorkflow == nil || !errors.As(err, &pe) || !r.def.FailWorkflow(pe.Value) {
+		return err
+	}
+	perr, ok := pe.Value.(error)
+	if !ok {
+		perr = fmt.Errorf("%v", pe.Value)
+	}
+	r.finish(nil, temporal.NewApplicationErrorWithOptions(perr.Error(), temporal.ApplicationErrorOptions{Type: fmt.Sprintf("%T", pe.Value), Cause: perr}))
+	r.warnUnfinished()
+	r.sched.Close()
 	return nil
 }
 
