@@ -26,8 +26,8 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
-	"slices"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync/atomic"
 )

@@ -34,6 +34,8 @@ type Info struct {
 	RootWorkflowID           string
 	RootRunID                string
 	HistoryLength            int64
+	HistorySizeBytes         int64
+	ContinueAsNewSuggested   bool
 	LastCompletionResult     *commonpb.Payloads
 	ContinuedFailureMessage  string
 	WorkflowExecutionExpires time.Time

@@ -215,6 +215,10 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		}
 		r.replaying = t.Replay || !last || (t.StartedEventID != 0 && e.EventId < t.StartedEventID)
 		r.info.HistoryLength = e.EventId
+		if a := e.GetWorkflowTaskStartedEventAttributes(); a != nil {
+			r.info.ContinueAsNewSuggested = a.GetSuggestContinueAsNew()
+			r.info.HistorySizeBytes = a.GetHistorySizeBytes()
+		}
 		r.deliverUpdates(r.admitted)
 		r.admitted = nil
 		if last {
@@ -298,6 +302,10 @@ func (r *Run) finish(res *commonpb.Payloads, err error) {
 		return
 	}
 	r.finished = true
+	if can, ok := asContinueAsNew(err); ok {
+		r.continueAsNew(can)
+		return
+	}
 	switch {
 	case err == nil:
 		r.ms.CompleteWorkflow(res)

@@ -207,3 +207,6 @@ func (ms *Machines) matchCommand(ev *historypb.HistoryEvent) error {
 func unexpected(ev *historypb.HistoryEvent, what string) error {
 	return &temporal.NondeterminismError{EventID: ev.EventId, Expected: describeEvent(ev), Actual: what}
 }
+
+// PeekSeq returns the last number drawn from the named sequence.
+func (ms *Machines) PeekSeq(kind string) int64 { return ms.seq[kind] }

@@ -82,3 +82,24 @@ func (ms *Machines) ProtocolMessage(messageID, updateID string) {
 		},
 	}, final{})
 }
+
+// UpsertSearchAttributes issues an UpsertWorkflowSearchAttributes command.
+func (ms *Machines) UpsertSearchAttributes(sa *commonpb.SearchAttributes) {
+	ms.push(&commandpb.Command{
+		CommandType: enumspb.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+		Attributes: &commandpb.Command_UpsertWorkflowSearchAttributesCommandAttributes{
+			UpsertWorkflowSearchAttributesCommandAttributes: &commandpb.UpsertWorkflowSearchAttributesCommandAttributes{SearchAttributes: sa},
+		},
+	}, final{})
+}
+
+// ModifyProperties issues a ModifyWorkflowProperties command that upserts
+// memo fields.
+func (ms *Machines) ModifyProperties(memo *commonpb.Memo) {
+	ms.push(&commandpb.Command{
+		CommandType: enumspb.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES,
+		Attributes: &commandpb.Command_ModifyWorkflowPropertiesCommandAttributes{
+			ModifyWorkflowPropertiesCommandAttributes: &commandpb.ModifyWorkflowPropertiesCommandAttributes{UpsertedMemo: memo},
+		},
+	}, final{})
+}

@@ -1,0 +1,231 @@
+package workflow
+
+import (
+	"fmt"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// ChildWorkflowCancellationType says what cancelling a child workflow
+// waits for. The zero value is ChildWorkflowCancellationWaitCompleted, the
+// Python SDK's default.
+type ChildWorkflowCancellationType int
+
+const (
+	// ChildWorkflowCancellationWaitCompleted requests the child's
+	// cancellation and waits until the child closes.
+	ChildWorkflowCancellationWaitCompleted ChildWorkflowCancellationType = iota
+	// ChildWorkflowCancellationTryCancel requests cancellation and
+	// resolves at once as cancelled.
+	ChildWorkflowCancellationTryCancel
+	// ChildWorkflowCancellationAbandon resolves at once and leaves the
+	// child running.
+	ChildWorkflowCancellationAbandon
+	// ChildWorkflowCancellationWaitRequested requests cancellation and
+	// resolves once the child has been told.
+	ChildWorkflowCancellationWaitRequested
+)
+
+// String returns the Python SDK's name of the type.
+func (t ChildWorkflowCancellationType) String() string {
+	switch t {
+	case ChildWorkflowCancellationTryCancel:
+		return "TRY_CANCEL"
+	case ChildWorkflowCancellationAbandon:
+		return "ABANDON"
+	case ChildWorkflowCancellationWaitRequested:
+		return "WAIT_CANCELLATION_REQUESTED"
+	}
+	return "WAIT_CANCELLATION_COMPLETED"
+}
+
+func (t ChildWorkflowCancellationType) sm() sm.ChildCancellationType {
+	switch t {
+	case ChildWorkflowCancellationTryCancel:
+		return sm.ChildTryCancel
+	case ChildWorkflowCancellationAbandon:
+		return sm.ChildAbandon
+	case ChildWorkflowCancellationWaitRequested:
+		return sm.ChildWaitCancellationRequested
+	}
+	return sm.ChildWaitCancellationCompleted
+}
+
+// ParentClosePolicy says what the server does to a child when its parent
+// closes. The zero value lets the server choose (it terminates).
+type ParentClosePolicy = enumspb.ParentClosePolicy
+
+// Parent close policies.
+const (
+	ParentClosePolicyTerminate     = enumspb.PARENT_CLOSE_POLICY_TERMINATE
+	ParentClosePolicyAbandon       = enumspb.PARENT_CLOSE_POLICY_ABANDON
+	ParentClosePolicyRequestCancel = enumspb.PARENT_CLOSE_POLICY_REQUEST_CANCEL
+)
+
+// ChildWorkflowOptions configure a child workflow.
+type ChildWorkflowOptions struct {
+	Namespace             string
+	WorkflowID            string // default: "<parent run id>_<n>", deterministic
+	TaskQueue             string // default: the parent's task queue
+	ExecutionTimeout      time.Duration
+	RunTimeout            time.Duration
+	TaskTimeout           time.Duration
+	WorkflowIDReusePolicy enumspb.WorkflowIdReusePolicy
+	ParentClosePolicy     ParentClosePolicy
+	RetryPolicy           *temporal.RetryPolicy
+	CronSchedule          string
+	Memo                  map[string]any
+	SearchAttributes      []temporal.SearchAttributeUpdate
+	CancellationType      ChildWorkflowCancellationType
+}
+
+// ChildWorkflowHandle is a started child workflow whose result decodes
+// into R.
+type ChildWorkflowHandle[R any] struct {
+	c  *engine.Child
+	dc converter.DataConverter
+}
+
+// ID returns the child's workflow id.
+func (h ChildWorkflowHandle[R]) ID() string { return h.c.WorkflowID }
+
+// FirstExecutionRunID returns the child's run id once it started, "" before.
+func (h ChildWorkflowHandle[R]) FirstExecutionRunID() string { return h.c.RunID() }
+
+// Started returns a future that is ready with the child's run id once it
+// started, or with a *temporal.ChildWorkflowStartError.
+func (h ChildWorkflowHandle[R]) Started() Future[string] {
+	return Future[string]{f: h.c.Started, dc: h.dc}
+}
+
+// Result returns a future for the child's result. Failures arrive as a
+// *temporal.ChildWorkflowError wrapping the cause.
+func (h ChildWorkflowHandle[R]) Result() Future[R] { return Future[R]{f: h.c.Result, dc: h.dc} }
+
+// Get waits for the child's result.
+func (h ChildWorkflowHandle[R]) Get(ctx Context) (R, error) { return h.Result().Get(ctx) }
+
+// Signal signals the child.
+func (h ChildWorkflowHandle[R]) Signal(ctx Context, name string, args ...any) Future[struct{}] {
+	input, err := h.dc.ToPayloads(args...)
+	if err != nil {
+		return failed[struct{}](h.dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
+	}
+	return Future[struct{}]{f: h.c.Signal(name, input, nil), dc: h.dc}
+}
+
+// Cancel cancels the child according to its cancellation type.
+func (h ChildWorkflowHandle[R]) Cancel() { h.c.Cancel() }
+
+// StartChildWorkflow starts a child workflow of type workflowType.
+// Cancelling ctx cancels the child according to opts.CancellationType.
+func StartChildWorkflow[R any](ctx Context, opts ChildWorkflowOptions, workflowType string, args ...any) (ChildWorkflowHandle[R], error) {
+	c := impl(ctx)
+	dc := c.Run().DataConverter()
+	input, err := dc.ToPayloads(args...)
+	if err != nil {
+		return ChildWorkflowHandle[R]{}, fmt.Errorf("workflow: encoding arguments of child %s: %w", workflowType, err)
+	}
+	memo, err := encodeMemo(dc, opts.Memo)
+	if err != nil {
+		return ChildWorkflowHandle[R]{}, err
+	}
+	var sa *commonpb.SearchAttributes
+	if len(opts.SearchAttributes) > 0 {
+		if sa, err = temporal.EncodeSearchAttributeUpdates(opts.SearchAttributes...); err != nil {
+			return ChildWorkflowHandle[R]{}, err
+		}
+	}
+	ch := c.StartChild(engine.ChildOptions{
+		Namespace:         opts.Namespace,
+		WorkflowID:        opts.WorkflowID,
+		TaskQueue:         opts.TaskQueue,
+		ExecutionTimeout:  opts.ExecutionTimeout,
+		RunTimeout:        opts.RunTimeout,
+		TaskTimeout:       opts.TaskTimeout,
+		IDReusePolicy:     opts.WorkflowIDReusePolicy,
+		ParentClosePolicy: opts.ParentClosePolicy,
+		RetryPolicy:       opts.RetryPolicy.ToProto(),
+		CronSchedule:      opts.CronSchedule,
+		Memo:              memo,
+		SearchAttributes:  sa,
+		CancellationType:  opts.CancellationType.sm(),
+	}, workflowType, input)
+	return ChildWorkflowHandle[R]{c: ch, dc: dc}, nil
+}
+
+// ExecuteChildWorkflow starts a child workflow and returns a future for its
+// result.
+func ExecuteChildWorkflow[R any](ctx Context, opts ChildWorkflowOptions, workflowType string, args ...any) Future[R] {
+	h, err := StartChildWorkflow[R](ctx, opts, workflowType, args...)
+	if err != nil {
+		return failed[R](PayloadConverter(ctx), err)
+	}
+	return h.Result()
+}
+
+// ExternalWorkflowHandle refers to another workflow execution, to signal
+// or cancel it.
+type ExternalWorkflowHandle struct {
+	ctx        *engine.Context
+	workflowID string
+	runID      string
+}
+
+// GetExternalWorkflowHandle returns a handle to the workflow with the given
+// id and run id (empty: its current run).
+func GetExternalWorkflowHandle(ctx Context, workflowID, runID string) ExternalWorkflowHandle {
+	return ExternalWorkflowHandle{ctx: impl(ctx), workflowID: workflowID, runID: runID}
+}
+
+// ID returns the workflow id.
+func (h ExternalWorkflowHandle) ID() string { return h.workflowID }
+
+// RunID returns the run id given to GetExternalWorkflowHandle.
+func (h ExternalWorkflowHandle) RunID() string { return h.runID }
+
+// Signal signals the workflow. The future fails with a
+// *temporal.ExternalWorkflowError if it does not exist.
+func (h ExternalWorkflowHandle) Signal(ctx Context, name string, args ...any) Future[struct{}] {
+	dc := h.ctx.Run().DataConverter()
+	input, err := dc.ToPayloads(args...)
+	if err != nil {
+		return failed[struct{}](dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
+	}
+	return Future[struct{}]{f: impl(ctx).SignalExternal("", h.workflowID, h.runID, name, input, nil), dc: dc}
+}
+
+// Cancel requests the workflow's cancellation. The future fails with a
+// *temporal.ExternalWorkflowError if it does not exist.
+func (h ExternalWorkflowHandle) Cancel(ctx Context) Future[struct{}] {
+	return Future[struct{}]{f: impl(ctx).CancelExternal("", h.workflowID, h.runID), dc: h.ctx.Run().DataConverter()}
+}
+
+// failed returns a future that holds err.
+func failed[T any](dc converter.DataConverter, err error) Future[T] {
+	f := engine.NewFuture()
+	f.SetValue(nil, err)
+	return Future[T]{f: f, dc: dc}
+}
+
+func encodeMemo(dc converter.DataConverter, memo map[string]any) (*commonpb.Memo, error) {
+	if len(memo) == 0 {
+		return nil, nil
+	}
+	out := &commonpb.Memo{Fields: make(map[string]*commonpb.Payload, len(memo))}
+	for k, v := range memo {
+		p, err := dc.ToPayload(v)
+		if err != nil {
+			return nil, fmt.Errorf("workflow: encoding memo %s: %w", k, err)
+		}
+		out.Fields[k] = p
+	}
+	return out, nil
+}
