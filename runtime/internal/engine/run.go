@@ -100,6 +100,10 @@ type Run struct {
 	quiescent      bool // every other coroutine is blocked: updates without handler are rejected
 	messages       []*protocolpb.Message
 	admitted       []updateRequest // admitted in history, delivered at the next boundary
+
+	patches    map[string]bool // answers of Patched so far
+	patchIDs   []string        // patches used, for TemporalChangeVersion
+	patchAhead map[string]bool // patch markers among the next command events
 }
 
 // NewRun returns an empty run; its first task must start with the
@@ -108,7 +112,7 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool)}
+	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool), patches: make(map[string]bool)}
 	r.h.init()
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
 	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
@@ -222,8 +226,10 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		r.deliverUpdates(r.admitted)
 		r.admitted = nil
 		if last {
+			r.patchAhead = nil
 			r.deliverUpdates(live)
 		} else {
+			r.patchAhead = patchesAhead(events[i+2:])
 			r.deliverUpdates(acceptedAhead(events[i+2:]))
 		}
 		if err := r.runCode(); err != nil {

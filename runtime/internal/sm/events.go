@@ -170,7 +170,8 @@ func commandMatches(c *commandpb.Command, e *historypb.HistoryEvent) bool {
 	case *commandpb.Command_CancelTimerCommandAttributes:
 		return e.GetTimerCanceledEventAttributes().GetTimerId() == a.CancelTimerCommandAttributes.TimerId
 	case *commandpb.Command_RecordMarkerCommandAttributes:
-		return e.GetMarkerRecordedEventAttributes().GetMarkerName() == a.RecordMarkerCommandAttributes.MarkerName
+		return e.GetMarkerRecordedEventAttributes().GetMarkerName() == a.RecordMarkerCommandAttributes.MarkerName &&
+			patchIDsMatch(a.RecordMarkerCommandAttributes, e)
 	case *commandpb.Command_StartChildWorkflowExecutionCommandAttributes:
 		ev := e.GetStartChildWorkflowExecutionInitiatedEventAttributes()
 		return ev.GetWorkflowId() == a.StartChildWorkflowExecutionCommandAttributes.WorkflowId &&

@@ -36,10 +36,11 @@ type machine interface {
 }
 
 type entry struct {
-	cmd     *commandpb.Command
-	m       machine
-	sent    bool
-	dropped bool
+	cmd      *commandpb.Command
+	m        machine
+	sent     bool
+	dropped  bool
+	optional bool // may be missing from history
 }
 
 // Machines holds the state machines of one workflow run.
@@ -135,6 +136,9 @@ func (ms *Machines) Pending() []*commandpb.Command {
 // command events of a workflow task, and at the end of a replay.
 func (ms *Machines) Unmatched() error {
 	for _, e := range ms.queue {
+		if e.sent && !e.dropped && e.optional {
+			e.dropped = true // history moved on without it
+		}
 		if e.sent && !e.dropped {
 			return &temporal.NondeterminismError{Actual: describeCommand(e.cmd)}
 		}
@@ -186,14 +190,28 @@ func (ms *Machines) HandleEvent(e *historypb.HistoryEvent) (bool, error) {
 }
 
 func (ms *Machines) matchCommand(ev *historypb.HistoryEvent) error {
-	for len(ms.queue) > 0 && ms.queue[0].dropped {
-		ms.queue = ms.queue[1:]
-	}
-	if len(ms.queue) == 0 || !ms.queue[0].sent {
-		return &temporal.NondeterminismError{EventID: ev.EventId, Expected: describeEvent(ev)}
-	}
-	e := ms.queue[0]
-	if !commandMatches(e.cmd, ev) {
+	var e *entry
+	for {
+		e = nil
+		for len(ms.queue) > 0 && ms.queue[0].dropped {
+			ms.queue = ms.queue[1:]
+		}
+		if len(ms.queue) > 0 && ms.queue[0].sent {
+			e = ms.queue[0]
+			if commandMatches(e.cmd, ev) {
+				break
+			}
+			if e.optional {
+				e.dropped = true
+				continue
+			}
+		}
+		if skippable(ev) {
+			return nil
+		}
+		if e == nil {
+			return &temporal.NondeterminismError{EventID: ev.EventId, Expected: describeEvent(ev)}
+		}
 		return &temporal.NondeterminismError{EventID: ev.EventId, Expected: describeEvent(ev), Actual: describeCommand(e.cmd)}
 	}
 	ms.queue[0] = nil
