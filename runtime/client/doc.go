@@ -53,6 +53,24 @@
 // attributes) and page through the History. Operations on a handle with a
 // run ID act on exactly that run; without one, on the latest run.
 //
+// # Signals, queries and updates
+//
+// Signal sends a signal; SignalWithStartWorkflow signals the running
+// workflow of an ID or starts it with the signal. Query (or the generic
+// Query[T]) asks a query handler; a failing handler or unknown query type
+// gives a *QueryFailedError with the worker's message, a query refused by
+// QueryOptions.RejectCondition a *QueryRejectedError.
+//
+// ExecuteUpdate (or ExecuteUpdate[T]) runs an update and returns its
+// result. StartUpdate returns once the update reaches
+// UpdateOptions.WaitForStage (Accepted or Completed) with an UpdateHandle
+// whose Get waits for the outcome; GetUpdateHandle attaches to an update by
+// ID. An update ID makes an update idempotent: sending it again attaches to
+// the first. UpdateWithStartWorkflow starts the workflow if needed and
+// updates it in one request. A failed update (handler error or validator
+// rejection) gives a *UpdateFailedError wrapping the converted failure; an
+// update cut short by the workflow closing gives a *UpdateAbandonedError.
+//
 // Search attributes are given as plain Go values whose type selects the
 // indexed type (string→Keyword, []string→KeywordList, integers→Int,
 // floats→Double, bool→Bool, time.Time→Datetime). CountWorkflows and
@@ -68,6 +86,6 @@
 // # Limitations
 //
 // Calls are not retried, except that Dial retries until the server is
-// reachable and Get rides out Unavailable and ResourceExhausted errors while
-// it waits.
+// reachable, and the waits of Get, StartUpdate and UpdateHandle.Get repeat
+// their long polls and ride out Unavailable and ResourceExhausted errors.
 package client

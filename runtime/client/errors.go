@@ -31,12 +31,13 @@ func (e *WorkflowAlreadyStartedError) Unwrap() error { return e.Err }
 
 // NotFoundError is returned (wrapped) when the workflow (or the run) an
 // operation names does not exist in the client's namespace, or no longer
-// exists because retention removed it. It unwraps to the gRPC status error
-// (codes.NotFound).
+// exists because retention removed it, and when an update ID names no update
+// of the workflow. It unwraps to the gRPC status error (codes.NotFound).
 type NotFoundError struct {
 	Namespace  string
 	WorkflowID string
 	RunID      string // empty when the latest run was asked for
+	UpdateID   string // set when the update was not found (the workflow exists)
 	Err        error  // the RPC error
 }
 
@@ -44,6 +45,9 @@ func (e *NotFoundError) Error() string {
 	what := fmt.Sprintf("workflow %q", e.WorkflowID)
 	if e.RunID != "" {
 		what += fmt.Sprintf(" run %s", e.RunID)
+	}
+	if e.UpdateID != "" {
+		what = fmt.Sprintf("update %q of %s", e.UpdateID, what)
 	}
 	msg := what + fmt.Sprintf(" not found in namespace %q", e.Namespace)
 	if st, ok := status.FromError(e.Err); ok && st.Message() != "" {
@@ -75,22 +79,31 @@ func (c *Client) rpcError(op, workflowID, runID string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var typed error = err
+	return wrapOp(op, workflowID, c.typedError(workflowID, runID, err))
+}
+
+// wrapOp prefixes err with the operation and workflow ID.
+func wrapOp(op, workflowID string, err error) error {
+	if workflowID == "" {
+		return fmt.Errorf("client: %s: %w", op, err)
+	}
+	return fmt.Errorf("client: %s %q: %w", op, workflowID, err)
+}
+
+// typedError returns the typed error of this package for err, an RPC
+// error, or err itself.
+func (c *Client) typedError(workflowID, runID string, err error) error {
 	if st, ok := status.FromError(err); ok {
 		switch se := serviceerror.FromStatus(st).(type) {
 		case *serviceerror.NotFound:
-			if workflowID == "" {
-				break
+			if workflowID != "" {
+				return &NotFoundError{Namespace: c.opts.Namespace, WorkflowID: workflowID, RunID: runID, Err: err}
 			}
-			typed = &NotFoundError{Namespace: c.opts.Namespace, WorkflowID: workflowID, RunID: runID, Err: err}
 		case *serviceerror.WorkflowExecutionAlreadyStarted:
-			typed = &WorkflowAlreadyStartedError{WorkflowID: workflowID, RunID: se.RunId, Err: err}
+			return &WorkflowAlreadyStartedError{WorkflowID: workflowID, RunID: se.RunId, Err: err}
 		}
 	}
-	if workflowID == "" {
-		return fmt.Errorf("client: %s: %w", op, typed)
-	}
-	return fmt.Errorf("client: %s %q: %w", op, workflowID, typed)
+	return err
 }
 
 // errorsAs is errors.As with a typed target, for brevity in this package.

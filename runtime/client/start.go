@@ -68,11 +68,33 @@ type StartWorkflowOptions struct {
 // the client's data converter and returns a handle to the new run. If the
 // workflow ID is taken the error wraps a *WorkflowAlreadyStartedError.
 func (c *Client) StartWorkflow(ctx context.Context, opts StartWorkflowOptions, workflowType string, args ...any) (*WorkflowHandle, error) {
+	req, err := c.startRequest("start workflow", &opts, workflowType, args)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.service.StartWorkflowExecution(ctx, req)
+	if err != nil {
+		return nil, c.startError("start workflow", opts.ID, workflowType, err)
+	}
+	return &WorkflowHandle{
+		c:            c,
+		id:           opts.ID,
+		runID:        resp.GetRunId(),
+		firstRunID:   resp.GetRunId(),
+		workflowType: workflowType,
+		started:      resp.GetStarted(),
+	}, nil
+}
+
+// startRequest validates opts, fills in the defaults (ID, RequestID) and
+// builds the start request that StartWorkflow, SignalWithStartWorkflow and
+// UpdateWithStartWorkflow send. Errors name op and the workflow ID.
+func (c *Client) startRequest(op string, opts *StartWorkflowOptions, workflowType string, args []any) (*workflowservice.StartWorkflowExecutionRequest, error) {
 	if opts.ID == "" {
 		opts.ID = newUUID()
 	}
 	fail := func(format string, a ...any) error {
-		return fmt.Errorf("client: start workflow %q: %s", opts.ID, fmt.Sprintf(format, a...))
+		return fmt.Errorf("client: %s %q: %s", op, opts.ID, fmt.Sprintf(format, a...))
 	}
 	if opts.TaskQueue == "" {
 		return nil, fail("StartWorkflowOptions.TaskQueue is required")
@@ -95,7 +117,7 @@ func (c *Client) StartWorkflow(ctx context.Context, opts StartWorkflowOptions, w
 	if err != nil {
 		return nil, fail("%v", err)
 	}
-	req := &workflowservice.StartWorkflowExecutionRequest{
+	return &workflowservice.StartWorkflowExecutionRequest{
 		Namespace:                c.opts.Namespace,
 		WorkflowId:               opts.ID,
 		WorkflowType:             &commonpb.WorkflowType{Name: workflowType},
@@ -113,23 +135,21 @@ func (c *Client) StartWorkflow(ctx context.Context, opts StartWorkflowOptions, w
 		Memo:                     memo,
 		SearchAttributes:         sa,
 		WorkflowStartDelay:       durationOrNil(opts.StartDelay),
-	}
-	resp, err := c.service.StartWorkflowExecution(ctx, req)
-	if err != nil {
-		err = c.rpcError("start workflow", opts.ID, "", err)
-		if ase, ok := errorsAs[*WorkflowAlreadyStartedError](err); ok {
-			ase.WorkflowType = workflowType
-		}
-		return nil, err
-	}
-	return &WorkflowHandle{
-		c:            c,
-		id:           opts.ID,
-		runID:        resp.GetRunId(),
-		firstRunID:   resp.GetRunId(),
-		workflowType: workflowType,
-		started:      resp.GetStarted(),
 	}, nil
+}
+
+// startError maps the error of a start RPC, filling in the workflow type of
+// a *WorkflowAlreadyStartedError.
+func (c *Client) startError(op, workflowID, workflowType string, err error) error {
+	return wrapOp(op, workflowID, c.typedStartError(workflowID, workflowType, err))
+}
+
+func (c *Client) typedStartError(workflowID, workflowType string, err error) error {
+	err = c.typedError(workflowID, "", err)
+	if ase, ok := err.(*WorkflowAlreadyStartedError); ok {
+		ase.WorkflowType = workflowType
+	}
+	return err
 }
 
 // SignalWorkflow sends signal signalName with args to a workflow. An empty
