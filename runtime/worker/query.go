@@ -6,7 +6,6 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
-	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
 	querypb "go.temporal.io/api/query/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -43,7 +42,9 @@ func (w *Worker) answerLegacyQuery(ctx context.Context, task *workflowservice.Po
 	var answer *commonpb.Payloads
 	var err error
 	if !cached {
-		_, err = w.apply(run, engine.Task{Events: events, Replay: true})
+		_, err = w.apply(run, func() (engine.Completion, error) {
+			return run.Apply(engine.Task{Events: events, Replay: true})
+		})
 	}
 	if err == nil {
 		answer, err = run.Query(task.Query.GetQueryType(), task.Query.GetQueryArgs())
@@ -55,7 +56,7 @@ func (w *Worker) answerLegacyQuery(ctx context.Context, task *workflowservice.Po
 	if err != nil {
 		req.CompletedType = enumspb.QUERY_RESULT_TYPE_FAILED
 		req.ErrorMessage = err.Error()
-		req.Failure = &failurepb.Failure{Message: err.Error(), Source: SDKName}
+		req.Failure = w.fc.ErrorToFailure(err)
 	} else {
 		req.CompletedType = enumspb.QUERY_RESULT_TYPE_ANSWERED
 		req.QueryResult = answer

@@ -156,7 +156,9 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 		w.answerLegacyQuery(ctx, task, run, events, cached)
 		return
 	}
-	res, err := w.apply(run, engine.Task{Events: events, StartedEventID: task.StartedEventId, Messages: task.Messages})
+	res, err := w.apply(run, func() (engine.Completion, error) {
+		return run.Apply(engine.Task{Events: events, StartedEventID: task.StartedEventId, Messages: task.Messages})
+	})
 	if errors.Is(err, errAbandoned) {
 		return
 	}
@@ -174,6 +176,10 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 		w.failTask(ctx, task, causeOf(err), w.describeFailure(err, exec.GetWorkflowId(), runID), stackOf(err))
 		return
 	}
+	if res.WaitingForLocalActivities {
+		w.runLocals(task, run, res)
+		return
+	}
 	w.complete(ctx, task, run, res)
 }
 
@@ -185,7 +191,7 @@ var (
 // apply runs a task through the engine under the deadlock watchdog. A
 // deadlocked run is never touched again: its coroutine keeps its
 // goroutine until the user code returns.
-func (w *Worker) apply(run *engine.Run, t engine.Task) (engine.Completion, error) {
+func (w *Worker) apply(run *engine.Run, step func() (engine.Completion, error)) (engine.Completion, error) {
 	deadlock := make(chan error, 1)
 	done := w.watchdog.watch(run.Scheduler(), func(name, stack string) {
 		deadlock <- fmt.Errorf("%w: [TMPRL1101] potential deadlock detected: workflow coroutine %q did not yield for over %s\n%s",
@@ -197,7 +203,7 @@ func (w *Worker) apply(run *engine.Run, t engine.Task) (engine.Completion, error
 	}
 	out := make(chan result, 1)
 	go func() {
-		c, err := run.Apply(t)
+		c, err := step()
 		out <- result{c, err}
 	}()
 	select {

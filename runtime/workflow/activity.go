@@ -75,3 +75,37 @@ func ExecuteActivity[T any](ctx Context, opts ActivityOptions, activity string, 
 		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
 	}, activity, input), dc: dc}
 }
+
+// LocalActivityOptions configure one local activity call. At least one of
+// ScheduleToCloseTimeout and StartToCloseTimeout is required.
+type LocalActivityOptions struct {
+	ActivityID             string
+	ScheduleToCloseTimeout time.Duration
+	StartToCloseTimeout    time.Duration
+	RetryPolicy            *temporal.RetryPolicy
+	// LocalRetryThreshold is the longest retry backoff slept in the worker
+	// process; longer backoffs become durable timers (default 1 minute).
+	LocalRetryThreshold time.Duration
+	CancellationType    ActivityCancellationType
+}
+
+// ExecuteLocalActivity runs a registered activity in the worker process,
+// without a round trip through the server's task queues, and records its
+// result in history with a marker so replays do not run it again. Use it
+// for short activities; long ones belong in ExecuteActivity.
+func ExecuteLocalActivity[T any](ctx Context, opts LocalActivityOptions, activity string, args ...any) Future[T] {
+	c := impl(ctx)
+	dc := c.Run().DataConverter()
+	input, err := dc.ToPayloads(args...)
+	if err != nil {
+		return failed[T](dc, fmt.Errorf("workflow: encoding arguments of local activity %s: %w", activity, err))
+	}
+	return Future[T]{f: c.ExecuteLocalActivity(engine.LocalActivityOptions{
+		ActivityID:             opts.ActivityID,
+		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout,
+		StartToCloseTimeout:    opts.StartToCloseTimeout,
+		RetryPolicy:            opts.RetryPolicy.ToProto(),
+		LocalRetryThreshold:    opts.LocalRetryThreshold,
+		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
+	}, activity, input), dc: dc}
+}

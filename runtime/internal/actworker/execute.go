@@ -124,7 +124,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		Logger:           log,
 	}
 	log.Debug("activity task started")
-	result, err := run(actctx.With(ctx, env), fn, p.cfg.DataConverter, task.GetInput())
+	result, err := Invoke(actctx.With(ctx, env), fn, p.cfg.DataConverter, task.GetInput())
 	cause := context.Cause(ctx)
 	hbCancel()
 	th.Close()
@@ -152,7 +152,8 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 }
 
 // run calls fn, turning a panic into a temporal.PanicError.
-func run(ctx context.Context, fn Func, dc converter.DataConverter, input *commonpb.Payloads) (result *commonpb.Payloads, err error) {
+// Invoke calls fn, turning a panic into a *temporal.PanicError.
+func Invoke(ctx context.Context, fn Func, dc converter.DataConverter, input *commonpb.Payloads) (result *commonpb.Payloads, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			result = nil

@@ -64,10 +64,19 @@ type Task struct {
 }
 
 // Completion is what a task produced: commands and protocol messages to
-// send.
+// send, or local activities to run before the task can complete.
 type Completion struct {
 	Commands []*commandpb.Command
 	Messages []*protocolpb.Message
+	// LocalActivities are new local activities for the worker to run;
+	// report their results with Run.ResolveLocalActivities.
+	LocalActivities []LocalActivityRequest
+	// CancelLocalActivities are sequence numbers of running local
+	// activities to cancel.
+	CancelLocalActivities []int64
+	// WaitingForLocalActivities is set while local activities are
+	// running: Commands is empty until they are resolved.
+	WaitingForLocalActivities bool
 }
 
 // Run is the state of one workflow execution.
@@ -104,6 +113,10 @@ type Run struct {
 	patches    map[string]bool // answers of Patched so far
 	patchIDs   []string        // patches used, for TemporalChangeVersion
 	patchAhead map[string]bool // patch markers among the next command events
+
+	locals       []*localActivity
+	localAhead   map[int64]LocalActivityResult // local activity markers among the next command events
+	cancelLocals []int64
 }
 
 // NewRun returns an empty run; its first task must start with the
@@ -226,22 +239,25 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		r.deliverUpdates(r.admitted)
 		r.admitted = nil
 		if last {
-			r.patchAhead = nil
+			r.patchAhead, r.localAhead = nil, nil
 			r.deliverUpdates(live)
 		} else {
-			r.patchAhead = patchesAhead(events[i+2:])
-			r.deliverUpdates(acceptedAhead(events[i+2:]))
+			ahead := events[i+2:]
+			r.patchAhead, r.localAhead = patchesAhead(ahead), localsAhead(ahead)
+			r.deliverUpdates(acceptedAhead(ahead))
 		}
 		if err := r.runCode(); err != nil {
 			return out, err
 		}
-		cmds := r.ms.TakeCommands()
-		if last {
-			out.Commands = cmds
+		if _, err := r.resolveFromHistory(); err != nil {
+			return out, err
 		}
+		if !last || t.Replay {
+			r.ms.TakeCommands()
+			continue
+		}
+		out = r.completion()
 	}
-	out.Messages = r.messages
-	r.messages = nil
 	return out, nil
 }
 

@@ -1,0 +1,324 @@
+package engine
+
+import (
+	"encoding/json"
+	"time"
+
+	commandpb "go.temporal.io/api/command/v1"
+	commonpb "go.temporal.io/api/common/v1"
+	failurepb "go.temporal.io/api/failure/v1"
+	historypb "go.temporal.io/api/history/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// LocalActivityMarkerName names the markers that record local activity
+// results. The marker format must never change.
+const LocalActivityMarkerName = "core_local_activity"
+
+// localMarkerData is the "data" detail of a local activity marker.
+type localMarkerData struct {
+	Seq          int64     `json:"seq"`
+	Attempt      int32     `json:"attempt"`
+	ActivityID   string    `json:"activity_id"`
+	ActivityType string    `json:"activity_type"`
+	CompleteTime time.Time `json:"complete_time"`
+	Backoff      string    `json:"backoff,omitempty"`
+	ScheduleTime time.Time `json:"original_schedule_time"`
+}
+
+// LocalActivityOptions are the engine's local activity options.
+type LocalActivityOptions struct {
+	ActivityID             string
+	ScheduleToCloseTimeout time.Duration
+	StartToCloseTimeout    time.Duration
+	RetryPolicy            *commonpb.RetryPolicy
+	LocalRetryThreshold    time.Duration // default 1 minute
+	CancellationType       sm.ActivityCancellationType
+	Header                 *commonpb.Header
+}
+
+// LocalActivityRequest asks the worker to run one local activity attempt
+// series in process.
+type LocalActivityRequest struct {
+	Seq          int64
+	ActivityID   string
+	ActivityType string
+	Input        *commonpb.Payloads
+	Attempt      int32
+	ScheduleTime time.Time // of the first attempt
+	Options      LocalActivityOptions
+	WorkflowID   string
+	RunID        string
+	WorkflowType string
+	Namespace    string
+	TaskQueue    string
+}
+
+// LocalActivityResult is what the worker reports for a request: a result,
+// or a failure; Backoff > 0 asks for a durable timer before attempt
+// Attempt+1 because the next retry is past the local retry threshold.
+type LocalActivityResult struct {
+	Seq          int64
+	Result       *commonpb.Payloads
+	Failure      *failurepb.Failure
+	Attempt      int32
+	Backoff      time.Duration
+	CompleteTime time.Time
+}
+
+// localActivity is a local activity the run is waiting for.
+type localActivity struct {
+	req      LocalActivityRequest
+	f        *Future
+	handed   bool // given to the worker
+	resolved bool
+	stop     func()
+}
+
+// ExecuteLocalActivity runs an activity in the worker process; its result
+// is recorded in a marker so that replays do not run it again.
+func (c *Context) ExecuteLocalActivity(opts LocalActivityOptions, activityType string, input *commonpb.Payloads) *Future {
+	r := c.run
+	f := NewFuture()
+	if err := r.checkWritable("ExecuteLocalActivity"); err != nil {
+		f.SetPayloads(nil, err)
+		return f
+	}
+	if err := c.Err(); err != nil {
+		f.SetPayloads(nil, err)
+		return f
+	}
+	if opts.ScheduleToCloseTimeout <= 0 && opts.StartToCloseTimeout <= 0 {
+		f.SetPayloads(nil, ErrMissingTimeout)
+		return f
+	}
+	if opts.LocalRetryThreshold <= 0 {
+		opts.LocalRetryThreshold = time.Minute
+	}
+	r.startLocal(c, LocalActivityRequest{
+		ActivityID: opts.ActivityID, ActivityType: activityType, Input: input, Attempt: 1,
+		ScheduleTime: r.now, Options: opts,
+	}, f)
+	return f
+}
+
+func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) {
+	req.Seq = r.ms.NextSeq("activity")
+	if req.ActivityID == "" {
+		req.ActivityID = itoa(req.Seq)
+	}
+	req.WorkflowID, req.RunID, req.WorkflowType = r.info.WorkflowID, r.info.RunID, r.info.WorkflowType
+	req.Namespace, req.TaskQueue = r.info.Namespace, r.info.TaskQueue
+	la := &localActivity{req: req, f: f}
+	r.locals = append(r.locals, la)
+	la.stop = c.OnCancel(func() { r.cancelLocal(la) })
+}
+
+func (r *Run) cancelLocal(la *localActivity) {
+	if la.resolved {
+		return
+	}
+	if !la.handed || la.req.Options.CancellationType != sm.WaitCancellationCompleted {
+		la.resolved = true
+		la.f.SetPayloads(nil, r.cfg.FailureConverter.FailureToError(r.localFailure(la.req, &failurepb.Failure{
+			Message:     "local activity canceled",
+			FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}},
+		})))
+		r.removeLocal(la)
+	}
+	if la.handed && la.req.Options.CancellationType != sm.Abandon {
+		r.cancelLocals = append(r.cancelLocals, la.req.Seq)
+	}
+}
+
+func (r *Run) removeLocal(la *localActivity) {
+	for i, l := range r.locals {
+		if l == la {
+			r.locals = append(r.locals[:i], r.locals[i+1:]...)
+			return
+		}
+	}
+}
+
+// resolveLocal records a local activity's result and resolves its future
+// (or, for a backoff, starts the durable timer before the next attempt).
+func (r *Run) resolveLocal(la *localActivity, res LocalActivityResult) {
+	r.removeLocal(la)
+	if la.resolved {
+		return
+	}
+	la.resolved = true
+	if la.stop != nil {
+		la.stop()
+	}
+	r.recordLocalMarker(la.req, res)
+	if res.Backoff > 0 {
+		next := la.req
+		next.Attempt = res.Attempt + 1
+		f := la.f
+		ctx := r.root
+		r.ms.StartTimer(res.Backoff, func(canceled bool) {
+			if canceled {
+				f.SetPayloads(nil, temporal.NewCanceledError())
+				return
+			}
+			next.ActivityID = ""
+			r.startLocal(ctx, next, f)
+		})
+		return
+	}
+	if res.Failure != nil {
+		la.f.SetPayloads(nil, r.cfg.FailureConverter.FailureToError(r.localFailure(la.req, res.Failure)))
+		return
+	}
+	la.f.SetPayloads(res.Result, nil)
+}
+
+func (r *Run) localFailure(req LocalActivityRequest, cause *failurepb.Failure) *failurepb.Failure {
+	return &failurepb.Failure{
+		Message: "local activity error",
+		Cause:   cause,
+		FailureInfo: &failurepb.Failure_ActivityFailureInfo{ActivityFailureInfo: &failurepb.ActivityFailureInfo{
+			ActivityType: &commonpb.ActivityType{Name: req.ActivityType},
+			ActivityId:   req.ActivityID,
+		}},
+	}
+}
+
+func (r *Run) recordLocalMarker(req LocalActivityRequest, res LocalActivityResult) {
+	d := localMarkerData{Seq: req.Seq, Attempt: res.Attempt, ActivityID: req.ActivityID, ActivityType: req.ActivityType,
+		CompleteTime: res.CompleteTime.UTC(), ScheduleTime: req.ScheduleTime.UTC()}
+	if res.Backoff > 0 {
+		d.Backoff = res.Backoff.String()
+	}
+	data, _ := json.Marshal(d)
+	details := map[string]*commonpb.Payloads{"data": {Payloads: []*commonpb.Payload{{
+		Metadata: map[string][]byte{"encoding": []byte("json/plain")}, Data: data}}}}
+	if res.Result != nil {
+		details["result"] = res.Result
+	}
+	r.ms.RecordMarker(&commandpb.RecordMarkerCommandAttributes{MarkerName: LocalActivityMarkerName, Details: details, Failure: res.Failure}, nil)
+}
+
+// localsAhead reads the local activity markers among the command events
+// that start at events[0], keyed by sequence number.
+func localsAhead(events []*historypb.HistoryEvent) map[int64]LocalActivityResult {
+	var out map[int64]LocalActivityResult
+	for _, e := range events {
+		if !sm.IsCommandEvent(e.EventType) {
+			break
+		}
+		a := e.GetMarkerRecordedEventAttributes()
+		if a == nil || a.MarkerName != LocalActivityMarkerName {
+			continue
+		}
+		var d localMarkerData
+		ps := a.GetDetails()["data"].GetPayloads()
+		if len(ps) == 0 || json.Unmarshal(ps[0].GetData(), &d) != nil {
+			continue
+		}
+		res := LocalActivityResult{Seq: d.Seq, Result: a.GetDetails()["result"], Failure: a.GetFailure(), Attempt: d.Attempt, CompleteTime: d.CompleteTime}
+		if d.Backoff != "" {
+			res.Backoff, _ = time.ParseDuration(d.Backoff)
+		}
+		if out == nil {
+			out = make(map[int64]LocalActivityResult)
+		}
+		out[d.Seq] = res
+	}
+	return out
+}
+
+// resolveFromHistory resolves pending local activities whose markers are
+// ahead, in request order, running code after each round. It reports
+// whether any was resolved.
+func (r *Run) resolveFromHistory() (bool, error) {
+	any := false
+	for len(r.localAhead) > 0 {
+		progressed := false
+		for _, la := range append([]*localActivity(nil), r.locals...) {
+			if res, ok := r.localAhead[la.req.Seq]; ok {
+				delete(r.localAhead, la.req.Seq)
+				r.resolveLocal(la, res)
+				progressed = true
+			}
+		}
+		if !progressed {
+			break
+		}
+		any = true
+		if err := r.runCode(); err != nil {
+			return any, err
+		}
+	}
+	return any, nil
+}
+
+// takeLocalRequests hands pending local activities to the worker.
+func (r *Run) takeLocalRequests() []LocalActivityRequest {
+	var out []LocalActivityRequest
+	for _, la := range r.locals {
+		if !la.handed {
+			la.handed = true
+			out = append(out, la.req)
+		}
+	}
+	return out
+}
+
+// ResolveLocalActivities applies the results of local activities the
+// worker ran, runs workflow code, and returns what to do next: more local
+// activities, or the commands to send.
+func (r *Run) ResolveLocalActivities(results []LocalActivityResult) (Completion, error) {
+	r.messages = nil
+	for _, res := range results {
+		for _, la := range r.locals {
+			if la.req.Seq == res.Seq {
+				r.resolveLocal(la, res)
+				break
+			}
+		}
+	}
+	if err := r.runCode(); err != nil {
+		return Completion{}, err
+	}
+	return r.completion(), nil
+}
+
+// completion builds the answer of the current (live) task: local
+// activities to run first, or the commands.
+func (r *Run) completion() Completion {
+	c := Completion{Messages: r.messages, CancelLocalActivities: r.cancelLocals}
+	r.messages, r.cancelLocals = nil, nil
+	if reqs := r.takeLocalRequests(); len(reqs) > 0 || r.localsRunning() {
+		c.LocalActivities = reqs
+		c.WaitingForLocalActivities = true
+		return c
+	}
+	c.Commands = r.ms.TakeCommands()
+	return c
+}
+
+func (r *Run) localsRunning() bool {
+	for _, la := range r.locals {
+		if la.handed && !la.resolved {
+			return true
+		}
+	}
+	return false
+}
+
+// Heartbeat returns the commands issued so far, for a workflow task
+// completion that keeps the task alive while local activities run.
+func (r *Run) Heartbeat() Completion {
+	c := Completion{Commands: r.ms.TakeCommands(), Messages: r.messages}
+	r.messages = nil
+	return c
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

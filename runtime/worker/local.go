@@ -1,0 +1,301 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
+	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// localRunner runs the local activities of one workflow task in process.
+type localRunner struct {
+	w       *Worker
+	results chan engine.LocalActivityResult
+	cancels map[int64]context.CancelFunc
+	running int
+}
+
+func (w *Worker) newLocalRunner() *localRunner {
+	return &localRunner{w: w, results: make(chan engine.LocalActivityResult, 16), cancels: make(map[int64]context.CancelFunc)}
+}
+
+// start runs each request in its own goroutine and cancels the ones asked.
+func (lr *localRunner) start(c engine.Completion) {
+	for _, seq := range c.CancelLocalActivities {
+		if cancel, ok := lr.cancels[seq]; ok {
+			cancel()
+		}
+	}
+	for _, req := range c.LocalActivities {
+		ctx, cancel := context.WithCancel(context.Background())
+		lr.cancels[req.Seq] = cancel
+		lr.running++
+		go func() {
+			res := lr.w.runLocal(ctx, req)
+			res.Seq = req.Seq
+			lr.results <- res
+		}()
+	}
+}
+
+// collect waits for at least one result (or the deadline) and returns all
+// results available.
+func (lr *localRunner) collect(deadline <-chan time.Time) ([]engine.LocalActivityResult, bool) {
+	var out []engine.LocalActivityResult
+	select {
+	case r := <-lr.results:
+		out = append(out, r)
+	case <-deadline:
+		return nil, false
+	}
+	for {
+		select {
+		case r := <-lr.results:
+			out = append(out, r)
+		default:
+			for _, r := range out {
+				lr.running--
+				if cancel, ok := lr.cancels[r.Seq]; ok {
+					cancel()
+					delete(lr.cancels, r.Seq)
+				}
+			}
+			return out, true
+		}
+	}
+}
+
+// stop cancels everything still running; results are dropped.
+func (lr *localRunner) stop() {
+	for _, cancel := range lr.cancels {
+		cancel()
+	}
+}
+
+// runLocal runs attempts of a local activity until it succeeds, fails for
+// good, or needs a backoff longer than the local retry threshold.
+func (w *Worker) runLocal(ctx context.Context, req engine.LocalActivityRequest) engine.LocalActivityResult {
+	fn, ok := w.activities.Lookup(req.ActivityType)
+	if !ok {
+		err := temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("local activity type %q is not registered on this worker; registered types: [%s]",
+				req.ActivityType, strings.Join(w.activities.Names(), ", ")),
+			actworker.ActivityNotRegisteredErrorType, nil)
+		return engine.LocalActivityResult{Failure: w.fc.ErrorToFailure(err), Attempt: req.Attempt, CompleteTime: time.Now()}
+	}
+	opts := req.Options
+	policy := retryDefaults(temporal.RetryPolicyFromProto(opts.RetryPolicy))
+	var deadline time.Time
+	if opts.ScheduleToCloseTimeout > 0 {
+		deadline = req.ScheduleTime.Add(opts.ScheduleToCloseTimeout)
+	}
+	for attempt := req.Attempt; ; attempt++ {
+		result, err := w.localAttempt(ctx, req, fn, attempt, deadline)
+		now := time.Now()
+		if err == nil {
+			return engine.LocalActivityResult{Result: result, Attempt: attempt, CompleteTime: now}
+		}
+		fail := func() engine.LocalActivityResult {
+			return engine.LocalActivityResult{Failure: w.fc.ErrorToFailure(err), Attempt: attempt, CompleteTime: now}
+		}
+		if ctx.Err() != nil || !retryable(err, policy) || (policy.MaximumAttempts > 0 && attempt >= policy.MaximumAttempts) {
+			return fail()
+		}
+		delay := retryDelay(err, policy, attempt)
+		if !deadline.IsZero() && now.Add(delay).After(deadline) {
+			return fail()
+		}
+		if delay > opts.LocalRetryThreshold {
+			r := fail()
+			r.Backoff = delay
+			return r
+		}
+		select {
+		case <-ctx.Done():
+			return engine.LocalActivityResult{Failure: w.fc.ErrorToFailure(temporal.NewCanceledError()), Attempt: attempt, CompleteTime: time.Now()}
+		case <-time.After(delay):
+		}
+	}
+}
+
+func (w *Worker) localAttempt(ctx context.Context, req engine.LocalActivityRequest, fn actworker.Func, attempt int32, deadline time.Time) (*commonpb.Payloads, error) {
+	start := time.Now()
+	if req.Options.StartToCloseTimeout > 0 {
+		if d := start.Add(req.Options.StartToCloseTimeout); deadline.IsZero() || d.Before(deadline) {
+			deadline = d
+		}
+	}
+	actx := ctx
+	if !deadline.IsZero() {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	env := &actctx.Env{
+		Info: actctx.Info{
+			WorkflowNamespace: req.Namespace, WorkflowID: req.WorkflowID, WorkflowRunID: req.RunID, WorkflowType: req.WorkflowType,
+			ActivityID: req.ActivityID, ActivityType: req.ActivityType, TaskQueue: req.TaskQueue, Attempt: attempt,
+			ScheduledTime: req.ScheduleTime, StartedTime: start, Deadline: deadline,
+			ScheduleToCloseTimeout: req.Options.ScheduleToCloseTimeout, StartToCloseTimeout: req.Options.StartToCloseTimeout,
+			IsLocal: true,
+		},
+		Heartbeat:     func(*commonpb.Payloads) {},
+		DataConverter: w.dc,
+		Logger:        w.log.With("activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
+	}
+	result, err := actworker.Invoke(actctx.With(actx, env), fn, w.dc, req.Input)
+	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		tt := enumspb.TIMEOUT_TYPE_START_TO_CLOSE
+		if !deadline.IsZero() && req.Options.ScheduleToCloseTimeout > 0 && deadline.Equal(req.ScheduleTime.Add(req.Options.ScheduleToCloseTimeout)) {
+			tt = enumspb.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
+		}
+		err = temporal.NewTimeoutError(tt, nil)
+	}
+	if err != nil && ctx.Err() != nil {
+		err = temporal.NewCanceledError()
+	}
+	return result, err
+}
+
+func retryDefaults(p *temporal.RetryPolicy) temporal.RetryPolicy {
+	out := temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2}
+	if p != nil {
+		out = *p
+	}
+	if out.InitialInterval <= 0 {
+		out.InitialInterval = time.Second
+	}
+	if out.BackoffCoefficient < 1 {
+		out.BackoffCoefficient = 2
+	}
+	if out.MaximumInterval <= 0 {
+		out.MaximumInterval = 100 * out.InitialInterval
+	}
+	return out
+}
+
+func retryable(err error, p temporal.RetryPolicy) bool {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		if ae.NonRetryable() {
+			return false
+		}
+		for _, t := range p.NonRetryableErrorTypes {
+			if t == ae.Type() {
+				return false
+			}
+		}
+	}
+	return !temporal.IsCanceledError(err)
+}
+
+func retryDelay(err error, p temporal.RetryPolicy, attempt int32) time.Duration {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) && ae.NextRetryDelay() > 0 {
+		return ae.NextRetryDelay()
+	}
+	d := float64(p.InitialInterval) * math.Pow(p.BackoffCoefficient, float64(attempt-1))
+	if d > float64(p.MaximumInterval) {
+		d = float64(p.MaximumInterval)
+	}
+	return time.Duration(d)
+}
+
+// runLocals runs the local activities of a workflow task until the task
+// can complete. While they run past 80% of the workflow task timeout, it
+// completes the task with the commands so far and asks the server for a
+// new one (a workflow task heartbeat), so the task does not time out.
+func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, c engine.Completion) {
+	lr := w.newLocalRunner()
+	defer lr.stop()
+	timeout := run.Info().TaskTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	every := timeout * 8 / 10
+	hb := time.NewTimer(every)
+	defer hb.Stop()
+	exec := task.GetWorkflowExecution()
+	for c.WaitingForLocalActivities {
+		lr.start(c)
+		results, ok := lr.collect(hb.C)
+		var err error
+		if ok {
+			c, err = w.apply(run, func() (engine.Completion, error) { return run.ResolveLocalActivities(results) })
+		} else {
+			task, err = w.heartbeatTask(task, run)
+			if err == nil {
+				next := task
+				c, err = w.apply(run, func() (engine.Completion, error) {
+					return run.Apply(engine.Task{Events: after(next.GetHistory().GetEvents(), run.LastEventID()),
+						StartedEventID: next.StartedEventId, Messages: next.Messages})
+				})
+			}
+			hb.Reset(every)
+		}
+		if err != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			if task != nil && !errors.Is(err, errHeartbeat) {
+				if !errors.Is(err, errDeadlock) {
+					run.Close()
+				}
+				w.failTask(ctx, task, causeOf(err), w.describeFailure(err, exec.GetWorkflowId(), exec.GetRunId()), stackOf(err))
+			} else {
+				run.Close()
+			}
+			cancel()
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w.complete(ctx, task, run, c)
+}
+
+var errHeartbeat = errors.New("workflow task heartbeat failed")
+
+// heartbeatTask completes task with the commands issued so far and returns
+// the new workflow task the server creates for the run.
+func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run) (*workflowservice.PollWorkflowTaskQueueResponse, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	hb := run.Heartbeat()
+	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, &workflowservice.RespondWorkflowTaskCompletedRequest{
+		TaskToken:                  task.TaskToken,
+		Commands:                   hb.Commands,
+		Messages:                   hb.Messages,
+		Identity:                   w.client.Identity(),
+		Namespace:                  w.client.Namespace(),
+		ForceCreateNewWorkflowTask: true,
+		ReturnNewWorkflowTask:      true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errHeartbeat, err)
+	}
+	if resp.GetWorkflowTask() == nil || len(resp.GetWorkflowTask().GetTaskToken()) == 0 {
+		return nil, fmt.Errorf("%w: the server returned no new workflow task", errHeartbeat)
+	}
+	return resp.GetWorkflowTask(), nil
+}
+
+// after returns the events with ids above id.
+func after(events []*historypb.HistoryEvent, id int64) []*historypb.HistoryEvent {
+	for i, e := range events {
+		if e.EventId > id {
+			return events[i:]
+		}
+	}
+	return nil
+}
