@@ -1,0 +1,19 @@
+// Command temporalvet runs temporalgen's determinism analyzer
+// (github.com/temporalgen/temporalgen/gen/check.Analyzer) as a go vet
+// tool:
+//
+//	go install github.com/temporalgen/temporalgen/cmd/temporalvet
+//	go vet -vettool=$(which temporalvet) ./...
+//
+// It reports nondeterministic code reachable from //temporal:workflow
+// types, following calls across packages. temporalgen vet does the same
+// without go vet.
+package main
+
+import (
+	"golang.org/x/tools/go/analysis/unitchecker"
+
+	"github.com/temporalgen/temporalgen/gen/check"
+)
+
+func main() { unitchecker.Main(check.Analyzer) }

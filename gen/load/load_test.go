@@ -1,0 +1,120 @@
+package load
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/temporalgen/temporalgen/gen/model"
+)
+
+func TestLoadOK(t *testing.T) {
+	res, err := Load(Config{Patterns: []string{"./testdata/ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors)+len(res.TypeErrors) != 0 {
+		t.Fatalf("errors: %v %v", res.Errors, res.TypeErrors)
+	}
+	if len(res.Packages) != 1 {
+		t.Fatalf("got %d packages", len(res.Packages))
+	}
+	p := res.Packages[0]
+	if p.Name != "ok" || p.Types == nil || p.TypesInfo == nil || len(p.Syntax) != 1 {
+		t.Fatalf("package not fully loaded: %+v", p)
+	}
+	if p.Types.Scope().Lookup("Hello") == nil {
+		t.Error("Hello not in scope")
+	}
+}
+
+func TestLoadTypeErrorIsPositioned(t *testing.T) {
+	res, err := Load(Config{Patterns: []string{"./testdata/broken"}, NoDeps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 || len(res.TypeErrors) != 1 {
+		t.Fatalf("errors: %v, type errors: %v", res.Errors, res.TypeErrors)
+	}
+	var me *model.Error
+	if !errors.As(res.TypeErrors[0], &me) {
+		t.Fatalf("error %v is not a *model.Error", res.TypeErrors[0])
+	}
+	if !strings.HasSuffix(me.Pos.File, "broken.go") || me.Pos.Line != 3 || me.Pos.Col != 23 {
+		t.Errorf("pos = %v, want broken.go:3:23", me.Pos)
+	}
+	if !strings.Contains(me.Msg, "undefinedThing") {
+		t.Errorf("msg = %q", me.Msg)
+	}
+}
+
+func TestLoadTags(t *testing.T) {
+	for _, tc := range []struct {
+		tags []string
+		want bool
+	}{{nil, false}, {[]string{"special"}, true}} {
+		res, err := Load(Config{Patterns: []string{"./testdata/tagged"}, Tags: tc.tags, NoDeps: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := res.Packages[0].Types.Scope().Lookup("Special") != nil
+		if got != tc.want {
+			t.Errorf("tags %v: Special defined = %v, want %v", tc.tags, got, tc.want)
+		}
+	}
+}
+
+func TestLoadNoMatch(t *testing.T) {
+	res, err := Load(Config{Patterns: []string{"./testdata/nonexistent"}, NoDeps: true})
+	if err != nil {
+		return // acceptable: the build system refused the pattern
+	}
+	if len(res.Errors) == 0 {
+		t.Fatal("want an error for a directory without packages")
+	}
+}
+
+func TestParsePos(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want model.Pos
+		ok   bool
+	}{
+		{"a/b.go:3:4", model.Pos{File: "a/b.go", Line: 3, Col: 4}, true},
+		{"a/b.go:3", model.Pos{File: "a/b.go", Line: 3}, true},
+		{"C:/x/b.go:3:4", model.Pos{File: "C:/x/b.go", Line: 3, Col: 4}, true},
+		{"-", model.Pos{}, false},
+		{"", model.Pos{}, false},
+		{"nopos", model.Pos{}, false},
+	} {
+		got, ok := parsePos(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parsePos(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestLoadParseError(t *testing.T) {
+	// The broken file lives in a temporary module so that gofmt and go vet
+	// of this repository stay clean.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module syntax\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "syntax.go"), []byte("package syntax\n\nfunc F( {\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(Config{Dir: dir, NoDeps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) == 0 {
+		t.Fatal("want a parse error")
+	}
+	var me *model.Error
+	if !errors.As(res.Errors[0], &me) || me.Pos.Line != 3 {
+		t.Errorf("got %v, want a positioned error on line 3", res.Errors[0])
+	}
+}

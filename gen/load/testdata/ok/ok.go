@@ -1,0 +1,6 @@
+package ok
+
+import "fmt"
+
+// Hello greets.
+func Hello() string { return fmt.Sprint("hello") }

@@ -1,0 +1,6 @@
+//go:build special
+
+package tagged
+
+// Special exists only with the special build tag.
+const Special = true

@@ -1,0 +1,4 @@
+package tagged
+
+// Always exists.
+const Always = true
