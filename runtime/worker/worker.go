@@ -37,6 +37,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // DefaultCacheSize is the recommended Options.CacheSize.
@@ -73,6 +74,9 @@ type Options struct {
 	DisableActivityWorker bool
 	// Logger receives worker and workflow logs (default: the client's).
 	Logger *slog.Logger
+	// MetricsHandler receives metrics from workflow code (workflow.MetricMeter)
+	// (default: none).
+	MetricsHandler temporal.MetricsHandler
 	// PollBackoff is used after failed polls (default backoff.DefaultPolicy).
 	PollBackoff backoff.Policy
 }

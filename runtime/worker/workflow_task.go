@@ -225,6 +225,7 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		DataConverter:    w.dc,
 		FailureConverter: w.fc,
 		Logger:           w.log,
+		Metrics:          w.opts.MetricsHandler,
 		Lookup: func(t string) (*engine.Definition, bool) {
 			d, ok := w.workflows[t]
 			return d, ok

@@ -34,6 +34,8 @@ type Config struct {
 	DataConverter    converter.DataConverter
 	FailureConverter converter.FailureConverter
 	Logger           *slog.Logger
+	// Metrics receives workflow metrics (default: none).
+	Metrics temporal.MetricsHandler
 	// Lookup finds the definition of a workflow type.
 	Lookup func(workflowType string) (*Definition, bool)
 }
@@ -114,6 +116,8 @@ type Run struct {
 	patchIDs   []string        // patches used, for TemporalChangeVersion
 	patchAhead map[string]bool // patch markers among the next command events
 
+	instance any
+
 	locals       []*localActivity
 	localAhead   map[int64]LocalActivityResult // local activity markers among the next command events
 	cancelLocals []int64
@@ -125,12 +129,24 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = temporal.NopMetricsHandler{}
+	}
 	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool), patches: make(map[string]bool)}
 	r.h.init()
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
 	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
 	return r
 }
+
+// Metrics returns the metrics handler of the run's worker.
+func (r *Run) Metrics() temporal.MetricsHandler { return r.cfg.Metrics }
+
+// Instance returns the value set with SetInstance.
+func (r *Run) Instance() any { return r.instance }
+
+// SetInstance records the workflow's instance (the generated struct).
+func (r *Run) SetInstance(v any) { r.instance = v }
 
 // Definition returns the definition of the run's workflow type, nil before
 // the WorkflowExecutionStarted event is applied.
