@@ -175,7 +175,7 @@ type countingMetrics struct {
 }
 
 func (m countingMetrics) WithTags(map[string]string) temporal.MetricsHandler { return m }
-func (m countingMetrics) Counter(string) temporal.MetricsCounter           { return counter{m.n} }
+func (m countingMetrics) Counter(string) temporal.MetricsCounter             { return counter{m.n} }
 
 type counter struct{ n *atomic.Int64 }
 

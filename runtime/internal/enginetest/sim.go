@@ -49,7 +49,7 @@ func New(t testing.TB, fn engine.WorkflowFunc) *Sim {
 	s.cfg = engine.Config{
 		Namespace: "default", TaskQueue: "q", DataConverter: dc,
 		FailureConverter: converter.NewFailureConverter(dc, converter.FailureConverterOptions{}),
-		Lookup: func(string) (*engine.Definition, bool) { return &engine.Definition{Fn: fn}, true },
+		Lookup:           func(string) (*engine.Definition, bool) { return &engine.Definition{Fn: fn}, true },
 	}
 	return s
 }
