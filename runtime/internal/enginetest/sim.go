@@ -294,3 +294,18 @@ func setAttrs(e *historypb.HistoryEvent, attrs any) {
 		panic(fmt.Sprintf("enginetest: attributes %T", attrs))
 	}
 }
+
+// ReplayWith replays events with a new run of fn, as a replayer does.
+func ReplayWith(events []*historypb.HistoryEvent, fn engine.WorkflowFunc) error {
+	dc := converter.Default()
+	r := engine.NewRun(engine.Config{
+		Namespace: "default", TaskQueue: "q", DataConverter: dc,
+		FailureConverter: converter.NewFailureConverter(dc, converter.FailureConverterOptions{}),
+		Lookup:           func(string) (*engine.Definition, bool) { return &engine.Definition{Fn: fn}, true },
+	}, "wf", "run")
+	defer r.Close()
+	if _, err := r.Apply(engine.Task{Events: events, Replay: true}); err != nil {
+		return err
+	}
+	return r.Machines().Unmatched()
+}
