@@ -223,12 +223,19 @@ func (w *Worker) StopContext(ctx context.Context) error {
 	w.stopped = true
 	w.mu.Unlock()
 	w.cancel()
+	// Activity polling stops at once too; running activities get until
+	// ctx is done.
+	actDone := make(chan error, 1)
+	go func() {
+		if w.actPoller == nil {
+			actDone <- nil
+			return
+		}
+		actDone <- w.actPoller.Stop(ctx)
+	}()
 	w.wg.Wait()
 	w.tasks.Wait()
-	var err error
-	if w.actPoller != nil {
-		err = w.actPoller.Stop(ctx)
-	}
+	err := <-actDone
 	if w.stickyQueue != "" {
 		w.shutdownSticky(ctx)
 	}
