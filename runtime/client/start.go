@@ -62,6 +62,14 @@ type StartWorkflowOptions struct {
 	StartDelay time.Duration
 	// RequestID deduplicates retried start requests. Default: random.
 	RequestID string
+
+	// CompletionCallbacks are called by the server when the workflow
+	// closes; Nexus operation handlers backed by a workflow pass the
+	// caller's callback here.
+	CompletionCallbacks []*commonpb.Callback
+	// Links relate the workflow to other entities (e.g. the Nexus operation
+	// that started it); shown in the UI.
+	Links []*commonpb.Link
 }
 
 // StartWorkflow starts a workflow of type workflowType with args encoded by
@@ -135,6 +143,8 @@ func (c *Client) startRequest(op string, opts *StartWorkflowOptions, workflowTyp
 		Memo:                     memo,
 		SearchAttributes:         sa,
 		WorkflowStartDelay:       durationOrNil(opts.StartDelay),
+		CompletionCallbacks:      opts.CompletionCallbacks,
+		Links:                    opts.Links,
 	}, nil
 }
 

@@ -123,6 +123,7 @@ type Worker struct {
 	fc        converter.FailureConverter
 
 	workflows  map[string]*engine.Definition
+	nexus      map[string]NexusOperation
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
 
@@ -152,6 +153,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		dc:         c.DataConverter(),
 		fc:         c.FailureConverter(),
 		workflows:  make(map[string]*engine.Definition),
+		nexus:      make(map[string]NexusOperation),
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
 	}
@@ -174,7 +176,7 @@ func (w *Worker) Start() error {
 	if w.started {
 		return errors.New("worker: already started")
 	}
-	if len(w.workflows) == 0 && len(w.activities.Names()) == 0 {
+	if len(w.workflows) == 0 && len(w.activities.Names()) == 0 && len(w.nexus) == 0 {
 		return errors.New("worker: nothing registered: register a workflow or an activity before Start")
 	}
 	w.started = true
@@ -185,6 +187,9 @@ func (w *Worker) Start() error {
 		w.wg.Add(1)
 		go func() { defer w.wg.Done(); w.watchdog.loop(ctx) }()
 		w.startWorkflowPollers(ctx)
+	}
+	if len(w.nexus) > 0 {
+		w.startNexusPollers(ctx)
 	}
 	if !w.opts.DisableActivityWorker && len(w.activities.Names()) > 0 {
 		w.actPoller = actworker.New(actworker.Config{

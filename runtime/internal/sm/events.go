@@ -84,6 +84,10 @@ func InitiatingEventID(e *historypb.HistoryEvent) int64 {
 		return a.NexusOperationCanceledEventAttributes.ScheduledEventId
 	case *historypb.HistoryEvent_NexusOperationTimedOutEventAttributes:
 		return a.NexusOperationTimedOutEventAttributes.ScheduledEventId
+	case *historypb.HistoryEvent_NexusOperationCancelRequestCompletedEventAttributes:
+		return a.NexusOperationCancelRequestCompletedEventAttributes.ScheduledEventId
+	case *historypb.HistoryEvent_NexusOperationCancelRequestFailedEventAttributes:
+		return a.NexusOperationCancelRequestFailedEventAttributes.ScheduledEventId
 	}
 	return 0
 }

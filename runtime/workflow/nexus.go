@@ -1,0 +1,89 @@
+package workflow
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
+)
+
+// NexusClient calls the operations of one service behind one Nexus
+// endpoint (the Python SDK's create_nexus_client).
+type NexusClient struct {
+	Endpoint string
+	Service  string
+}
+
+// NewNexusClient returns a client for service on endpoint.
+func NewNexusClient(endpoint, service string) NexusClient {
+	return NexusClient{Endpoint: endpoint, Service: service}
+}
+
+// NexusOperationCancellationType says what cancelling an operation waits
+// for. The zero value waits for the operation to end.
+type NexusOperationCancellationType int
+
+// Nexus operation cancellation types.
+const (
+	NexusOperationCancellationWaitCompleted NexusOperationCancellationType = iota
+	NexusOperationCancellationTryCancel
+	NexusOperationCancellationWaitRequested
+	NexusOperationCancellationAbandon
+)
+
+// NexusOperationOptions configure one operation call.
+type NexusOperationOptions struct {
+	ScheduleToCloseTimeout time.Duration
+	Header                 map[string]string
+	CancellationType       NexusOperationCancellationType
+}
+
+// NexusOperationHandle is a started Nexus operation whose result decodes
+// into R.
+type NexusOperationHandle[R any] struct {
+	op *engine.NexusOperation
+	f  Future[R]
+	s  Future[string]
+}
+
+// Started returns a future for the operation token, ready once the
+// operation started ("" for operations that completed synchronously).
+func (h NexusOperationHandle[R]) Started() Future[string] { return h.s }
+
+// Result returns a future for the operation's result.
+func (h NexusOperationHandle[R]) Result() Future[R] { return h.f }
+
+// Get waits for the operation's result.
+func (h NexusOperationHandle[R]) Get(ctx Context) (R, error) { return h.f.Get(ctx) }
+
+// Cancel cancels the operation according to its cancellation type.
+func (h NexusOperationHandle[R]) Cancel() {
+	if h.op != nil {
+		h.op.Cancel()
+	}
+}
+
+// StartNexusOperation starts operation on c's service with input.
+// Cancelling ctx cancels the operation.
+func StartNexusOperation[R any](ctx Context, c NexusClient, operation string, input any, opts NexusOperationOptions) NexusOperationHandle[R] {
+	ec := impl(ctx)
+	dc := ec.Run().DataConverter()
+	p, err := dc.ToPayload(input)
+	if err != nil {
+		err = fmt.Errorf("workflow: encoding input of Nexus operation %s: %w", operation, err)
+		return NexusOperationHandle[R]{f: failed[R](dc, err), s: failed[string](dc, err)}
+	}
+	op := ec.ExecuteNexusOperation(engine.NexusOptions{
+		Endpoint: c.Endpoint, Service: c.Service, Operation: operation,
+		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout, Header: opts.Header,
+		CancellationType: sm.NexusCancellationType(opts.CancellationType),
+	}, p)
+	return NexusOperationHandle[R]{op: op, f: Future[R]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
+}
+
+// ExecuteNexusOperation starts an operation and returns a future for its
+// result.
+func ExecuteNexusOperation[R any](ctx Context, c NexusClient, operation string, input any, opts NexusOperationOptions) Future[R] {
+	return StartNexusOperation[R](ctx, c, operation, input, opts).Result()
+}
