@@ -119,6 +119,12 @@ func (c *failureConverter) ErrorToFailure(err error) *failurepb.Failure {
 			ActivityId:       e.ActivityID(),
 			RetryState:       e.RetryState(),
 		}}
+	case *temporal.NexusOperationError:
+		f.Message = e.Message
+		f.FailureInfo = &failurepb.Failure_NexusOperationExecutionFailureInfo{NexusOperationExecutionFailureInfo: &failurepb.NexusOperationFailureInfo{
+			Endpoint: e.Endpoint, Service: e.Service, Operation: e.Operation,
+			OperationToken: e.OperationToken, ScheduledEventId: e.ScheduledEventID,
+		}}
 	case *temporal.ChildWorkflowError:
 		f.FailureInfo = &failurepb.Failure_ChildWorkflowExecutionFailureInfo{ChildWorkflowExecutionFailureInfo: &failurepb.ChildWorkflowExecutionFailureInfo{
 			Namespace:         e.Namespace(),
@@ -225,6 +231,10 @@ func (c *failureConverter) FailureToError(f *failurepb.Failure) error {
 		info := f.GetActivityFailureInfo()
 		return temporal.NewActivityError(info.GetScheduledEventId(), info.GetStartedEventId(), info.GetIdentity(),
 			info.GetActivityType().GetName(), info.GetActivityId(), info.GetRetryState(), cause)
+	case f.GetNexusOperationExecutionFailureInfo() != nil:
+		info := f.GetNexusOperationExecutionFailureInfo()
+		return &temporal.NexusOperationError{Message: message, Endpoint: info.GetEndpoint(), Service: info.GetService(),
+			Operation: info.GetOperation(), OperationToken: info.GetOperationToken(), ScheduledEventID: info.GetScheduledEventId(), Cause: cause}
 	case f.GetChildWorkflowExecutionFailureInfo() != nil:
 		info := f.GetChildWorkflowExecutionFailureInfo()
 		return temporal.NewChildWorkflowError(info.GetNamespace(), info.GetWorkflowExecution().GetWorkflowId(),

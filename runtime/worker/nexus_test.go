@@ -1,0 +1,100 @@
+package worker_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// nexusCaller calls the three operations of the "text" service: a
+// synchronous one, one backed by a workflow run, and a workflow-run
+// operation that it cancels.
+func nexusCaller(ctx workflow.Context, endpoint string) (string, error) {
+	c := workflow.NewNexusClient(endpoint, "text")
+	opts := workflow.NexusOperationOptions{ScheduleToCloseTimeout: time.Minute}
+	up, err := workflow.ExecuteNexusOperation[string](ctx, c, "upper", "hello", opts).Get(ctx)
+	if err != nil {
+		return "", fmt.Errorf("sync: %w", err)
+	}
+	h := workflow.StartNexusOperation[string](ctx, c, "run", "world", opts)
+	token, err := h.Started().Get(ctx)
+	if err != nil {
+		return "", fmt.Errorf("async start: %w", err)
+	}
+	async, err := h.Get(ctx)
+	if err != nil {
+		return "", fmt.Errorf("async: %w", err)
+	}
+	_, failErr := workflow.ExecuteNexusOperation[string](ctx, c, "fail", "x", opts).Get(ctx)
+	var ae *temporal.ApplicationError
+	var ne *temporal.NexusOperationError
+	failed := errors.As(failErr, &ne) && ne.Operation == "fail" && errors.As(ne.Cause, &ae) && ae.Type() == "Refused"
+
+	cctx, cancel := workflow.WithCancel(ctx)
+	blocked := workflow.StartNexusOperation[string](cctx, c, "run", "block", opts)
+	if _, err := blocked.Started().Get(ctx); err != nil {
+		return "", err
+	}
+	cancel()
+	_, cancelErr := blocked.Get(ctx)
+	return fmt.Sprintf("%s|%s|%s|failed=%v|canceled=%v", up, async, token, failed, temporal.IsCanceledError(cancelErr)), nil
+}
+
+func nexusBacking(ctx workflow.Context, in string) (string, error) {
+	if in == "block" {
+		return "", workflow.Await(ctx, func() bool { return false })
+	}
+	return "run:" + in, nil
+}
+
+func TestNexusOperations(t *testing.T) {
+	forEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newEnv(t)
+		endpoint := strings.ReplaceAll(uniqueID("ep"), "_", "-")
+		out, err := srv.CLI(testCtx(t), "operator", "nexus", "endpoint", "create", "--name", endpoint,
+			"--target-namespace", srv.Namespace(), "--target-task-queue", e.tq)
+		if err != nil {
+			t.Fatalf("creating endpoint: %v\n%s", err, out)
+		}
+		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
+			must(t, w.RegisterWorkflow("NexusCaller", nexusCaller))
+			must(t, w.RegisterWorkflow("NexusBacking", nexusBacking))
+			must(t, w.RegisterNexusOperation("text", "upper", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
+				return strings.ToUpper(s), nil
+			})))
+			must(t, w.RegisterNexusOperation("text", "fail", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
+				return "", temporal.NewNonRetryableApplicationError("no "+s, "Refused", nil)
+			})))
+			must(t, w.RegisterNexusOperation("text", "run", worker.NexusWorkflowRunOperation(e.c, "NexusBacking", func(in string) client.StartWorkflowOptions {
+				return client.StartWorkflowOptions{ID: uniqueID("backing-" + in), TaskQueue: e.tq}
+			})))
+		})
+		h := e.start("NexusCaller", endpoint)
+		got := result[string](t, h)
+		evs := history(t, h)
+		// The middle part is the async operation's token: the backing
+		// workflow's id, or "" when the backing workflow completed before
+		// the server recorded the operation as started.
+		parts := strings.Split(got, "|")
+		if len(parts) != 5 || parts[0] != "HELLO" || parts[1] != "run:world" || parts[3] != "failed=true" || parts[4] != "canceled=true" ||
+			(parts[2] != "" && !strings.HasPrefix(parts[2], "backing-world")) {
+			t.Fatalf("result = %q\n%s", got, formatHistory(evs))
+		}
+		if n := count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED); n != 4 {
+			t.Fatalf("%d NexusOperationScheduled events, want 4", n)
+		}
+		if count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED) != 1 || count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED) != 1 {
+			t.Fatalf("cancellation events missing:\n%s", formatHistory(evs))
+		}
+	})
+}
