@@ -26,13 +26,32 @@ func (v Values) Payloads() *commonpb.Payloads { return v.payloads }
 // Get decodes value i into ptr. The error names the position and the type.
 func (v Values) Get(i int, ptr any) error {
 	if i < 0 || i >= v.Len() {
-		return fmt.Errorf("converter: argument %d of %d requested", i+1, v.Len())
+		return &DecodeError{Index: i, Type: elemType(ptr), Given: v.Len()}
 	}
 	if err := v.dc.FromPayload(v.payloads.Payloads[i], ptr); err != nil {
-		return fmt.Errorf("converter: argument %d: cannot decode into %s: %w", i+1, elemType(ptr), err)
+		return &DecodeError{Index: i, Type: elemType(ptr), Err: err}
 	}
 	return nil
 }
+
+// DecodeError reports an argument that could not be decoded into its
+// declared type. Signal handlers that return it have the signal dropped
+// with a warning instead of failing the workflow.
+type DecodeError struct {
+	Index int    // position of the argument, from 0
+	Type  string // the Go type it should decode into
+	Err   error  // nil when the argument is missing
+	Given int    // number of arguments given, when missing
+}
+
+func (e *DecodeError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("argument %d (%s) is missing: %d given", e.Index+1, e.Type, e.Given)
+	}
+	return fmt.Sprintf("argument %d: cannot decode into %s: %v", e.Index+1, e.Type, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Decode decodes the values into ptrs in order. It is an error if there
 // are more pointers than values; extra values are ignored.

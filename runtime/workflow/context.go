@@ -67,11 +67,7 @@ func IsReplaying(ctx Context) bool { return impl(ctx).Run().Replaying() }
 
 // GetLogger returns a logger that is silent while replaying and carries
 // the workflow's id, run id and type.
-func GetLogger(ctx Context) *slog.Logger {
-	r := impl(ctx).Run()
-	in := r.Info()
-	return r.Logger().With("workflow_id", in.WorkflowID, "run_id", in.RunID, "workflow_type", in.WorkflowType)
-}
+func GetLogger(ctx Context) *slog.Logger { return impl(ctx).Run().Logger() }
 
 // Random returns the workflow's deterministic random source: replays draw
 // the same numbers. Use it instead of math/rand in workflow code.

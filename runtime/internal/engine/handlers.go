@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -211,7 +212,12 @@ func (r *Run) startSignal(s bufferedSignal, first bool) {
 	r.h.running[rn] = struct{}{}
 	body := func(*Context) {
 		defer delete(r.h.running, rn)
-		if err := h.Fn(r.root, s.name, converter.NewValues(s.input, r.cfg.DataConverter)); err != nil {
+		err := h.Fn(r.root, s.name, converter.NewValues(s.input, r.cfg.DataConverter))
+		var de *converter.DecodeError
+		switch {
+		case errors.As(err, &de):
+			r.logger.Warn("signal dropped: its payload cannot be decoded", "signal", s.name, "type", de.Type, "error", err)
+		case err != nil:
 			r.failFromHandler(err)
 		}
 	}

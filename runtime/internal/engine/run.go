@@ -135,7 +135,7 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool), patches: make(map[string]bool)}
 	r.h.init()
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
-	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()})
+	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()}).With("workflow_id", workflowID, "run_id", runID)
 	return r
 }
 
@@ -320,6 +320,7 @@ func (r *Run) start(e *historypb.HistoryEvent) error {
 		r.info.StartTime = r.now
 	}
 	r.random = newRandom(r.info.OriginalRunID)
+	r.logger = r.logger.With("workflow_type", r.info.WorkflowType)
 	def, ok := r.cfg.Lookup(r.info.WorkflowType)
 	if !ok {
 		return &UnknownWorkflowError{Type: r.info.WorkflowType}
