@@ -56,15 +56,51 @@ type ActivityOptions struct {
 // the activity according to opts.CancellationType. Failures reach Get as a
 // *temporal.ActivityError wrapping the cause.
 func ExecuteActivity[T any](ctx Context, opts ActivityOptions, activity string, args ...any) Future[T] {
+	return StartActivity[T](ctx, opts, activity, args...).Result()
+}
+
+// ActivityHandle is a scheduled activity whose result decodes into T.
+type ActivityHandle[T any] struct {
+	a *engine.Activity
+	f Future[T]
+}
+
+// ID returns the activity id.
+func (h ActivityHandle[T]) ID() string { return h.a.ID() }
+
+// Cancel cancels the activity according to its cancellation type.
+func (h ActivityHandle[T]) Cancel() { h.a.Cancel() }
+
+// IsDone reports whether the result is available.
+func (h ActivityHandle[T]) IsDone() bool { return h.f.IsReady() }
+
+// IsCancelled reports whether the activity ended cancelled.
+func (h ActivityHandle[T]) IsCancelled() bool {
+	if !h.f.IsReady() {
+		return false
+	}
+	_, _, err := h.f.f.Peek()
+	return temporal.IsCanceledError(err)
+}
+
+// Result returns a future for the activity's result.
+func (h ActivityHandle[T]) Result() Future[T] { return h.f }
+
+// Get waits for the activity's result.
+func (h ActivityHandle[T]) Get(ctx Context) (T, error) { return h.f.Get(ctx) }
+
+// StartActivity schedules the activity named activity with args and
+// returns a handle to it: its id, cancellation, and result.
+func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, args ...any) ActivityHandle[T] {
 	c := impl(ctx)
 	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
 		f := engine.NewFuture()
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of activity %s: %w", activity, err))
-		return Future[T]{f: f, dc: dc}
+		return ActivityHandle[T]{a: &engine.Activity{Result: f}, f: Future[T]{f: f, dc: dc}}
 	}
-	return Future[T]{f: c.ExecuteActivity(engine.ActivityOptions{
+	a := c.StartActivity(engine.ActivityOptions{
 		ActivityID:             opts.ActivityID,
 		TaskQueue:              opts.TaskQueue,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout,
@@ -73,7 +109,8 @@ func ExecuteActivity[T any](ctx Context, opts ActivityOptions, activity string, 
 		HeartbeatTimeout:       opts.HeartbeatTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
-	}, activity, input), dc: dc}
+	}, activity, input)
+	return ActivityHandle[T]{a: a, f: Future[T]{f: a.Result, dc: dc}}
 }
 
 // LocalActivityOptions configure one local activity call. At least one of

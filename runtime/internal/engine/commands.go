@@ -35,18 +35,46 @@ var ErrMissingTimeout = errors.New("workflow: activity options need ScheduleToCl
 // ExecuteActivity schedules an activity and returns a future for its
 // result. Cancelling ctx cancels the activity.
 func (c *Context) ExecuteActivity(opts ActivityOptions, activityType string, input *commonpb.Payloads) *Future {
+	return c.StartActivity(opts, activityType, input).Result
+}
+
+// Activity is a scheduled activity.
+type Activity struct {
+	Result *Future
+	m      *sm.Activity
+}
+
+// ID returns the activity id ("" if it was never scheduled).
+func (a *Activity) ID() string {
+	if a.m == nil {
+		return ""
+	}
+	return a.m.ID()
+}
+
+// Cancel cancels the activity according to its cancellation type.
+func (a *Activity) Cancel() {
+	if a.m != nil {
+		a.m.Cancel()
+	}
+}
+
+// StartActivity schedules an activity and returns it. Cancelling ctx
+// cancels it.
+func (c *Context) StartActivity(opts ActivityOptions, activityType string, input *commonpb.Payloads) *Activity {
 	f := NewFuture()
+	act := &Activity{Result: f}
 	if err := c.run.checkWritable("ExecuteActivity"); err != nil {
 		f.SetPayloads(nil, err)
-		return f
+		return act
 	}
 	if err := c.Err(); err != nil {
 		f.SetPayloads(nil, err)
-		return f
+		return act
 	}
 	if opts.ScheduleToCloseTimeout <= 0 && opts.StartToCloseTimeout <= 0 {
 		f.SetPayloads(nil, ErrMissingTimeout)
-		return f
+		return act
 	}
 	r := c.run
 	tq := opts.TaskQueue
@@ -79,7 +107,8 @@ func (c *Context) ExecuteActivity(opts ActivityOptions, activityType string, inp
 	if !a.Resolved() {
 		stop = c.OnCancel(a.Cancel)
 	}
-	return f
+	act.m = a
+	return act
 }
 
 // NewTimer starts a durable timer. The future is ready with nil when the
