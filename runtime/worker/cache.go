@@ -33,6 +33,20 @@ func (c *cache) take(runID string) *engine.Run {
 	return c.order.Remove(el).(*engine.Run)
 }
 
+// remove removes the run with the given run id if it is r, and reports
+// whether it did.
+func (c *cache) remove(runID string, r *engine.Run) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byID[runID]
+	if !ok || el.Value.(*engine.Run) != r {
+		return false
+	}
+	delete(c.byID, runID)
+	c.order.Remove(el)
+	return true
+}
+
 // put stores a run, closing the least recently used ones past the limit.
 func (c *cache) put(runID string, r *engine.Run) {
 	var evicted []*engine.Run

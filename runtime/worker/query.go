@@ -49,6 +49,14 @@ func (w *Worker) answerLegacyQuery(ctx context.Context, task *workflowservice.Po
 	if err == nil {
 		answer, err = run.Query(task.Query.GetQueryType(), task.Query.GetQueryArgs())
 	}
+	// Return the run to the cache before answering: the answer may let a
+	// client send the workflow its next task at once.
+	putBack := err == nil || (cached && !errors.Is(err, errDeadlock))
+	if putBack && w.cache != nil && !run.Finished() {
+		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
+	} else if !errors.Is(err, errDeadlock) { // a stuck run is never touched again
+		defer run.Close()
+	}
 	req := &workflowservice.RespondQueryTaskCompletedRequest{
 		TaskToken: task.TaskToken,
 		Namespace: w.client.Namespace(),
@@ -64,17 +72,4 @@ func (w *Worker) answerLegacyQuery(ctx context.Context, task *workflowservice.Po
 	if _, rerr := w.svc.RespondQueryTaskCompleted(ctx, req); rerr != nil {
 		w.log.Warn("answering query failed", "workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "query", task.Query.GetQueryType(), "error", rerr)
 	}
-	if errors.Is(err, errDeadlock) {
-		return // the stuck run is never touched again
-	}
-	if err != nil && !cached {
-		run.Close()
-		return
-	}
-	if w.cache != nil && !run.Finished() {
-		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
-	} else {
-		run.Close()
-	}
-
 }

@@ -140,13 +140,14 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 		run, cached = nil, false
 	}
 	if run == nil && (len(events) == 0 || events[0].EventId != 1) {
+		partial := events
 		var err error
 		events, err = fetchHistory(ctx, w.svc, w.client.Namespace(), exec, nil, nil)
 		if err != nil {
 			w.log.Error("workflow task dropped: history fetch failed", "workflow_id", exec.GetWorkflowId(), "error", err)
 			return
 		}
-		events = trimAfter(events, task.StartedEventId)
+		events = appendUnpersisted(trimAfter(events, task.StartedEventId), partial)
 	}
 	if run == nil {
 		run = w.newRun(exec.GetWorkflowId(), runID)
@@ -233,6 +234,24 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 	}, workflowID, runID)
 }
 
+// appendUnpersisted appends the events of a task's partial history that
+// follow the fetched history. A speculative workflow task (one delivering
+// an update) has its WorkflowTaskScheduled and WorkflowTaskStarted events
+// only in the task: the server does not persist them, so a full history
+// fetch does not return them.
+func appendUnpersisted(fetched, partial []*historypb.HistoryEvent) []*historypb.HistoryEvent {
+	if len(fetched) == 0 {
+		return fetched
+	}
+	next := fetched[len(fetched)-1].EventId + 1
+	for i, e := range partial {
+		if e.EventId == next {
+			return append(fetched, partial[i:]...)
+		}
+	}
+	return fetched
+}
+
 // trimAfter drops events past the task's started event (history fetched
 // after the task was delivered may already hold newer events).
 func trimAfter(events []*historypb.HistoryEvent, started int64) []*historypb.HistoryEvent {
@@ -265,27 +284,30 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	if def := run.Definition(); def != nil {
 		req.VersioningBehavior = def.Versioning
 	}
+	runID := task.GetWorkflowExecution().GetRunId()
 	keep := w.cache != nil && !run.Finished()
 	if keep {
 		req.StickyAttributes = &taskqueuepb.StickyExecutionAttributes{
 			WorkerTaskQueue:        w.taskQueueProto(true),
 			ScheduleToStartTimeout: durationpb.New(w.opts.StickyScheduleToStartTimeout),
 		}
+		// Cache the run before answering: once the server has the
+		// completion it may hand out the workflow's next task (an update,
+		// a query) before this RPC returns, and that task must find the
+		// run rather than replay, or be answered by an older cached run.
+		w.cache.put(runID, run)
+	} else {
+		defer run.Close()
 	}
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
 	if err != nil {
 		w.log.Warn("completing workflow task failed; dropping the cached run",
 			"workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", err)
-		keep = false
 	}
-	if resp.GetResetHistoryEventId() > 0 {
-		// The server dropped a speculative task (a rejected update): the
-		// run has seen events that are not in history.
-		keep = false
-	}
-	if keep {
-		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
-	} else {
+	// After a failed completion, or when the server dropped a speculative
+	// task (a rejected update), the run has seen events that are not in
+	// history. A task that took it meanwhile finds that out by event id.
+	if keep && (err != nil || resp.GetResetHistoryEventId() > 0) && w.cache.remove(runID, run) {
 		run.Close()
 	}
 }
