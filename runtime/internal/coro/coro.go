@@ -49,14 +49,16 @@ func (e *PanicError) Error() string {
 
 // Coroutine is one unit of workflow code.
 type Coroutine struct {
-	s     *Scheduler
-	name  string
-	next  func() (struct{}, bool)
-	stop  func()
-	yield func(struct{}) bool
-	cond  func() bool
-	done  bool
-	goid  atomic.Int64
+	s      *Scheduler
+	name   string
+	next   func() (struct{}, bool)
+	stop   func()
+	yield  func(struct{}) bool
+	fn     func(c *Coroutine)
+	parked bool // finished and waiting for reuse
+	cond   func() bool
+	done   bool
+	goid   atomic.Int64
 }
 
 // Name returns the name given to Spawn.
@@ -97,6 +99,7 @@ type Scheduler struct {
 	err     error
 	step    atomic.Uint64
 	first   int // insertion point of SpawnFirst
+	free    []*Coroutine
 }
 
 // New returns an empty scheduler.
@@ -121,24 +124,60 @@ func (s *Scheduler) SpawnFirst(name string, fn func(c *Coroutine)) *Coroutine {
 }
 
 func (s *Scheduler) newCoroutine(name string, fn func(c *Coroutine)) *Coroutine {
-	c := &Coroutine{s: s, name: name}
+	if n := len(s.free); n > 0 {
+		// Reuse a finished coroutine's goroutine: creating one costs far
+		// more than a switch.
+		c := s.free[n-1]
+		s.free = s.free[:n-1]
+		c.name, c.fn, c.done, c.cond = name, fn, false, nil
+		return c
+	}
+	c := &Coroutine{s: s, name: name, fn: fn}
 	c.next, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
 		c.goid.Store(curGoroutineID())
-		defer func() {
-			c.done = true
-			if r := recover(); r != nil {
-				if _, ok := r.(exitSignal); ok {
-					return
-				}
-				if s.err == nil {
-					s.err = &PanicError{Coroutine: c.name, Value: r, Stack: string(debug.Stack())}
-				}
+		for c.runFn() {
+			// Park until compact puts the coroutine in the free list and
+			// Spawn reuses it, or Close stops it.
+			c.done, c.fn, c.parked = true, nil, true
+			if !yield(struct{}{}) {
+				return
 			}
-		}()
-		fn(c)
+			c.parked = false
+		}
 	})
 	return c
+}
+
+// maxFree bounds the finished coroutines kept for reuse.
+const maxFree = 4
+
+// runFn runs the coroutine's function; it reports false when the function
+// panicked or the coroutine is being stopped.
+func (c *Coroutine) runFn() (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.done, ok = true, false
+			if _, exit := r.(exitSignal); exit {
+				return
+			}
+			if c.s.err == nil {
+				c.s.err = &PanicError{Coroutine: c.name, Value: r, Stack: string(debug.Stack())}
+			}
+		}
+	}()
+	c.fn(c)
+	return true
+}
+
+// Trim ends the goroutines kept for reuse, for schedulers that go idle for
+// a while (cached workflow runs).
+func (s *Scheduler) Trim() {
+	for _, c := range s.free {
+		c.stop()
+	}
+	clear(s.free)
+	s.free = s.free[:0]
 }
 
 // Current returns the coroutine that is running, or nil between steps. It
@@ -193,8 +232,13 @@ func (s *Scheduler) resume(c *Coroutine) {
 func (s *Scheduler) compact() {
 	live := s.coros[:0]
 	for _, c := range s.coros {
-		if !c.done {
+		switch {
+		case !c.done:
 			live = append(live, c)
+		case c.parked && len(s.free) < maxFree:
+			s.free = append(s.free, c)
+		case c.parked:
+			c.stop()
 		}
 	}
 	clear(s.coros[len(live):])
@@ -208,6 +252,7 @@ func (s *Scheduler) Close() {
 		c.stop()
 	}
 	s.coros = nil
+	s.Trim()
 }
 
 // RunningStack returns the name and stack of the coroutine that is running

@@ -2,6 +2,7 @@ package coro
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -134,4 +135,42 @@ func BenchmarkChannelSwitch(b *testing.B) {
 		<-out
 	}
 	close(in)
+}
+
+func TestFinishedCoroutinesAreReused(t *testing.T) {
+	s := New()
+	defer s.Close()
+	sum := 0
+	before := runtime.NumGoroutine()
+	for i := range 100 {
+		s.Spawn("h", func(c *Coroutine) { sum += i })
+		if err := s.Run(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sum != 4950 {
+		t.Fatalf("sum = %d", sum)
+	}
+	if n := runtime.NumGoroutine() - before; n > maxFree {
+		t.Fatalf("%d goroutines left for 100 finished coroutines, want at most %d", n, maxFree)
+	}
+	s.Trim()
+	// A blocked coroutine reused from the pool still blocks and resumes.
+	ready := false
+	out := ""
+	s.Spawn("a", func(c *Coroutine) { c.WaitUntil(func() bool { return ready }); out += "a" })
+	s.Spawn("b", func(c *Coroutine) { out += "b"; ready = true })
+	if err := s.Run(); err != nil || out != "ba" {
+		t.Fatalf("out=%q err=%v", out, err)
+	}
+}
+
+// BenchmarkSpawn measures starting and finishing a short coroutine.
+func BenchmarkSpawn(b *testing.B) {
+	s := New()
+	defer s.Close()
+	for range b.N {
+		s.Spawn("h", func(*Coroutine) {})
+		_ = s.Run()
+	}
 }

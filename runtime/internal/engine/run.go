@@ -274,6 +274,7 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		}
 		out = r.completion()
 	}
+	r.sched.Trim()
 	return out, nil
 }
 
