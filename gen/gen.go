@@ -9,8 +9,9 @@
 //  3. gen/check validates them against the types, builds the plain model
 //     (gen/model), and runs the determinism analyzer on every workflow not
 //     marked sandboxed=false;
-//  4. gen/emit renders the model with jennifer (not written yet: Files is
-//     empty for now).
+//  4. gen/emit renders the model of each package with jennifer into one
+//     Go file; with Config.Docs, gen/docs also renders a Markdown
+//     reference from the templates of package templates.
 //
 // Every problem of every stage is collected into Result.Errors, sorted by
 // position, each formatted file:line:col: message. Nothing is generated
@@ -46,6 +47,8 @@ import (
 
 	"github.com/temporalgen/temporalgen/gen/check"
 	"github.com/temporalgen/temporalgen/gen/directive"
+	"github.com/temporalgen/temporalgen/gen/docs"
+	"github.com/temporalgen/temporalgen/gen/emit"
 	"github.com/temporalgen/temporalgen/gen/load"
 	"github.com/temporalgen/temporalgen/gen/model"
 )
@@ -63,8 +66,8 @@ type Config struct {
 	// directory; "{pkg}" is replaced by the package name. Empty means
 	// DefaultOutput.
 	Output string
-	// Docs asks for Markdown reference docs next to the code (reserved:
-	// not generated yet).
+	// Docs asks for a Markdown reference of each package next to its
+	// code, named like the Go file with .md instead of .go (see DocsPath).
 	Docs bool
 }
 
@@ -106,12 +109,22 @@ func Generate(cfg Config) (*Result, error) {
 		}
 		m, errs := check.Package(lr.Fset, p.Syntax, p.Types, p.TypesInfo)
 		res.Errors = append(res.Errors, errs...)
-		if len(m.Workflows) > 0 || len(m.Activities) > 0 {
-			res.Model = append(res.Model, m)
-		}
 		if hasWorkflowDirective(p) {
 			workflowPkgs = append(workflowPkgs, p)
 		}
+		if len(m.Workflows) == 0 && len(m.Activities) == 0 {
+			continue
+		}
+		res.Model = append(res.Model, m)
+		if len(errs) > 0 {
+			continue // the model is incomplete
+		}
+		files, errs, err := render(cfg, m)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, files...)
+		res.Errors = append(res.Errors, errs...)
 	}
 	if len(workflowPkgs) > 0 {
 		errs, err := analyze(workflowPkgs)
@@ -122,10 +135,34 @@ func Generate(cfg Config) (*Result, error) {
 	}
 	res.Errors = model.SortErrors(res.Errors)
 	if len(res.Errors) > 0 {
-		return res, nil
+		res.Files = nil
 	}
-	// Emission lands with gen/emit; until then there is nothing to write.
 	return res, nil
+}
+
+// render emits the files of one checked package: its Go code and, with
+// cfg.Docs, its Markdown reference. The error is an internal failure.
+func render(cfg Config, m *model.Package) ([]File, []error, error) {
+	src, errs := emit.File(m)
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	goPath := OutputPath(cfg.Output, m.Dir, m.Name)
+	files := []File{{Path: goPath, Content: src}}
+	if cfg.Docs {
+		md, err := docs.Markdown(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, File{Path: DocsPath(goPath), Content: md})
+	}
+	return files, nil, nil
+}
+
+// DocsPath returns the path of the Markdown reference that goes with the
+// generated Go file goPath: the same name with .md instead of .go.
+func DocsPath(goPath string) string {
+	return strings.TrimSuffix(goPath, ".go") + ".md"
 }
 
 // hasWorkflowDirective reports whether p declares a workflow, checked

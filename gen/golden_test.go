@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/temporalgen/temporalgen/gen/docs"
+	"github.com/temporalgen/temporalgen/gen/emit"
 	"github.com/temporalgen/temporalgen/gen/model"
 )
 
@@ -54,8 +57,10 @@ var generateAll = sync.OnceValues(func() (*Result, error) {
 })
 
 // TestGolden compares, for each case, the errors with want/errors.txt
-// and, for cases without errors, the model with want/model.json. Run
-// `go test ./gen -update` to rewrite them.
+// and, for cases without errors, the model with want/model.json, the
+// generated code with want/<pkg>_temporal.go and the Markdown reference
+// with want/<pkg>_temporal.md. Run `go test ./gen -update` to rewrite
+// them; TestGoldenBuild checks that the generated code compiles.
 func TestGolden(t *testing.T) {
 	res, err := generateAll()
 	if err != nil {
@@ -98,7 +103,22 @@ func TestGolden(t *testing.T) {
 				if strings.HasPrefix(name, "Err") {
 					t.Errorf("error case %s has no errors", name)
 				}
-				compare(t, filepath.Join(dir, "want", "model.json"), modelJSON(t, models[name], filepath.Join(abs, name)))
+				m := models[name]
+				compare(t, filepath.Join(dir, "want", "model.json"), modelJSON(t, m, filepath.Join(abs, name)))
+				if m == nil {
+					return
+				}
+				src, errs := emit.File(m)
+				if len(errs) > 0 {
+					t.Fatalf("emit: %v", errs)
+				}
+				base := strings.TrimSuffix(filepath.Base(OutputPath("", m.Dir, m.Name)), ".go")
+				compare(t, filepath.Join(dir, "want", base+".go"), src)
+				md, err := docs.Markdown(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				compare(t, filepath.Join(dir, "want", base+".md"), md)
 			}
 		})
 	}
@@ -176,5 +196,58 @@ func TestOutputPath(t *testing.T) {
 		if got := filepath.ToSlash(OutputPath(tc.pattern, "dir", "greeter")); got != tc.want {
 			t.Errorf("OutputPath(%q) = %q, want %q", tc.pattern, got, tc.want)
 		}
+	}
+}
+
+// TestGoldenBuild copies every case that has generated code, input and
+// output together, into a directory inside the module (so that imports of
+// the module resolve) and runs go vet on them, which type-checks them:
+// the goldens compile against the real runtime.
+func TestGoldenBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go vet")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp(root, "_goldenbuild-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(tmp) })
+	var pkgs []string
+	for _, name := range goldenCases(t) {
+		dir := filepath.Join(testdataDir, name)
+		out, _ := filepath.Glob(filepath.Join(dir, "want", "*.go"))
+		if len(out) == 0 {
+			continue
+		}
+		in, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		dst := filepath.Join(tmp, name)
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range append(in, out...) {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dst, filepath.Base(f)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pkgs = append(pkgs, "./"+filepath.Base(tmp)+"/"+name)
+	}
+	if len(pkgs) == 0 {
+		t.Fatal("no golden case has generated code")
+	}
+	cmd := exec.Command("go", append([]string{"vet"}, pkgs...)...)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
 }

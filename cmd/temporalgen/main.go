@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	temporalgen [-tags t1,t2] [-o pattern] [-diff] [packages]
+//	temporalgen [-tags t1,t2] [-o pattern] [-diff] [-docs] [packages]
 //	temporalgen vet [-tags t1,t2] [packages]
 //
 // Packages are go list patterns; the default is ".", so a
@@ -24,7 +24,9 @@
 //	-tags   comma-separated build tags to load the packages with
 //	-o      output file name pattern (default {pkg}_temporal.go)
 //	-diff   write nothing; print a diff of what would change
-//	-docs   reserved for the Markdown reference docs (not implemented yet)
+//	-docs   also write a Markdown reference of each package (workflows,
+//	        signals, queries, updates, activities, task queues and
+//	        temporal CLI commands), named like the Go file with .md
 //
 // temporalgen vet runs only the determinism analyzer (see
 // github.com/temporalgen/temporalgen/gen/check.Analyzer). The same analyzer
@@ -71,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	tags := fs.String("tags", "", "comma-separated build `tags`")
 	out := fs.String("o", gen.DefaultOutput, "output file name `pattern`; {pkg} is the package name")
 	diff := fs.Bool("diff", false, "write nothing; print a diff and exit 1 if generated files would change")
-	docs := fs.Bool("docs", false, "also write Markdown reference docs (reserved, not implemented yet)")
+	docs := fs.Bool("docs", false, "also write a Markdown reference of each package, named like the Go file with .md")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: temporalgen [flags] [packages]\n       temporalgen vet [-tags t] [packages]\n\nflags:\n")
 		fs.PrintDefaults()
@@ -79,15 +81,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
-	if *docs {
-		fmt.Fprintln(stderr, "temporalgen: -docs is not implemented yet")
-		return exitError
-	}
 	if !strings.Contains(*out, ".go") || strings.ContainsAny(*out, `/\`) {
 		fmt.Fprintf(stderr, "temporalgen: -o %q: want a .go file name (no directory), e.g. %s\n", *out, gen.DefaultOutput)
 		return exitError
 	}
-	res, err := gen.Generate(gen.Config{Patterns: fs.Args(), Tags: splitTags(*tags), Output: *out})
+	res, err := gen.Generate(gen.Config{Patterns: fs.Args(), Tags: splitTags(*tags), Output: *out, Docs: *docs})
 	if err != nil {
 		fmt.Fprintln(stderr, "temporalgen:", err)
 		return exitError

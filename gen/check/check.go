@@ -99,13 +99,17 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 			c.errorf(d.Func.Name.Pos(), "//temporal:%s method %s is declared on %s, which is not a workflow: add //temporal:workflow above type %s", d.Kind, d.Func.Name.Name, recv, recv)
 		}
 	}
+	wfNames := workflowNames{names: make(map[string]string)}
 	for _, d := range workflows {
 		if wf, ok := c.workflow(d, methods[d.Name()]); ok {
-			out.Workflows = append(out.Workflows, wf)
+			if c.uniqueWorkflowName(&wfNames, wf, namePos(d.Directive, d.Type.Name.Pos())) {
+				out.Workflows = append(out.Workflows, wf)
+			}
 		}
 	}
 	c.activities(out, activities)
 	out.Imports = imports(out)
+	out.Declared = c.declared(files)
 	return out, model.SortErrors(c.errs)
 }
 

@@ -28,7 +28,17 @@ type Package struct {
 	// Imports are the packages referenced by the types of the model, sorted
 	// by path, excluding the package itself.
 	Imports []Import
-	Pos     Pos // position of the package clause of its first file
+	// Declared are the package-level identifiers of the package's own
+	// files (not those temporalgen generated), sorted by name: generated
+	// identifiers must not collide with them.
+	Declared []Ident
+	Pos      Pos // position of the package clause of its first file
+}
+
+// Ident is a declared identifier and where it is declared.
+type Ident struct {
+	Name string
+	Pos  Pos
 }
 
 // Import is a package that generated code must import.

@@ -1,0 +1,300 @@
+package emit
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/temporalgen/temporalgen/gen/model"
+)
+
+// Names of generated identifiers. They are pure functions of Go names, so
+// that the collision check and emission agree.
+
+func workflowNameConst(wf *model.Workflow) string { return wf.GoName + "WorkflowName" }
+func taskQueueConst(wf *model.Workflow) string    { return wf.GoName + "TaskQueue" }
+func handleType(wf *model.Workflow) string        { return wf.GoName + "Handle" }
+func childType(wf *model.Workflow) string         { return wf.GoName + "Child" }
+func externalType(wf *model.Workflow) string      { return wf.GoName + "External" }
+func startFunc(wf *model.Workflow) string         { return "Start" + wf.GoName }
+func getFunc(wf *model.Workflow) string           { return "Get" + wf.GoName }
+func executeFunc(wf *model.Workflow) string       { return "Execute" + wf.GoName }
+func startChildFunc(wf *model.Workflow) string    { return "Start" + wf.GoName + "Child" }
+func getExternalFunc(wf *model.Workflow) string   { return "Get" + wf.GoName + "External" }
+func continueAsNewFunc(wf *model.Workflow) string { return "ContinueAsNew" + wf.GoName }
+func registerFunc(wf *model.Workflow) string      { return "Register" + wf.GoName }
+
+func handlerNameConst(wf *model.Workflow, h *model.Handler) string {
+	return wf.GoName + h.GoName + kindWord(h.Kind) + "Name"
+}
+
+func signalWithStartFunc(wf *model.Workflow, h *model.Handler) string {
+	return "SignalWithStart" + wf.GoName + h.GoName
+}
+
+func updateWithStartFunc(wf *model.Workflow, h *model.Handler) string {
+	return "UpdateWithStart" + wf.GoName + h.GoName
+}
+
+func updateHandleType(wf *model.Workflow, h *model.Handler) string {
+	return wf.GoName + h.GoName + "Handle"
+}
+
+func activityNameConst(a *model.Activity) string { return a.GoName + "ActivityName" }
+func activityFunc(a *model.Activity) string      { return a.GoName + "Activity" }
+func localActivityFunc(a *model.Activity) string { return a.GoName + "LocalActivity" }
+
+// Package-level identifiers.
+const (
+	workflowRegistrar  = "WorkflowRegistrar"
+	activityRegistrar  = "ActivityRegistrar"
+	registrar          = "Registrar"
+	registerAll        = "Register"
+	registerWorkflows  = "RegisterWorkflows"
+	registerActivities = "RegisterActivities"
+)
+
+// Fixed methods of the generated handle types.
+var (
+	handleMethods   = []string{"ID", "RunID", "Untyped", "Result", "Cancel", "Terminate", "Describe"}
+	updateMethods   = []string{"ID", "Untyped", "Workflow", "Get"}
+	childMethods    = []string{"ID", "FirstExecutionRunID", "Started", "Result", "Get", "Cancel", "Untyped"}
+	externalMethods = []string{"ID", "RunID", "Cancel", "Untyped"}
+)
+
+func kindWord(k model.HandlerKind) string {
+	switch k {
+	case model.SignalHandler:
+		return "Signal"
+	case model.QueryHandler:
+		return "Query"
+	}
+	return "Update"
+}
+
+// lowerFirst lower-cases the leading upper-case run of s the way Go
+// names do it: HTTPClient → httpClient, ID → id, URLs → urls, Fetcher →
+// fetcher.
+func lowerFirst(s string) string {
+	runes := []rune(s)
+	n := 0
+	for n < len(runes) && unicode.IsUpper(runes[n]) {
+		n++
+	}
+	switch {
+	case n == 0:
+		return s
+	case n == 1 || n == len(runes):
+	case unicode.IsLower(runes[n]) && !(n+1 == len(runes) && runes[n] == 's'):
+		n-- // keep the first letter of the next word: HTTPClient → httpClient
+	}
+	for i := range n {
+		runes[i] = unicode.ToLower(runes[i])
+	}
+	return string(runes)
+}
+
+// origin says what made the generator declare an identifier, for messages.
+type origin struct {
+	what string
+	pos  model.Pos
+}
+
+// collisions checks the identifiers and methods that File would declare
+// against each other and against the package's own declarations. Each
+// problem is reported once, at the later of the two elements.
+type collisions struct {
+	declared map[string]model.Pos
+	seen     map[string]origin
+	reported map[[2]string]bool
+	errs     []error
+}
+
+func newCollisions(declared []model.Ident) *collisions {
+	c := &collisions{declared: make(map[string]model.Pos), seen: make(map[string]origin), reported: make(map[[2]string]bool)}
+	for _, d := range declared {
+		c.declared[d.Name] = d.Pos
+	}
+	return c
+}
+
+// add records the identifier id (scope is "" for package level, or a type
+// name for methods) declared because of o.
+func (c *collisions) add(scope, id string, o origin) {
+	key := id
+	shown := id
+	if scope != "" {
+		key = scope + "." + id
+		shown = "method " + key
+	}
+	if scope == "" {
+		if pos, ok := c.declared[id]; ok {
+			c.report(o, "declared:"+id, fmt.Sprintf("generated %s for %s collides with %s declared at %s: rename one of them", shown, o.what, id, pos))
+			return
+		}
+	}
+	if prev, ok := c.seen[key]; ok {
+		if prev.what != o.what {
+			c.report(o, prev.what, fmt.Sprintf("generated %s for %s collides with the one for %s: rename one of them", shown, o.what, prev.what))
+		}
+		return
+	}
+	c.seen[key] = o
+}
+
+func (c *collisions) report(o origin, other, msg string) {
+	k := [2]string{o.what, other}
+	if c.reported[k] {
+		return
+	}
+	c.reported[k] = true
+	c.errs = append(c.errs, &model.Error{Pos: o.pos, Msg: msg})
+}
+
+// checkNames returns the collisions of everything File would declare for
+// p (sorted as File sorts it).
+func checkNames(p *model.Package) []error {
+	c := newCollisions(p.Declared)
+	for i := range p.Workflows {
+		wf := &p.Workflows[i]
+		o := origin{what: "workflow " + wf.GoName, pos: wf.Pos}
+		ids := []string{handleType(wf), childType(wf), externalType(wf), startFunc(wf), getFunc(wf),
+			executeFunc(wf), startChildFunc(wf), getExternalFunc(wf), continueAsNewFunc(wf), registerFunc(wf)}
+		if !wf.Dynamic {
+			ids = append(ids, workflowNameConst(wf))
+		}
+		if wf.TaskQueue != "" {
+			ids = append(ids, taskQueueConst(wf))
+		}
+		for _, id := range ids {
+			c.add("", id, o)
+		}
+		for _, m := range handleMethods {
+			c.add(handleType(wf), m, o)
+		}
+		for _, m := range childMethods {
+			c.add(childType(wf), m, o)
+		}
+		for _, m := range externalMethods {
+			c.add(externalType(wf), m, o)
+		}
+		for _, h := range handlers(wf) {
+			if h.Dynamic {
+				continue
+			}
+			ho := origin{what: fmt.Sprintf("%s %s of workflow %s", h.Kind, h.GoName, wf.GoName), pos: h.Pos}
+			c.add("", handlerNameConst(wf, h), ho)
+			c.add(handleType(wf), h.GoName, ho)
+			switch h.Kind {
+			case model.SignalHandler:
+				c.add("", signalWithStartFunc(wf, h), ho)
+				c.add(childType(wf), h.GoName, ho)
+				c.add(externalType(wf), h.GoName, ho)
+			case model.UpdateHandler:
+				c.add("", updateWithStartFunc(wf, h), ho)
+				c.add("", updateHandleType(wf, h), ho)
+				c.add(handleType(wf), "Start"+h.GoName, ho)
+				c.add(handleType(wf), "Get"+h.GoName, ho)
+				for _, m := range updateMethods {
+					c.add(updateHandleType(wf, h), m, ho)
+				}
+			}
+		}
+	}
+	for i := range p.Activities {
+		a := &p.Activities[i]
+		what := "activity " + a.GoName
+		if a.Receiver != "" {
+			what = "activity method " + a.Receiver + "." + a.GoName
+		}
+		o := origin{what: what, pos: a.Pos}
+		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a)} {
+			c.add("", id, o)
+		}
+	}
+	o := origin{what: "package " + p.Name, pos: p.Pos}
+	for _, id := range packageIdents(p) {
+		c.add("", id, o)
+	}
+	return c.errs
+}
+
+// packageIdents are the package-level registration identifiers File
+// declares for p.
+func packageIdents(p *model.Package) []string {
+	var ids []string
+	if len(p.Workflows) > 0 {
+		ids = append(ids, workflowRegistrar, registerWorkflows)
+	}
+	if len(p.Activities) > 0 {
+		ids = append(ids, activityRegistrar, registerActivities)
+	}
+	if len(p.Workflows) > 0 && len(p.Activities) > 0 {
+		ids = append(ids, registrar)
+	}
+	return append(ids, registerAll)
+}
+
+// handlers returns the handlers of wf: signals, queries, updates.
+func handlers(wf *model.Workflow) []*model.Handler {
+	var out []*model.Handler
+	for _, hs := range [][]model.Handler{wf.Signals, wf.Queries, wf.Updates} {
+		for i := range hs {
+			out = append(out, &hs[i])
+		}
+	}
+	return out
+}
+
+// scope hands out local identifiers that shadow nothing the generated
+// code refers to.
+type scope struct {
+	used map[string]bool
+}
+
+// newScope returns a scope in which the names of reserved are taken.
+func newScope(reserved map[string]bool) *scope {
+	s := &scope{used: make(map[string]bool, len(reserved)+8)}
+	for n := range reserved {
+		s.used[n] = true
+	}
+	return s
+}
+
+// name returns want, or want with a number appended if want is taken, a
+// keyword or empty ("arg" is used then), and marks it taken.
+func (s *scope) name(want string) string {
+	if want == "" || want == "_" {
+		want = "arg"
+	}
+	n := want
+	for i := 2; s.used[n] || token.IsKeyword(n) || !token.IsIdentifier(n); i++ {
+		n = want + strconv.Itoa(i)
+	}
+	s.used[n] = true
+	return n
+}
+
+// universe is the set of predeclared identifiers.
+func universe() map[string]bool {
+	out := make(map[string]bool)
+	for _, n := range types.Universe.Names() {
+		out[n] = true
+	}
+	return out
+}
+
+// exported reports whether name starts with an upper-case letter.
+func exported(name string) bool {
+	r, _ := utf8.DecodeRuneInString(name)
+	return unicode.IsUpper(r)
+}
+
+// quote renders s as a Go string for doc comments.
+func quote(s string) string { return strconv.Quote(s) }
+
+var _ = strings.TrimSpace
