@@ -48,9 +48,11 @@ type throttler struct {
 	latest  *commonpb.Payloads // last details recorded, sent or not
 	pending bool               // latest has not been sent yet
 	closed  bool
+	started bool // the goroutine runs (from the first Record)
 }
 
-// newThrottler starts a throttler goroutine. send is called with the
+// newThrottler returns a throttler; its goroutine starts with the first
+// Record. send is called with the
 // details to transmit; it may block for the duration of the RPC.
 func newThrottler(interval time.Duration, after afterFunc, send func(*commonpb.Payloads)) *throttler {
 	t := &throttler{
@@ -61,7 +63,6 @@ func newThrottler(interval time.Duration, after afterFunc, send func(*commonpb.P
 		done:     make(chan struct{}),
 		exit:     make(chan struct{}),
 	}
-	go t.loop()
 	return t
 }
 
@@ -75,6 +76,11 @@ func (t *throttler) Record(details *commonpb.Payloads) {
 	}
 	t.latest = details
 	t.pending = true
+	if !t.started {
+		// Most activities never heartbeat: start the sender on first use.
+		t.started = true
+		go t.loop()
+	}
 	t.mu.Unlock()
 	select {
 	case t.wake <- struct{}{}:
@@ -99,8 +105,11 @@ func (t *throttler) Close() {
 		t.pending = false
 		close(t.done)
 	}
+	started := t.started
 	t.mu.Unlock()
-	<-t.exit
+	if started {
+		<-t.exit
+	}
 }
 
 // take returns the pending details and clears the pending mark; ok is false
