@@ -91,11 +91,17 @@ func (e *ReplayError) Error() string {
 func (e *ReplayError) Unwrap() error { return e.Err }
 
 // ReplayHistory replays one execution's history. workflowID and runID are
-// used in messages and in workflow.GetInfo.
+// used in messages and in workflow.GetInfo; an empty runID stands for the
+// run id the history was recorded with (its original execution run id).
 func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History) error {
 	events := h.GetEvents()
 	if len(events) == 0 || events[0].GetWorkflowExecutionStartedEventAttributes() == nil {
 		return &ReplayError{WorkflowID: workflowID, RunID: runID, Err: errors.New("history does not start with WorkflowExecutionStarted")}
+	}
+	if runID == "" {
+		// Default child workflow ids derive from the run id: use the one
+		// the history was recorded with.
+		runID = events[0].GetWorkflowExecutionStartedEventAttributes().GetOriginalExecutionRunId()
 	}
 	run := engine.NewRun(engine.Config{
 		Namespace:        "replay",

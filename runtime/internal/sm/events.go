@@ -174,8 +174,10 @@ func commandMatches(c *commandpb.Command, e *historypb.HistoryEvent) bool {
 	case *commandpb.Command_CancelTimerCommandAttributes:
 		return e.GetTimerCanceledEventAttributes().GetTimerId() == a.CancelTimerCommandAttributes.TimerId
 	case *commandpb.Command_RecordMarkerCommandAttributes:
-		return e.GetMarkerRecordedEventAttributes().GetMarkerName() == a.RecordMarkerCommandAttributes.MarkerName &&
-			patchIDsMatch(a.RecordMarkerCommandAttributes, e)
+		ev := e.GetMarkerRecordedEventAttributes()
+		return ev.GetMarkerName() == a.RecordMarkerCommandAttributes.MarkerName &&
+			patchIDsMatch(a.RecordMarkerCommandAttributes, e) &&
+			localMarkersMatch(a.RecordMarkerCommandAttributes, &commandpb.RecordMarkerCommandAttributes{MarkerName: ev.GetMarkerName(), Details: ev.GetDetails()})
 	case *commandpb.Command_StartChildWorkflowExecutionCommandAttributes:
 		ev := e.GetStartChildWorkflowExecutionInitiatedEventAttributes()
 		return ev.GetWorkflowId() == a.StartChildWorkflowExecutionCommandAttributes.WorkflowId &&
@@ -207,7 +209,8 @@ func describeEvent(e *historypb.HistoryEvent) string {
 	case e.GetTimerCanceledEventAttributes() != nil:
 		return fmt.Sprintf("%s(timerId=%s)", name, e.GetTimerCanceledEventAttributes().TimerId)
 	case e.GetMarkerRecordedEventAttributes() != nil:
-		return fmt.Sprintf("%s(name=%s)", name, e.GetMarkerRecordedEventAttributes().MarkerName)
+		a := e.GetMarkerRecordedEventAttributes()
+		return describeMarker(name, a.MarkerName, a.Details)
 	case e.GetWorkflowExecutionUpdateAcceptedEventAttributes() != nil:
 		return fmt.Sprintf("%s(updateId=%s)", name, e.GetWorkflowExecutionUpdateAcceptedEventAttributes().ProtocolInstanceId)
 	case e.GetWorkflowExecutionUpdateCompletedEventAttributes() != nil:
@@ -231,7 +234,7 @@ func describeCommand(c *commandpb.Command) string {
 	case *commandpb.Command_CancelTimerCommandAttributes:
 		return fmt.Sprintf("%s(timerId=%s)", name, a.CancelTimerCommandAttributes.TimerId)
 	case *commandpb.Command_RecordMarkerCommandAttributes:
-		return fmt.Sprintf("%s(name=%s)", name, a.RecordMarkerCommandAttributes.MarkerName)
+		return describeMarker(name, a.RecordMarkerCommandAttributes.MarkerName, a.RecordMarkerCommandAttributes.Details)
 	case *commandpb.Command_StartChildWorkflowExecutionCommandAttributes:
 		return fmt.Sprintf("%s(workflowId=%s, type=%s)", name, a.StartChildWorkflowExecutionCommandAttributes.WorkflowId,
 			a.StartChildWorkflowExecutionCommandAttributes.WorkflowType.GetName())
