@@ -1,0 +1,366 @@
+package conformance
+
+// The harness: one dev server for the package, and an env per subtest with
+// its own client, task queue and restartable worker. Every scenario runs
+// through each(), once with the sticky cache (worker.DefaultCacheSize) and
+// once with CacheSize 0 (every workflow task replays the whole history).
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+
+	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+)
+
+var srv *devserver.Server
+
+// Custom search attributes registered with the dev server.
+const (
+	saKeyword     = "ConfKeyword"
+	saInt         = "ConfInt"
+	saKeywordList = "ConfKeywordList"
+)
+
+var (
+	keyKeyword     = temporal.NewSearchAttributeKeyKeyword(saKeyword)
+	keyInt         = temporal.NewSearchAttributeKeyInt(saInt)
+	keyKeywordList = temporal.NewSearchAttributeKeyKeywordList(saKeywordList)
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(devserver.RunMain(m, devserver.Options{
+		SearchAttributes: map[string]string{
+			saKeyword:     "Keyword",
+			saInt:         "Int",
+			saKeywordList: "KeywordList",
+		},
+		DynamicConfig: map[string]string{
+			"frontend.enableExecuteMultiOperation": "true",
+		},
+	}, func(s *devserver.Server) { srv = s }))
+}
+
+// scenarioTimeout bounds one subtest; every wait derives from it.
+const scenarioTimeout = 2 * time.Minute
+
+// cacheModes are the worker configurations every scenario runs under.
+var cacheModes = []struct {
+	name string
+	size int
+}{
+	{"cache", worker.DefaultCacheSize},
+	{"nocache", 0},
+}
+
+// each runs fn as parallel subtests, one per cache mode.
+func each(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Parallel()
+	for _, m := range cacheModes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnv(t, m.size, client.Options{}))
+		})
+	}
+}
+
+// env is one subtest's world.
+type env struct {
+	t         *testing.T
+	ctx       context.Context
+	c         *client.Client
+	tq        string
+	cacheSize int
+	logs      *logBuffer
+	// done is closed when the test ends, before workers stop, so that
+	// activities blocked on it return.
+	done     chan struct{}
+	doneOnce sync.Once
+
+	mu       sync.Mutex
+	register func(w *worker.Worker)
+	wopts    worker.Options
+	w        *worker.Worker
+}
+
+func newEnv(t *testing.T, cacheSize int, copts client.Options) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
+	t.Cleanup(cancel)
+	logs := &logBuffer{}
+	copts.HostPort, copts.Namespace = srv.Address(), srv.Namespace()
+	if copts.Logger == nil {
+		copts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	c, err := client.Dial(ctx, copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: ctx, c: c, cacheSize: cacheSize, logs: logs, done: make(chan struct{}),
+		tq: uniqueID("tq-" + t.Name())}
+	t.Cleanup(func() {
+		e.release()
+		e.stopWorker()
+		_ = c.Close()
+		if t.Failed() {
+			t.Logf("logs:\n%s", logs.String())
+		}
+	})
+	return e
+}
+
+func (e *env) release() { e.doneOnce.Do(func() { close(e.done) }) }
+
+// worker starts a worker on the env's task queue with the env's cache
+// size; register registers its workflows and activities. The same
+// registration is used by restartWorker.
+func (e *env) worker(register func(w *worker.Worker)) *worker.Worker {
+	return e.workerOpts(worker.Options{}, register)
+}
+
+func (e *env) workerOpts(opts worker.Options, register func(w *worker.Worker)) *worker.Worker {
+	e.t.Helper()
+	e.mu.Lock()
+	e.register, e.wopts = register, opts
+	e.mu.Unlock()
+	return e.restartWorker()
+}
+
+// restartWorker stops the running worker and starts a new one (with an
+// empty cache).
+func (e *env) restartWorker() *worker.Worker {
+	e.t.Helper()
+	e.stopWorker()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	opts := e.wopts
+	opts.CacheSize = e.cacheSize
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	w := worker.New(e.c, e.tq, opts)
+	e.register(w)
+	if err := w.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.w = w
+	return w
+}
+
+// stopWorker stops the running worker, if any.
+func (e *env) stopWorker() {
+	e.mu.Lock()
+	w := e.w
+	e.w = nil
+	e.mu.Unlock()
+	if w != nil {
+		w.Stop()
+	}
+}
+
+// start starts a workflow with a unique id on the env's task queue.
+func (e *env) start(workflowType string, args ...any) *client.WorkflowHandle {
+	e.t.Helper()
+	return e.startOpts(client.StartWorkflowOptions{}, workflowType, args...)
+}
+
+func (e *env) startOpts(opts client.StartWorkflowOptions, workflowType string, args ...any) *client.WorkflowHandle {
+	e.t.Helper()
+	if opts.ID == "" {
+		opts.ID = uniqueID(e.t.Name() + "-" + workflowType)
+	}
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = e.tq
+	}
+	h, err := e.c.StartWorkflow(e.ctx, opts, workflowType, args...)
+	if err != nil {
+		e.t.Fatalf("start %s: %v", workflowType, err)
+	}
+	e.t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = e.c.GetWorkflow(h.ID(), "").Terminate(ctx, "test over")
+	})
+	return h
+}
+
+// result waits for the workflow's result.
+func result[T any](e *env, h *client.WorkflowHandle) T {
+	e.t.Helper()
+	v, err := client.Result[T](e.ctx, h)
+	if err != nil {
+		e.t.Fatalf("workflow %s: %v\nhistory:\n%s", h.ID(), err, formatHistory(e.historyOf(h)))
+	}
+	return v
+}
+
+// resultErr waits for the workflow and returns its result and error.
+func resultErr[T any](e *env, h *client.WorkflowHandle) (T, error) { return client.Result[T](e.ctx, h) }
+
+func uniqueID(prefix string) string {
+	return fmt.Sprintf("%s-%08x", strings.NewReplacer("/", "-", " ", "_").Replace(prefix), rand.Uint32())
+}
+
+// historyOf returns the events recorded so far (nil on error).
+func (e *env) historyOf(h *client.WorkflowHandle) []*historypb.HistoryEvent {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hist, err := h.FetchHistory(ctx)
+	if err != nil {
+		return nil
+	}
+	return hist.GetEvents()
+}
+
+// history returns the events recorded so far.
+func (e *env) history(h *client.WorkflowHandle) []*historypb.HistoryEvent {
+	e.t.Helper()
+	hist, err := h.FetchHistory(e.ctx)
+	if err != nil {
+		e.t.Fatalf("history of %s: %v", h.ID(), err)
+	}
+	return hist.GetEvents()
+}
+
+// eventually polls cond until it holds, failing the test at the env's
+// deadline.
+func (e *env) eventually(what string, cond func() (bool, error)) {
+	e.t.Helper()
+	var last error
+	for {
+		ok, err := cond()
+		if ok {
+			return
+		}
+		last = err
+		select {
+		case <-e.ctx.Done():
+			e.t.Fatalf("timed out waiting for %s (last error: %v)", what, last)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// waitEvent waits until h's history has an event of type et and returns
+// the whole history.
+func (e *env) waitEvent(h *client.WorkflowHandle, et enumspb.EventType) []*historypb.HistoryEvent {
+	e.t.Helper()
+	var evs []*historypb.HistoryEvent
+	e.eventually(et.String(), func() (bool, error) {
+		hist, err := h.FetchHistory(e.ctx)
+		if err != nil {
+			return false, err
+		}
+		evs = hist.GetEvents()
+		return count(evs, et) > 0, nil
+	})
+	return evs
+}
+
+func count(evs []*historypb.HistoryEvent, types ...enumspb.EventType) int {
+	n := 0
+	for _, ev := range evs {
+		for _, t := range types {
+			if ev.EventType == t {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// first returns the first event of type et, or nil.
+func first(evs []*historypb.HistoryEvent, et enumspb.EventType) *historypb.HistoryEvent {
+	for _, ev := range evs {
+		if ev.EventType == et {
+			return ev
+		}
+	}
+	return nil
+}
+
+// all returns the events of type et.
+func all(evs []*historypb.HistoryEvent, et enumspb.EventType) []*historypb.HistoryEvent {
+	var out []*historypb.HistoryEvent
+	for _, ev := range evs {
+		if ev.EventType == et {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func formatHistory(evs []*historypb.HistoryEvent) string {
+	var b strings.Builder
+	for _, ev := range evs {
+		fmt.Fprintf(&b, "  %3d %s", ev.EventId, strings.TrimPrefix(ev.EventType.String(), "EVENT_TYPE_"))
+		if a := ev.GetWorkflowTaskFailedEventAttributes(); a != nil {
+			fmt.Fprintf(&b, " cause=%s msg=%.300q", a.Cause, a.GetFailure().GetMessage())
+		}
+		if a := ev.GetWorkflowExecutionFailedEventAttributes(); a != nil {
+			fmt.Fprintf(&b, " msg=%.300q", a.GetFailure().GetMessage())
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait blocks until ctx is done or the test ends.
+func (e *env) wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-e.done:
+		return errors.New("test over")
+	}
+}
+
+// arg decodes handler argument i.
+func arg[T any](args converter.Values, i int) T {
+	var v T
+	_ = args.Get(i, &v)
+	return v
+}
+
+// logBuffer collects logs for failing tests.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// contains reports whether the logs contain s.
+func (b *logBuffer) contains(s string) bool { return strings.Contains(b.String(), s) }
