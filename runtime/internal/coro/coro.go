@@ -149,8 +149,9 @@ func (s *Scheduler) newCoroutine(name string, fn func(c *Coroutine)) *Coroutine 
 	return c
 }
 
-// maxFree bounds the finished coroutines kept for reuse.
-const maxFree = 4
+// maxFree bounds the finished coroutines kept for reuse while a task is
+// processed (Trim drops them after).
+const maxFree = 256
 
 // runFn runs the coroutine's function; it reports false when the function
 // panicked or the coroutine is being stopped.

@@ -88,8 +88,7 @@ func newTestRun(fns map[string]WorkflowFunc) *Run {
 	}, "wf-1", "run-1")
 }
 
-func payload(t *testing.T, v any) *commonpb.Payloads {
-	t.Helper()
+func payload(t testing.TB, v any) *commonpb.Payloads {
 	p, err := converter.Default().ToPayloads(v)
 	if err != nil {
 		t.Fatal(err)
