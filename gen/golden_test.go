@@ -251,3 +251,46 @@ func TestGoldenBuild(t *testing.T) {
 		t.Fatalf("go vet %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
 }
+
+// TestGenerateTwiceIdentical runs Generate twice on the clean cases, with
+// docs: both runs must give the same files, byte for byte, and the same
+// as the goldens.
+func TestGenerateTwiceIdentical(t *testing.T) {
+	var patterns []string
+	for _, name := range goldenCases(t) {
+		if _, err := os.Stat(filepath.Join(testdataDir, name, "want", "errors.txt")); err == nil {
+			if b, _ := os.ReadFile(filepath.Join(testdataDir, name, "want", "errors.txt")); len(b) == 0 {
+				patterns = append(patterns, "./"+name)
+			}
+		}
+	}
+	run := func() []File {
+		res, err := Generate(Config{Dir: testdataDir, Patterns: patterns, Docs: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Errors) > 0 {
+			t.Fatalf("errors: %v", res.Errors)
+		}
+		return res.Files
+	}
+	first, second := run(), run()
+	if len(first) != 2*len(patterns) {
+		t.Errorf("%d files for %d packages, want a .go and a .md each", len(first), len(patterns))
+	}
+	if len(first) != len(second) {
+		t.Fatalf("%d files, then %d", len(first), len(second))
+	}
+	for i := range first {
+		if first[i].Path != second[i].Path || !bytes.Equal(first[i].Content, second[i].Content) {
+			t.Errorf("%s differs between runs", first[i].Path)
+		}
+		if !strings.HasSuffix(first[i].Path, ".go") {
+			continue
+		}
+		want, err := os.ReadFile(filepath.Join(filepath.Dir(first[i].Path), "want", filepath.Base(first[i].Path)))
+		if err != nil || !bytes.Equal(want, first[i].Content) {
+			t.Errorf("%s differs from its golden (%v)", first[i].Path, err)
+		}
+	}
+}

@@ -233,33 +233,36 @@ func method(recv, recvType string) *jen.Statement {
 
 // handleMethods declares the methods of XHandle.
 func (e *emitter) handleMethods(wf *model.Workflow) {
+	names := e.scope()
+	rv, rctx := names.name("h"), names.name("ctx")
+	reason, details := names.name("reason"), names.name("details")
 	handle := handleType(wf)
 	simple := func(doc string, name string, ps []jen.Code, results jen.Code, body jen.Code) {
 		e.f.Line()
 		e.f.Add(comment(doc))
-		e.f.Func().Params(jen.Id("h").Op("*").Id(handle)).Id(name).Params(ps...).Add(results).Block(body)
+		e.f.Func().Params(jen.Id(rv).Op("*").Id(handle)).Id(name).Params(ps...).Add(results).Block(body)
 	}
-	simple("ID returns the workflow ID.", "ID", nil, jen.String(), jen.Return(jen.Id("h").Dot("h").Dot("ID").Call()))
+	simple("ID returns the workflow ID.", "ID", nil, jen.String(), jen.Return(jen.Id(rv).Dot("h").Dot("ID").Call()))
 	simple("RunID returns the run ID the handle refers to; empty means the latest run.", "RunID", nil, jen.String(),
-		jen.Return(jen.Id("h").Dot("h").Dot("RunID").Call()))
+		jen.Return(jen.Id(rv).Dot("h").Dot("RunID").Call()))
 	simple("Untyped returns the underlying handle, for dynamic handlers and everything else client.WorkflowHandle offers.", "Untyped", nil,
-		jen.Op("*").Add(clientQual("WorkflowHandle")), jen.Return(jen.Id("h").Dot("h")))
+		jen.Op("*").Add(clientQual("WorkflowHandle")), jen.Return(jen.Id(rv).Dot("h")))
 	if wf.Run.Result == nil {
-		simple("Result waits for the workflow to complete.", "Result", []jen.Code{jen.Id("ctx").Add(ctxType())}, jen.Error(),
-			jen.Return(jen.Id("h").Dot("h").Dot("Get").Call(jen.Id("ctx"), jen.Nil())))
+		simple("Result waits for the workflow to complete.", "Result", []jen.Code{jen.Id(rctx).Add(ctxType())}, jen.Error(),
+			jen.Return(jen.Id(rv).Dot("h").Dot("Get").Call(jen.Id(rctx), jen.Nil())))
 	} else {
-		simple("Result waits for the workflow to complete and returns its result.", "Result", []jen.Code{jen.Id("ctx").Add(ctxType())},
+		simple("Result waits for the workflow to complete and returns its result.", "Result", []jen.Code{jen.Id(rctx).Add(ctxType())},
 			jen.Params(typ(*wf.Run.Result), jen.Error()),
-			jen.Return(clientQual("Result").Types(typ(*wf.Run.Result)).Call(jen.Id("ctx"), jen.Id("h").Dot("h"))))
+			jen.Return(clientQual("Result").Types(typ(*wf.Run.Result)).Call(jen.Id(rctx), jen.Id(rv).Dot("h"))))
 	}
-	simple("Cancel requests cancellation of the workflow.", "Cancel", []jen.Code{jen.Id("ctx").Add(ctxType())}, jen.Error(),
-		jen.Return(jen.Id("h").Dot("h").Dot("Cancel").Call(jen.Id("ctx"))))
+	simple("Cancel requests cancellation of the workflow.", "Cancel", []jen.Code{jen.Id(rctx).Add(ctxType())}, jen.Error(),
+		jen.Return(jen.Id(rv).Dot("h").Dot("Cancel").Call(jen.Id(rctx))))
 	simple("Terminate terminates the workflow.", "Terminate",
-		[]jen.Code{jen.Id("ctx").Add(ctxType()), jen.Id("reason").String(), jen.Id("details").Op("...").Any()}, jen.Error(),
-		jen.Return(jen.Id("h").Dot("h").Dot("Terminate").Call(jen.Id("ctx"), jen.Id("reason"), jen.Id("details").Op("..."))))
-	simple("Describe returns the state of the workflow.", "Describe", []jen.Code{jen.Id("ctx").Add(ctxType())},
+		[]jen.Code{jen.Id(rctx).Add(ctxType()), jen.Id(reason).String(), jen.Id(details).Op("...").Any()}, jen.Error(),
+		jen.Return(jen.Id(rv).Dot("h").Dot("Terminate").Call(jen.Id(rctx), jen.Id(reason), jen.Id(details).Op("..."))))
+	simple("Describe returns the state of the workflow.", "Describe", []jen.Code{jen.Id(rctx).Add(ctxType())},
 		jen.Params(jen.Op("*").Add(clientQual("WorkflowDescription")), jen.Error()),
-		jen.Return(jen.Id("h").Dot("h").Dot("Describe").Call(jen.Id("ctx"))))
+		jen.Return(jen.Id(rv).Dot("h").Dot("Describe").Call(jen.Id(rctx))))
 
 	for _, h := range handlers(wf) {
 		if h.Dynamic {
@@ -306,8 +309,8 @@ func (e *emitter) handleMethods(wf *model.Workflow) {
 			)
 			e.f.Line()
 			e.f.Add(comment(fmt.Sprintf("Get%s returns a handle to the %s update updateID of the workflow. It makes no request.", h.GoName, h.Name)))
-			e.f.Func().Params(jen.Id("h").Op("*").Id(handle)).Id("Get"+h.GoName).Params(jen.Id("updateID").String()).Op("*").Id(uht).Block(
-				jen.Return(jen.Op("&").Id(uht).Values(jen.Dict{jen.Id("h"): jen.Id("h").Dot("h").Dot("GetUpdateHandle").Call(jen.Id("updateID"))})))
+			e.f.Func().Params(jen.Id(rv).Op("*").Id(handle)).Id("Get" + h.GoName).Params(jen.Id("updateID").String()).Op("*").Id(uht).Block(
+				jen.Return(jen.Op("&").Id(uht).Values(jen.Dict{jen.Id("h"): jen.Id(rv).Dot("h").Dot("GetUpdateHandle").Call(jen.Id("updateID"))})))
 		}
 	}
 }
@@ -321,12 +324,14 @@ func descDoc(h *model.Handler) string {
 
 // updateHandle declares the typed handle of update h.
 func (e *emitter) updateHandle(wf *model.Workflow, h *model.Handler) {
+	names := e.scope()
+	rv, rctx := names.name("u"), names.name("ctx")
 	t := updateHandleType(wf, h)
-	u := jen.Id("u").Dot("h")
+	u := jen.Id(rv).Dot("h")
 	simple := func(doc, name string, ps []jen.Code, results jen.Code, body jen.Code) {
 		e.f.Line()
 		e.f.Add(comment(doc))
-		e.f.Func().Params(jen.Id("u").Op("*").Id(t)).Id(name).Params(ps...).Add(results).Block(body)
+		e.f.Func().Params(jen.Id(rv).Op("*").Id(t)).Id(name).Params(ps...).Add(results).Block(body)
 	}
 	e.f.Line()
 	e.f.Add(comment(fmt.Sprintf("%s is a typed handle to one %s update of a %s workflow.", t, h.Name, wf.GoName)))
@@ -336,11 +341,11 @@ func (e *emitter) updateHandle(wf *model.Workflow, h *model.Handler) {
 	simple("Workflow returns a handle to the workflow run the update went to.", "Workflow", nil, jen.Op("*").Id(handleType(wf)),
 		jen.Return(jen.Op("&").Id(handleType(wf)).Values(jen.Dict{jen.Id("h"): u.Clone().Dot("Workflow").Call()})))
 	if h.Result == nil {
-		simple("Get waits for the outcome of the update.", "Get", []jen.Code{jen.Id("ctx").Add(ctxType())}, jen.Error(),
-			jen.Return(u.Clone().Dot("Get").Call(jen.Id("ctx"), jen.Nil())))
+		simple("Get waits for the outcome of the update.", "Get", []jen.Code{jen.Id(rctx).Add(ctxType())}, jen.Error(),
+			jen.Return(u.Clone().Dot("Get").Call(jen.Id(rctx), jen.Nil())))
 	} else {
-		simple("Get waits for the outcome of the update and returns its result.", "Get", []jen.Code{jen.Id("ctx").Add(ctxType())},
+		simple("Get waits for the outcome of the update and returns its result.", "Get", []jen.Code{jen.Id(rctx).Add(ctxType())},
 			jen.Params(typ(*h.Result), jen.Error()),
-			jen.Return(clientQual("UpdateResult").Types(typ(*h.Result)).Call(jen.Id("ctx"), u.Clone())))
+			jen.Return(clientQual("UpdateResult").Types(typ(*h.Result)).Call(jen.Id(rctx), u.Clone())))
 	}
 }

@@ -229,8 +229,8 @@ func resultType(r *model.TypeRef) jen.Code {
 func typeString(t model.TypeRef) string { return t.String }
 
 // Runtime identifiers.
-func ctxType() *jen.Statement      { return jen.Qual("context", "Context") }
-func wfCtxType() *jen.Statement    { return jen.Qual(workflowPkg, "Context") }
+func ctxType() *jen.Statement              { return jen.Qual("context", "Context") }
+func wfCtxType() *jen.Statement            { return jen.Qual(workflowPkg, "Context") }
 func clientQual(n string) *jen.Statement   { return jen.Qual(clientPkg, n) }
 func workflowQual(n string) *jen.Statement { return jen.Qual(workflowPkg, n) }
 

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"strconv"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -100,8 +100,10 @@ func lowerFirst(s string) string {
 
 // origin says what made the generator declare an identifier, for messages.
 type origin struct {
-	what string
-	pos  model.Pos
+	what  string
+	pos   model.Pos
+	fixed bool // a method every handle of its type has
+	pkg   bool // a package-level registration identifier
 }
 
 // collisions checks the identifiers and methods that File would declare
@@ -133,17 +135,33 @@ func (c *collisions) add(scope, id string, o origin) {
 	}
 	if scope == "" {
 		if pos, ok := c.declared[id]; ok {
-			c.report(o, "declared:"+id, fmt.Sprintf("generated %s for %s collides with %s declared at %s: rename one of them", shown, o.what, id, pos))
+			if o.pkg {
+				// Registration functions are not caused by one element:
+				// point at the declaration that is in the way.
+				c.report(origin{what: o.what, pos: pos}, "declared:"+id, fmt.Sprintf("%s is generated for %s: rename this declaration", id, o.what))
+				return
+			}
+			c.report(o, "declared:"+id, fmt.Sprintf("generated %s for %s collides with %s declared at %s: rename one of them", shown, o.what, id, short(pos)))
 			return
 		}
 	}
 	if prev, ok := c.seen[key]; ok {
-		if prev.what != o.what {
+		switch {
+		case prev.fixed:
+			c.report(o, "fixed:"+id, fmt.Sprintf("%s: generated %s collides with the method every %s has: rename the Go method and keep the registered name with name=%s", o.what, shown, scope, id))
+		case prev.what != o.what:
 			c.report(o, prev.what, fmt.Sprintf("generated %s for %s collides with the one for %s: rename one of them", shown, o.what, prev.what))
 		}
 		return
 	}
 	c.seen[key] = o
+}
+
+// short formats pos with the base name of its file: declarations that
+// collide are in the package's own directory.
+func short(pos model.Pos) string {
+	pos.File = filepath.Base(pos.File)
+	return pos.String()
 }
 
 func (c *collisions) report(o origin, other, msg string) {
@@ -173,14 +191,15 @@ func checkNames(p *model.Package) []error {
 		for _, id := range ids {
 			c.add("", id, o)
 		}
+		fixed := origin{what: o.what, pos: o.pos, fixed: true}
 		for _, m := range handleMethods {
-			c.add(handleType(wf), m, o)
+			c.add(handleType(wf), m, fixed)
 		}
 		for _, m := range childMethods {
-			c.add(childType(wf), m, o)
+			c.add(childType(wf), m, fixed)
 		}
 		for _, m := range externalMethods {
-			c.add(externalType(wf), m, o)
+			c.add(externalType(wf), m, fixed)
 		}
 		for _, h := range handlers(wf) {
 			if h.Dynamic {
@@ -200,7 +219,7 @@ func checkNames(p *model.Package) []error {
 				c.add(handleType(wf), "Start"+h.GoName, ho)
 				c.add(handleType(wf), "Get"+h.GoName, ho)
 				for _, m := range updateMethods {
-					c.add(updateHandleType(wf, h), m, ho)
+					c.add(updateHandleType(wf, h), m, origin{what: ho.what, pos: ho.pos, fixed: true})
 				}
 			}
 		}
@@ -216,7 +235,7 @@ func checkNames(p *model.Package) []error {
 			c.add("", id, o)
 		}
 	}
-	o := origin{what: "package " + p.Name, pos: p.Pos}
+	o := origin{what: "package " + p.Name, pos: p.Pos, pkg: true}
 	for _, id := range packageIdents(p) {
 		c.add("", id, o)
 	}
@@ -265,14 +284,15 @@ func newScope(reserved map[string]bool) *scope {
 	return s
 }
 
-// name returns want, or want with a number appended if want is taken, a
-// keyword or empty ("arg" is used then), and marks it taken.
+// name returns want, or want with a number appended if want is taken or
+// a keyword, and marks it taken. An empty, blank or invalid want means
+// "arg".
 func (s *scope) name(want string) string {
-	if want == "" || want == "_" {
+	if want == "_" || !token.IsIdentifier(want) {
 		want = "arg"
 	}
 	n := want
-	for i := 2; s.used[n] || token.IsKeyword(n) || !token.IsIdentifier(n); i++ {
+	for i := 2; s.used[n] || token.IsKeyword(n); i++ {
 		n = want + strconv.Itoa(i)
 	}
 	s.used[n] = true
@@ -296,5 +316,3 @@ func exported(name string) bool {
 
 // quote renders s as a Go string for doc comments.
 func quote(s string) string { return strconv.Quote(s) }
-
-var _ = strings.TrimSpace

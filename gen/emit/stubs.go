@@ -18,6 +18,8 @@ func (e *emitter) workflowSide(wf *model.Workflow) {
 
 // child declares XChild and StartXChild.
 func (e *emitter) child(wf *model.Workflow) {
+	names := e.scope()
+	rv, rctx, rerr := names.name("c"), names.name("ctx"), names.name("err")
 	t := childType(wf)
 	res := resultType(wf.Run.Result)
 	raw := func() *jen.Statement { return workflowQual("ChildWorkflowHandle").Types(res) }
@@ -45,11 +47,11 @@ func (e *emitter) child(wf *model.Workflow) {
 		jen.Return(jen.Op("&").Id(t).Values(jen.Dict{jen.Id("h"): jen.Id(h)}), jen.Nil()),
 	)
 
-	c := func() *jen.Statement { return jen.Id("c").Dot("h") }
+	c := func() *jen.Statement { return jen.Id(rv).Dot("h") }
 	simple := func(doc, name string, ps []jen.Code, results jen.Code, body ...jen.Code) {
 		e.f.Line()
 		e.f.Add(comment(doc))
-		e.f.Func().Params(jen.Id("c").Op("*").Id(t)).Id(name).Params(ps...).Add(results).Block(body...)
+		e.f.Func().Params(jen.Id(rv).Op("*").Id(t)).Id(name).Params(ps...).Add(results).Block(body...)
 	}
 	simple("ID returns the child's workflow ID.", "ID", nil, jen.String(), jen.Return(c().Dot("ID").Call()))
 	simple("FirstExecutionRunID returns the child's first run ID, once it started.", "FirstExecutionRunID", nil, jen.String(),
@@ -58,12 +60,12 @@ func (e *emitter) child(wf *model.Workflow) {
 		workflowQual("Future").Types(jen.String()), jen.Return(c().Dot("Started").Call()))
 	simple("Result returns a future for the child's result.", "Result", nil, workflowQual("Future").Types(res), jen.Return(c().Dot("Result").Call()))
 	if wf.Run.Result == nil {
-		simple("Get waits for the child to complete.", "Get", []jen.Code{jen.Id("ctx").Add(wfCtxType())}, jen.Error(),
-			jen.List(jen.Id("_"), jen.Id("err")).Op(":=").Add(c()).Dot("Get").Call(jen.Id("ctx")),
-			jen.Return(jen.Id("err")))
+		simple("Get waits for the child to complete.", "Get", []jen.Code{jen.Id(rctx).Add(wfCtxType())}, jen.Error(),
+			jen.List(jen.Id("_"), jen.Id(rerr)).Op(":=").Add(c()).Dot("Get").Call(jen.Id(rctx)),
+			jen.Return(jen.Id(rerr)))
 	} else {
-		simple("Get waits for the child's result.", "Get", []jen.Code{jen.Id("ctx").Add(wfCtxType())}, jen.Params(typ(*wf.Run.Result), jen.Error()),
-			jen.Return(c().Dot("Get").Call(jen.Id("ctx"))))
+		simple("Get waits for the child's result.", "Get", []jen.Code{jen.Id(rctx).Add(wfCtxType())}, jen.Params(typ(*wf.Run.Result), jen.Error()),
+			jen.Return(c().Dot("Get").Call(jen.Id(rctx))))
 	}
 	simple("Cancel cancels the child according to its cancellation type.", "Cancel", nil, jen.Null(), c().Dot("Cancel").Call())
 	simple("Untyped returns the underlying child workflow handle.", "Untyped", nil, raw(), jen.Return(c()))
@@ -91,6 +93,8 @@ func (e *emitter) signalMethods(wf *model.Workflow, recvType *jen.Statement, rec
 
 // external declares XExternal and GetXExternal.
 func (e *emitter) external(wf *model.Workflow) {
+	names := e.scope()
+	rv, rctx := names.name("x"), names.name("ctx")
 	t := externalType(wf)
 	e.f.Line()
 	e.f.Add(comment(fmt.Sprintf("%s is a typed handle to another %s workflow, for workflow code: it can signal and cancel it.", t, wf.GoName)))
@@ -103,16 +107,16 @@ func (e *emitter) external(wf *model.Workflow) {
 	e.f.Func().Id(getExternalFunc(wf)).Params(jen.Id(ctx).Add(wfCtxType()), jen.List(jen.Id(id), jen.Id(run)).String()).Id(t).Block(
 		jen.Return(jen.Id(t).Values(jen.Dict{jen.Id("h"): workflowQual("GetExternalWorkflowHandle").Call(jen.Id(ctx), jen.Id(id), jen.Id(run))})),
 	)
-	x := func() *jen.Statement { return jen.Id("x").Dot("h") }
+	x := func() *jen.Statement { return jen.Id(rv).Dot("h") }
 	simple := func(doc, name string, ps []jen.Code, results jen.Code, body ...jen.Code) {
 		e.f.Line()
 		e.f.Add(comment(doc))
-		e.f.Func().Params(jen.Id("x").Id(t)).Id(name).Params(ps...).Add(results).Block(body...)
+		e.f.Func().Params(jen.Id(rv).Id(t)).Id(name).Params(ps...).Add(results).Block(body...)
 	}
 	simple("ID returns the workflow ID.", "ID", nil, jen.String(), jen.Return(x().Dot("ID").Call()))
 	simple("RunID returns the run ID; empty means the current run.", "RunID", nil, jen.String(), jen.Return(x().Dot("RunID").Call()))
 	simple("Cancel requests cancellation of the workflow; the future is ready once the request was delivered.", "Cancel",
-		[]jen.Code{jen.Id("ctx").Add(wfCtxType())}, workflowQual("Future").Types(jen.Struct()), jen.Return(x().Dot("Cancel").Call(jen.Id("ctx"))))
+		[]jen.Code{jen.Id(rctx).Add(wfCtxType())}, workflowQual("Future").Types(jen.Struct()), jen.Return(x().Dot("Cancel").Call(jen.Id(rctx))))
 	simple("Untyped returns the underlying external workflow handle.", "Untyped", nil, workflowQual("ExternalWorkflowHandle"), jen.Return(x()))
 	e.signalMethods(wf, jen.Id(t), "x", "external")
 }

@@ -1,0 +1,111 @@
+package emit
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/temporalgen/temporalgen/gen/model"
+)
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{
+		"Fetcher": "fetcher", "HTTPClient": "httpClient", "ID": "id", "URLs": "urls", "GetURLs": "getURLs",
+		"X": "x", "already": "already", "HTTPFetch": "httpFetch", "IDs": "ids",
+	} {
+		if got := lowerFirst(in); got != want {
+			t.Errorf("lowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestScope(t *testing.T) {
+	s := newScope(map[string]bool{"client": true, "ctx": true})
+	var got []string
+	for _, n := range []string{"ctx", "client", "ctx", "x", "", "_", "type", "2bad"} {
+		got = append(got, s.name(n))
+	}
+	want := []string{"ctx2", "client2", "ctx3", "x", "arg", "arg2", "arg3", "arg4"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func str() model.TypeRef { return model.TypeRef{Kind: model.Basic, Name: "string", String: "string"} }
+
+func testPackage() *model.Package {
+	pos := func(line int) model.Pos { return model.Pos{File: "/src/p/p.go", Line: line, Col: 6} }
+	run := model.Method{GoName: "Run", HasContext: true, Params: []model.Param{{Name: "in", Type: str()}}, Result: ptr(str()), ReturnsError: true}
+	return &model.Package{
+		Path: "example.com/p", Name: "p", Dir: "/src/p", Pos: pos(1),
+		Workflows: []model.Workflow{
+			{GoName: "Zed", Name: "Zed", Sandboxed: true, Run: run, Pos: pos(10),
+				Signals: []model.Handler{
+					{Kind: model.SignalHandler, GoName: "Second", Name: "Second", HasContext: true, Pos: pos(12)},
+					{Kind: model.SignalHandler, GoName: "First", Name: "First", HasContext: true, Params: []model.Param{{Name: "s", Type: str()}}, Pos: pos(13)},
+				}},
+			{GoName: "Alpha", Name: "alpha", Sandboxed: true, Run: run, Pos: pos(20)},
+		},
+		Activities: []model.Activity{
+			{GoName: "B", Name: "B", HasContext: true, ReturnsError: true, Pos: pos(30)},
+			{GoName: "A", Name: "A", HasContext: true, ReturnsError: true, Pos: pos(31)},
+		},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestFileIsDeterministic renders a package twice, and once more with its
+// elements in another order: the bytes must not change.
+func TestFileIsDeterministic(t *testing.T) {
+	p := testPackage()
+	first, errs := File(p)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	again, _ := File(testPackage())
+	q := testPackage()
+	slices.Reverse(q.Workflows)
+	slices.Reverse(q.Activities)
+	slices.Reverse(q.Workflows[1].Signals)
+	shuffled, _ := File(q)
+	if !bytes.Equal(first, again) || !bytes.Equal(first, shuffled) {
+		t.Errorf("output differs between runs:\n%s\n---\n%s", first, shuffled)
+	}
+	if !bytes.HasPrefix(first, []byte("// "+Header+"\n")) {
+		t.Errorf("no header:\n%s", first[:80])
+	}
+	// File must not reorder its input.
+	if p.Workflows[0].GoName != "Zed" || p.Workflows[0].Signals[0].GoName != "Second" {
+		t.Error("File modified its argument")
+	}
+	src := string(first)
+	if a, z := strings.Index(src, "func StartAlpha("), strings.Index(src, "func StartZed("); a < 0 || z < 0 || a > z {
+		t.Errorf("workflows not sorted: StartAlpha at %d, StartZed at %d", a, z)
+	}
+}
+
+func TestCollisions(t *testing.T) {
+	p := testPackage()
+	p.Declared = []model.Ident{{Name: "ZedHandle", Pos: model.Pos{File: "/src/p/other.go", Line: 3, Col: 6}}, {Name: "Register", Pos: model.Pos{File: "/src/p/p.go", Line: 40, Col: 6}}}
+	p.Workflows[0].Signals[0].GoName = "Cancel"
+	p.Activities = append(p.Activities, model.Activity{GoName: "A", Name: "other", Receiver: "S", HasContext: true, ReturnsError: true, Pos: model.Pos{File: "/src/p/p.go", Line: 50, Col: 6}})
+	src, errs := File(p)
+	if src != nil {
+		t.Error("File returned code despite collisions")
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"/src/p/p.go:10:6: generated ZedHandle for workflow Zed collides with ZedHandle declared at other.go:3:6: rename one of them",
+		"/src/p/p.go:12:6: signal Cancel of workflow Zed: generated method ZedHandle.Cancel collides with the method every ZedHandle has: rename the Go method and keep the registered name with name=Cancel",
+		"/src/p/p.go:40:6: Register is generated for package p: rename this declaration",
+		"/src/p/p.go:50:6: generated AActivityName for activity method S.A collides with the one for activity A: rename one of them",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
