@@ -69,12 +69,16 @@ var cacheModes = []struct {
 }
 
 // each runs fn as parallel subtests, one per cache mode.
-func each(t *testing.T, fn func(t *testing.T, e *env)) {
+func each(t *testing.T, fn func(t *testing.T, e *env)) { eachWith(t, client.Options{}, fn) }
+
+// eachWith is each with client options (data and failure converters);
+// the env's workers use the client's converters.
+func eachWith(t *testing.T, copts client.Options, fn func(t *testing.T, e *env)) {
 	t.Parallel()
 	for _, m := range cacheModes {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, newEnv(t, m.size, client.Options{}))
+			fn(t, newEnv(t, m.size, copts))
 		})
 	}
 }
