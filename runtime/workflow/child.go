@@ -112,13 +112,27 @@ func (h ChildWorkflowHandle[R]) Result() Future[R] { return Future[R]{f: h.c.Res
 // Get waits for the child's result.
 func (h ChildWorkflowHandle[R]) Get(ctx Context) (R, error) { return h.Result().Get(ctx) }
 
-// Signal signals the child.
+// Signal signals the child. Before the child has started, the signal is
+// sent once it has (a signal sent earlier would not find the child); if
+// it fails to start, the future holds the start error.
 func (h ChildWorkflowHandle[R]) Signal(ctx Context, name string, args ...any) Future[struct{}] {
 	input, err := h.dc.ToPayloads(args...)
 	if err != nil {
 		return failed[struct{}](h.dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
 	}
-	return Future[struct{}]{f: h.c.Signal(name, input, nil), dc: h.dc}
+	if h.c.Started.Ready() {
+		return Future[struct{}]{f: h.c.Signal(name, input, nil), dc: h.dc}
+	}
+	out := engine.NewFuture()
+	Go(ctx, func(ctx Context) {
+		if _, _, err := h.c.Started.Wait(impl(ctx)); err != nil {
+			out.SetValue(nil, err)
+			return
+		}
+		_, _, err := h.c.Signal(name, input, nil).Wait(impl(ctx))
+		out.SetValue(nil, err)
+	})
+	return Future[struct{}]{f: out, dc: h.dc}
 }
 
 // Cancel cancels the child according to its cancellation type.

@@ -27,6 +27,8 @@ type Info struct {
 	Parent                   *ParentInfo // nil for top-level workflows
 	Root                     *RootInfo   // nil for top-level workflows
 	HistoryLength            int64       // events in history at the current workflow task
+	HistorySize              int64       // bytes of history at the current workflow task
+	ContinueAsNewSuggested   bool        // the server suggests continuing as new (history too long or large)
 	WorkflowExecutionExpires time.Time   // zero when there is no execution timeout
 	Memo                     *commonpb.Memo
 	SearchAttributes         *commonpb.SearchAttributes
@@ -65,6 +67,8 @@ func GetInfo(ctx Context) Info {
 		TaskTimeout:              in.TaskTimeout,
 		RetryPolicy:              temporal.RetryPolicyFromProto(in.RetryPolicy),
 		HistoryLength:            in.HistoryLength,
+		HistorySize:              in.HistorySizeBytes,
+		ContinueAsNewSuggested:   in.ContinueAsNewSuggested,
 		WorkflowExecutionExpires: in.WorkflowExecutionExpires,
 		Memo:                     in.Memo,
 		SearchAttributes:         in.SearchAttributes,

@@ -74,11 +74,8 @@ func UpsertSearchAttributes(ctx Context, updates ...temporal.SearchAttributeUpda
 	if err != nil {
 		return err
 	}
-	for k, p := range sa.IndexedFields {
-		if _, typed := p.Metadata["type"]; !typed {
-			sa.IndexedFields[k] = &commonpb.Payload{}
-		}
-	}
+	// Removals stay binary/null payloads without data: the server rejects
+	// a payload without an encoding ("invalid value for search attribute").
 	return impl(ctx).UpsertSearchAttributes(sa.IndexedFields)
 }
 
