@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/client"
@@ -233,6 +232,5 @@ func TestMemoAndSearchAttributes(t *testing.T) {
 		if _, ok := mod["b"]; !ok || len(mod) != 3 {
 			t.Errorf("first WorkflowPropertiesModified memo %v, want a, b (removal) and c", keys(mod))
 		}
-		_ = commonpb.Payload{}
 	})
 }
