@@ -16,6 +16,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -24,11 +25,14 @@ type localRunner struct {
 	w       *Worker
 	results chan engine.LocalActivityResult
 	cancels map[int64]context.CancelFunc
+	abandon map[int64]bool // abandoned on cancellation: left running by stop
+	done    chan struct{}  // closed by stop: nobody reads results any more
 	running int
 }
 
 func (w *Worker) newLocalRunner() *localRunner {
-	return &localRunner{w: w, results: make(chan engine.LocalActivityResult, 16), cancels: make(map[int64]context.CancelFunc)}
+	return &localRunner{w: w, results: make(chan engine.LocalActivityResult, 16), cancels: make(map[int64]context.CancelFunc),
+		abandon: make(map[int64]bool), done: make(chan struct{})}
 }
 
 // start runs each request in its own goroutine and cancels the ones asked.
@@ -41,11 +45,15 @@ func (lr *localRunner) start(c engine.Completion) {
 	for _, req := range c.LocalActivities {
 		ctx, cancel := context.WithCancel(context.Background())
 		lr.cancels[req.Seq] = cancel
+		lr.abandon[req.Seq] = req.Options.CancellationType == sm.Abandon
 		lr.running++
 		go func() {
 			res := lr.w.runLocal(ctx, req)
 			res.Seq = req.Seq
-			lr.results <- res
+			select {
+			case lr.results <- res:
+			case <-lr.done:
+			}
 		}()
 	}
 }
@@ -77,10 +85,14 @@ func (lr *localRunner) collect(deadline <-chan time.Time) ([]engine.LocalActivit
 	}
 }
 
-// stop cancels everything still running; results are dropped.
+// stop cancels everything still running, except activities the workflow
+// abandoned, which run on; results are dropped.
 func (lr *localRunner) stop() {
-	for _, cancel := range lr.cancels {
-		cancel()
+	close(lr.done)
+	for seq, cancel := range lr.cancels {
+		if !lr.abandon[seq] {
+			cancel()
+		}
 	}
 }
 

@@ -70,11 +70,14 @@ type LocalActivityResult struct {
 
 // localActivity is a local activity the run is waiting for.
 type localActivity struct {
-	req      LocalActivityRequest
-	f        *Future
-	handed   bool // given to the worker
-	resolved bool
-	stop     func()
+	req    LocalActivityRequest
+	f      *Future
+	handed bool // given to the worker
+	// wasHanded: a replayed workflow task ended with the activity
+	// pending, so the original execution had handed it to its worker.
+	wasHanded bool
+	resolved  bool
+	stop      func()
 }
 
 // ExecuteLocalActivity runs an activity in the worker process; its result
@@ -120,7 +123,9 @@ func (r *Run) cancelLocal(la *localActivity) {
 	if la.resolved {
 		return
 	}
-	if !la.handed || la.req.Options.CancellationType != sm.WaitCancellationCompleted {
+	// A replay must wait for the outcome exactly when the original
+	// execution did: when the activity had been handed to a worker.
+	if !(la.handed || la.wasHanded) || la.req.Options.CancellationType != sm.WaitCancellationCompleted {
 		la.resolved = true
 		la.f.SetPayloads(nil, r.cfg.FailureConverter.FailureToError(r.localFailure(la.req, &failurepb.Failure{
 			Message:     "local activity canceled",
@@ -130,6 +135,14 @@ func (r *Run) cancelLocal(la *localActivity) {
 	}
 	if la.handed && la.req.Options.CancellationType != sm.Abandon {
 		r.cancelLocals = append(r.cancelLocals, la.req.Seq)
+	}
+}
+
+// markLocalsHanded records, at the end of a replayed workflow task, that
+// the local activities still pending were handed to a worker then.
+func (r *Run) markLocalsHanded() {
+	for _, la := range r.locals {
+		la.wasHanded = true
 	}
 }
 

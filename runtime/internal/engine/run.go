@@ -270,6 +270,7 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		}
 		if !last || t.Replay {
 			r.ms.TakeCommands()
+			r.markLocalsHanded()
 			continue
 		}
 		out = r.completion()
