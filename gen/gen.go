@@ -96,7 +96,7 @@ func OutputPath(pattern, dir, pkgName string) string {
 // error is non-nil only if loading could not run at all; problems in the
 // packages are in Result.Errors.
 func Generate(cfg Config) (*Result, error) {
-	lr, err := load.Load(load.Config{Dir: cfg.Dir, Patterns: cfg.Patterns, Tags: cfg.Tags, Env: cfg.Env})
+	lr, err := load.Load(load.Config{Dir: cfg.Dir, Patterns: cfg.Patterns, Tags: cfg.Tags, Env: cfg.Env, DropOutput: true})
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (e *emitter) registerActivities(impls []impl) {
 func (e *emitter) activityDispatch(a *model.Activity, recv string) jen.Code {
 	s := e.scope()
 	if recv != "" {
-		s.used[recv] = true
+		s.take(recv)
 	}
 	ctx, dc, input, args, err := s.name("ctx"), s.name("dc"), s.name("input"), s.name("args"), s.name("err")
 	in := params(s, a.Params)

@@ -270,19 +270,23 @@ func handlers(wf *model.Workflow) []*model.Handler {
 }
 
 // scope hands out local identifiers that shadow nothing the generated
-// code refers to.
+// code refers to. The reserved names are shared by every scope of a file
+// and never modified; used holds the names taken in this scope.
 type scope struct {
-	used map[string]bool
+	reserved map[string]bool
+	used     map[string]bool
 }
 
 // newScope returns a scope in which the names of reserved are taken.
 func newScope(reserved map[string]bool) *scope {
-	s := &scope{used: make(map[string]bool, len(reserved)+8)}
-	for n := range reserved {
-		s.used[n] = true
-	}
-	return s
+	return &scope{reserved: reserved, used: make(map[string]bool)}
 }
+
+// taken reports whether n is reserved or used.
+func (s *scope) taken(n string) bool { return s.reserved[n] || s.used[n] }
+
+// take marks n used.
+func (s *scope) take(n string) { s.used[n] = true }
 
 // name returns want, or want with a number appended if want is taken or
 // a keyword, and marks it taken. An empty, blank or invalid want means
@@ -292,7 +296,7 @@ func (s *scope) name(want string) string {
 		want = "arg"
 	}
 	n := want
-	for i := 2; s.used[n] || token.IsKeyword(n); i++ {
+	for i := 2; s.taken(n) || token.IsKeyword(n); i++ {
 		n = want + strconv.Itoa(i)
 	}
 	s.used[n] = true

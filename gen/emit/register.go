@@ -264,7 +264,7 @@ type handlerFunc struct {
 // a scope of its own that keeps inst, the workflow instance it calls.
 func (e *emitter) newHandlerFunc(h *model.Handler, params_ []model.Param, inst string) *handlerFunc {
 	s := e.scope()
-	s.used[inst] = true
+	s.take(inst)
 	f := &handlerFunc{ctx: s.name("ctx")}
 	f.params = []jen.Code{jen.Id(f.ctx).Add(wfCtxType())}
 	if h.Dynamic {

@@ -2,6 +2,7 @@ package load
 
 import (
 	"errors"
+	"go/ast"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +117,45 @@ func TestLoadParseError(t *testing.T) {
 	var me *model.Error
 	if !errors.As(res.Errors[0], &me) || me.Pos.Line != 3 {
 		t.Errorf("got %v, want a positioned error on line 3", res.Errors[0])
+	}
+}
+
+func TestDropOutput(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		res, err := Load(Config{Patterns: []string{"./testdata/output"}, DropOutput: drop})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := res.Packages[0]
+		decls := 0
+		for _, f := range p.Syntax {
+			decls += len(f.Decls)
+		}
+		if drop && (decls != 1 || len(res.TypeErrors) != 1 || !strings.Contains(res.TypeErrors[0].Error(), "undefined: Generated")) {
+			t.Errorf("DropOutput: %d declarations, type errors %v; want 1 and undefined: Generated", decls, res.TypeErrors)
+		}
+		if !drop && (decls != 2 || len(res.TypeErrors) != 0) {
+			t.Errorf("without DropOutput: %d declarations, type errors %v", decls, res.TypeErrors)
+		}
+	}
+}
+
+func TestStdBodiesDropped(t *testing.T) {
+	res, err := Load(Config{Patterns: []string{"./testdata/ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies int
+	for _, p := range res.Packages[0].Imports {
+		for _, f := range p.Syntax {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					bodies++
+				}
+			}
+		}
+	}
+	if len(res.Packages[0].Imports) == 0 || bodies != 0 {
+		t.Errorf("%d standard library imports, %d function bodies kept", len(res.Packages[0].Imports), bodies)
 	}
 }

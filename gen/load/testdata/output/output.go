@@ -1,0 +1,4 @@
+package output
+
+// Uses refers to generated code.
+var Uses = Generated
