@@ -1,0 +1,187 @@
+package conformance
+
+// Features: worker_shutdown/poll_complete_on_shutdown, bugs/go
+// activity_start_race, and the Python suite's test_replayer.py behaviours
+// that need a server (histories from the client, unregistered types).
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// waitForSignal returns the "go" signal's argument.
+func waitForSignal(ctx workflow.Context) (string, error) {
+	var got string
+	seen := false
+	_ = workflow.SetSignalHandler(ctx, "go", func(_ workflow.Context, args converter.Values) error {
+		seen = true
+		return args.Get(0, &got)
+	}, workflow.SignalOptions{})
+	err := workflow.Await(ctx, func() bool { return seen })
+	return got, err
+}
+
+// TestWorkerShutdownPollComplete is worker_shutdown/poll_complete_on_shutdown:
+// a worker with long polls outstanding stops promptly, and the workflow
+// it was running continues on a new worker without any workflow task
+// failing or timing out (the sticky queue is released on shutdown).
+func TestWorkerShutdownPollComplete(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("WaitForSignal", waitForSignal)) })
+		h := e.start("WaitForSignal")
+		e.waitEvent(h, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+		time.Sleep(200 * time.Millisecond) // the pollers are back in their long polls
+		began := time.Now()
+		e.stopWorker()
+		if d := time.Since(began); d > 2*time.Second {
+			t.Errorf("Stop took %v with only idle polls outstanding", d)
+		}
+		e.restartWorker()
+		must(t, h.Signal(e.ctx, "go", "after restart"))
+		if got := result[string](e, h); got != "after restart" {
+			t.Errorf("result %q", got)
+		}
+		evs := e.history(h)
+		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT); n != 0 {
+			t.Errorf("%d workflow task failures or timeouts:\n%s", n, formatHistory(evs))
+		}
+	})
+}
+
+// TestActivityStartRace is bugs/go activity_start_race: a history in which
+// ActivityTaskStarted is recorded between a WorkflowTaskScheduled and its
+// WorkflowTaskStarted (a signal raced the activity's start) replays.
+func TestActivityStartRace(t *testing.T) {
+	t.Parallel()
+	dc := converter.Default()
+	in, _ := dc.ToPayloads("x")
+	out, _ := dc.ToPayloads("echo x")
+	ev := func(id int64, et enumspb.EventType, attrs any) *historypb.HistoryEvent {
+		e := &historypb.HistoryEvent{EventId: id, EventType: et}
+		switch a := attrs.(type) {
+		case *historypb.WorkflowExecutionStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionStartedEventAttributes{WorkflowExecutionStartedEventAttributes: a}
+		case *historypb.WorkflowTaskScheduledEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskScheduledEventAttributes{WorkflowTaskScheduledEventAttributes: a}
+		case *historypb.WorkflowTaskStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskStartedEventAttributes{WorkflowTaskStartedEventAttributes: a}
+		case *historypb.WorkflowTaskCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowTaskCompletedEventAttributes{WorkflowTaskCompletedEventAttributes: a}
+		case *historypb.ActivityTaskScheduledEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskScheduledEventAttributes{ActivityTaskScheduledEventAttributes: a}
+		case *historypb.ActivityTaskStartedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskStartedEventAttributes{ActivityTaskStartedEventAttributes: a}
+		case *historypb.ActivityTaskCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_ActivityTaskCompletedEventAttributes{ActivityTaskCompletedEventAttributes: a}
+		case *historypb.WorkflowExecutionSignaledEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionSignaledEventAttributes{WorkflowExecutionSignaledEventAttributes: a}
+		case *historypb.WorkflowExecutionCompletedEventAttributes:
+			e.Attributes = &historypb.HistoryEvent_WorkflowExecutionCompletedEventAttributes{WorkflowExecutionCompletedEventAttributes: a}
+		}
+		return e
+	}
+	tq := &taskqueuepb.TaskQueue{Name: "race"}
+	h := &historypb.History{Events: []*historypb.HistoryEvent{
+		ev(1, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, &historypb.WorkflowExecutionStartedEventAttributes{
+			WorkflowType: &commonpb.WorkflowType{Name: "Race"}, TaskQueue: tq, Input: in,
+			WorkflowTaskTimeout: durationpb.New(10 * time.Second), OriginalExecutionRunId: "run", FirstExecutionRunId: "run"}),
+		ev(2, enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, &historypb.WorkflowTaskScheduledEventAttributes{TaskQueue: tq}),
+		ev(3, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, &historypb.WorkflowTaskStartedEventAttributes{ScheduledEventId: 2}),
+		ev(4, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: 2, StartedEventId: 3}),
+		ev(5, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, &historypb.ActivityTaskScheduledEventAttributes{
+			ActivityId: "1", ActivityType: &commonpb.ActivityType{Name: "Echo"}, TaskQueue: tq, Input: in, WorkflowTaskCompletedEventId: 4}),
+		ev(6, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, &historypb.WorkflowExecutionSignaledEventAttributes{SignalName: "poke"}),
+		ev(7, enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, &historypb.WorkflowTaskScheduledEventAttributes{TaskQueue: tq}),
+		ev(8, enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED, &historypb.ActivityTaskStartedEventAttributes{ScheduledEventId: 5, Attempt: 1}),
+		ev(9, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, &historypb.WorkflowTaskStartedEventAttributes{ScheduledEventId: 7}),
+		ev(10, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: 7, StartedEventId: 9}),
+		ev(11, enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, &historypb.ActivityTaskCompletedEventAttributes{ScheduledEventId: 5, StartedEventId: 8, Result: out}),
+		ev(12, enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, &historypb.WorkflowTaskScheduledEventAttributes{TaskQueue: tq}),
+		ev(13, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, &historypb.WorkflowTaskStartedEventAttributes{ScheduledEventId: 12}),
+		ev(14, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: 12, StartedEventId: 13}),
+		ev(15, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, &historypb.WorkflowExecutionCompletedEventAttributes{Result: out, WorkflowTaskCompletedEventId: 14}),
+	}}
+	r := worker.NewReplayer(worker.ReplayerOptions{})
+	must(t, r.RegisterWorkflow("Race", func(ctx workflow.Context, s string) (string, error) {
+		_ = workflow.SetSignalHandler(ctx, "poke", func(workflow.Context, converter.Values) error { return nil }, workflow.SignalOptions{})
+		return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", s).Get(ctx)
+	}))
+	if err := r.ReplayHistory("race", "run", h); err != nil {
+		t.Fatal(err)
+	}
+	// The same history cut at each workflow task.
+	for _, cut := range []int{3, 9, 13} {
+		if err := r.ReplayHistory("race", "run", &historypb.History{Events: h.Events[:cut]}); err != nil {
+			t.Errorf("cut after event %d: %v", cut, err)
+		}
+	}
+}
+
+// TestReplayerFromClient is test_replayer.py's multiple-from-client case:
+// five executions are fetched from the server and replayed with changed
+// code that breaks the two that took the changed path; and a history of
+// an unregistered type fails with an error that is not a
+// NondeterminismError.
+func TestReplayerFromClient(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		branch := func(ctx workflow.Context, timer bool) (string, error) {
+			if timer {
+				return "timer", workflow.Sleep(ctx, 10*time.Millisecond)
+			}
+			return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", "x").Get(ctx)
+		}
+		e.worker(func(w *worker.Worker) {
+			must(t, w.RegisterActivity("Echo", echo))
+			must(t, w.RegisterWorkflow("Branch", branch))
+		})
+		var ids []string
+		for i := range 5 {
+			h := e.start("Branch", i%3 == 0) // runs 0 and 3 take the timer
+			result[string](e, h)
+			ids = append(ids, h.ID())
+		}
+		changed := worker.NewReplayer(worker.ReplayerOptions{})
+		must(t, changed.RegisterWorkflow("Branch", func(ctx workflow.Context, timer bool) (string, error) {
+			if timer {
+				// The timer became an activity.
+				return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", "x").Get(ctx)
+			}
+			return branch(ctx, false)
+		}))
+		var failed []int
+		for i, id := range ids {
+			err := changed.ReplayWorkflow(e.ctx, e.c, id, "")
+			var nd *temporal.NondeterminismError
+			var re *worker.ReplayError
+			switch {
+			case err == nil:
+			case errors.As(err, &nd) && errors.As(err, &re) && re.WorkflowID == id && nd.EventID > 0:
+				failed = append(failed, i)
+			default:
+				t.Errorf("run %d: %v", i, err)
+			}
+		}
+		if len(failed) != 2 || failed[0] != 0 || failed[1] != 3 {
+			t.Errorf("nondeterministic runs %v, want [0 3]", failed)
+		}
+		unregistered := worker.NewReplayer(worker.ReplayerOptions{})
+		must(t, unregistered.RegisterWorkflow("Other", branch))
+		err := unregistered.ReplayWorkflow(e.ctx, e.c, ids[0], "")
+		var nd *temporal.NondeterminismError
+		if err == nil || errors.As(err, &nd) {
+			t.Errorf("unregistered type: %v, want an error that is not a NondeterminismError", err)
+		}
+	})
+}
