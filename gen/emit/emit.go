@@ -67,18 +67,20 @@ const (
 	commonPkg    = "go.temporal.io/api/common/v1"
 )
 
-// runtimeImports are the packages generated code may use, with the names
-// it prefers for them, in the order names are assigned.
-var runtimeImports = []model.Import{
-	{Path: "context", Name: "context"},
-	{Path: "errors", Name: "errors"},
-	{Path: "fmt", Name: "fmt"},
-	{Path: commonPkg, Name: "commonpb"},
-	{Path: clientPkg, Name: "client"},
-	{Path: converterPkg, Name: "converter"},
-	{Path: temporalPkg, Name: "temporal"},
-	{Path: workerPkg, Name: "worker"},
-	{Path: workflowPkg, Name: "workflow"},
+// runtimeImports returns the packages generated code may use, with the
+// names it prefers for them, in the order names are assigned.
+func runtimeImports() []model.Import {
+	return []model.Import{
+		{Path: "context", Name: "context"},
+		{Path: "errors", Name: "errors"},
+		{Path: "fmt", Name: "fmt"},
+		{Path: commonPkg, Name: "commonpb"},
+		{Path: clientPkg, Name: "client"},
+		{Path: converterPkg, Name: "converter"},
+		{Path: temporalPkg, Name: "temporal"},
+		{Path: workerPkg, Name: "worker"},
+		{Path: workflowPkg, Name: "workflow"},
+	}
 }
 
 // File renders the generated file of pkg. It returns the errors that
@@ -152,7 +154,7 @@ func newEmitter(p *model.Package) *emitter {
 	// Import names: the runtime's first, then the model's, each renamed
 	// if a declaration or an earlier import took its name.
 	seen := make(map[string]bool)
-	for _, imp := range append(slices.Clone(runtimeImports), p.Imports...) {
+	for _, imp := range append(runtimeImports(), p.Imports...) {
 		if seen[imp.Path] {
 			continue
 		}

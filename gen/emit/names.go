@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/temporalgen/temporalgen/gen/model"
 )
@@ -59,12 +58,14 @@ const (
 )
 
 // Fixed methods of the generated handle types.
-var (
-	handleMethods   = []string{"ID", "RunID", "Untyped", "Result", "Cancel", "Terminate", "Describe"}
-	updateMethods   = []string{"ID", "Untyped", "Workflow", "Get"}
-	childMethods    = []string{"ID", "FirstExecutionRunID", "Started", "Result", "Get", "Cancel", "Untyped"}
-	externalMethods = []string{"ID", "RunID", "Cancel", "Untyped"}
-)
+func handleMethods() []string {
+	return []string{"ID", "RunID", "Untyped", "Result", "Cancel", "Terminate", "Describe"}
+}
+func updateMethods() []string   { return []string{"ID", "Untyped", "Workflow", "Get"} }
+func externalMethods() []string { return []string{"ID", "RunID", "Cancel", "Untyped"} }
+func childMethods() []string {
+	return []string{"ID", "FirstExecutionRunID", "Started", "Result", "Get", "Cancel", "Untyped"}
+}
 
 func kindWord(k model.HandlerKind) string {
 	switch k {
@@ -192,13 +193,13 @@ func checkNames(p *model.Package) []error {
 			c.add("", id, o)
 		}
 		fixed := origin{what: o.what, pos: o.pos, fixed: true}
-		for _, m := range handleMethods {
+		for _, m := range handleMethods() {
 			c.add(handleType(wf), m, fixed)
 		}
-		for _, m := range childMethods {
+		for _, m := range childMethods() {
 			c.add(childType(wf), m, fixed)
 		}
-		for _, m := range externalMethods {
+		for _, m := range externalMethods() {
 			c.add(externalType(wf), m, fixed)
 		}
 		for _, h := range handlers(wf) {
@@ -218,7 +219,7 @@ func checkNames(p *model.Package) []error {
 				c.add("", updateHandleType(wf, h), ho)
 				c.add(handleType(wf), "Start"+h.GoName, ho)
 				c.add(handleType(wf), "Get"+h.GoName, ho)
-				for _, m := range updateMethods {
+				for _, m := range updateMethods() {
 					c.add(updateHandleType(wf, h), m, origin{what: ho.what, pos: ho.pos, fixed: true})
 				}
 			}
@@ -310,12 +311,6 @@ func universe() map[string]bool {
 		out[n] = true
 	}
 	return out
-}
-
-// exported reports whether name starts with an upper-case letter.
-func exported(name string) bool {
-	r, _ := utf8.DecodeRuneInString(name)
-	return unicode.IsUpper(r)
 }
 
 // quote renders s as a Go string for doc comments.

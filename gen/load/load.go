@@ -132,7 +132,7 @@ func parserFor(dropOutput bool) func(*token.FileSet, string, []byte) (*ast.File,
 	}
 	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
 		mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
-		if dropOutput && bytes.HasPrefix(src, generatedPrefix) {
+		if dropOutput && bytes.HasPrefix(src, []byte(generatedPrefix)) {
 			mode = parser.PackageClauseOnly | parser.ParseComments
 		}
 		f, err := parser.ParseFile(fset, filename, src, mode)
@@ -148,7 +148,7 @@ func parserFor(dropOutput bool) func(*token.FileSet, string, []byte) (*ast.File,
 }
 
 // generatedPrefix starts every file temporalgen generates.
-var generatedPrefix = []byte("// " + model.GeneratedHeader + "\n")
+const generatedPrefix = "// " + model.GeneratedHeader + "\n"
 
 // compilerOutput reports whether e is the compiler output that
 // `go list -export` relays for a package that does not compile.
