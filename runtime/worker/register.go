@@ -52,6 +52,20 @@ func (w *Worker) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, o
 	return nil
 }
 
+// RegisterDynamicWorkflowFuncWithOptions registers the workflow run for
+// every workflow type that has no registration of its own; it reads the
+// type from workflow.GetInfo(ctx).WorkflowType.
+func (w *Worker) RegisterDynamicWorkflowFuncWithOptions(fn WorkflowFunc, opts RegisterOptions) error {
+	if fn == nil {
+		return fmt.Errorf("worker: RegisterDynamicWorkflowFuncWithOptions needs a function")
+	}
+	if w.dynamic != nil {
+		return fmt.Errorf("worker: a dynamic workflow is already registered")
+	}
+	w.dynamic = definition(fn, opts)
+	return nil
+}
+
 func definition(fn WorkflowFunc, opts RegisterOptions) *engine.Definition {
 	return &engine.Definition{
 		Fn: func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {

@@ -33,6 +33,7 @@ type ReplayerOptions struct {
 type Replayer struct {
 	opts      ReplayerOptions
 	workflows map[string]*engine.Definition
+	dynamic   *engine.Definition
 }
 
 // NewReplayer returns a replayer with nothing registered.
@@ -74,6 +75,16 @@ func (r *Replayer) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc,
 	return nil
 }
 
+// RegisterDynamicWorkflowFuncWithOptions registers the workflow replayed
+// for types without their own registration.
+func (r *Replayer) RegisterDynamicWorkflowFuncWithOptions(fn WorkflowFunc, opts RegisterOptions) error {
+	if r.dynamic != nil {
+		return fmt.Errorf("worker: a dynamic workflow is already registered")
+	}
+	r.dynamic = definition(fn, opts)
+	return nil
+}
+
 // ReplayError reports a history that did not replay. It wraps the cause: a
 // *temporal.NondeterminismError, a panic of workflow code, or a malformed
 // history.
@@ -109,8 +120,10 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		FailureConverter: r.opts.FailureConverter,
 		Logger:           r.opts.Logger,
 		Lookup: func(t string) (*engine.Definition, bool) {
-			d, ok := r.workflows[t]
-			return d, ok
+			if d, ok := r.workflows[t]; ok {
+				return d, true
+			}
+			return r.dynamic, r.dynamic != nil
 		},
 	}, workflowID, runID)
 	defer run.Close()

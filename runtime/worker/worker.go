@@ -123,6 +123,7 @@ type Worker struct {
 	fc        converter.FailureConverter
 
 	workflows  map[string]*engine.Definition
+	dynamic    *engine.Definition // for types without their own registration
 	nexus      map[string]NexusOperation
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
@@ -176,13 +177,13 @@ func (w *Worker) Start() error {
 	if w.started {
 		return errors.New("worker: already started")
 	}
-	if len(w.workflows) == 0 && len(w.activities.Names()) == 0 && len(w.nexus) == 0 {
+	if len(w.workflows) == 0 && w.dynamic == nil && len(w.activities.Names()) == 0 && len(w.nexus) == 0 {
 		return errors.New("worker: nothing registered: register a workflow or an activity before Start")
 	}
 	w.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	if !w.opts.DisableWorkflowWorker && len(w.workflows) > 0 {
+	if !w.opts.DisableWorkflowWorker && (len(w.workflows) > 0 || w.dynamic != nil) {
 		w.watchdog = newWatchdog(w.opts.DeadlockTimeout)
 		w.wg.Add(1)
 		go func() { defer w.wg.Done(); w.watchdog.loop(ctx) }()

@@ -228,8 +228,10 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		Logger:           w.log,
 		Metrics:          w.opts.MetricsHandler,
 		Lookup: func(t string) (*engine.Definition, bool) {
-			d, ok := w.workflows[t]
-			return d, ok
+			if d, ok := w.workflows[t]; ok {
+				return d, true
+			}
+			return w.dynamic, w.dynamic != nil
 		},
 	}, workflowID, runID)
 }
