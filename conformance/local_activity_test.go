@@ -262,7 +262,7 @@ func TestLocalActivityCancellation(t *testing.T) {
 	} {
 		t.Run(tc.ct.String(), func(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
-				var told atomic.Int64 // unix nanos when the activity saw the cancellation
+				var told atomic.Int64     // unix nanos when the activity saw the cancellation
 				var returned atomic.Int64 // unix nanos when the activity returned
 				e.worker(func(w *worker.Worker) {
 					must(t, w.RegisterActivity("Blocks", func(ctx context.Context) error {
@@ -325,14 +325,8 @@ func TestLocalActivityCancellation(t *testing.T) {
 
 // TestLocalActivityShutdownSendsCancellation: stopping the worker cancels
 // a running local activity's context once the grace period is over; the
-// cancelled attempt leaves no marker, and a new worker runs it again and
-// completes the workflow.
-//
-// KNOWN RUNTIME BUG (fails): local activities run under
-// context.Background() (runtime/worker/local.go, localRunner.start), so
-// Worker.StopContext never cancels them; it waits in w.tasks.Wait() for
-// the workflow task, which keeps heartbeating while the activity runs, so
-// Stop does not return until the activity returns by itself.
+// cancelled attempt leaves no marker (its workflow task fails), and a new
+// worker runs it again and completes the workflow.
 func TestLocalActivityShutdownSendsCancellation(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var calls atomic.Int32
@@ -374,6 +368,10 @@ func TestLocalActivityShutdownSendsCancellation(t *testing.T) {
 		e.restartWorker()
 		if got := result[string](e, h); got != "second run" {
 			t.Errorf("result %q", got)
+		}
+		evs := e.history(h)
+		if ms := localMarkers(evs); len(ms) != 1 || ms[0].GetMarkerRecordedEventAttributes().GetFailure() != nil {
+			t.Errorf("want one marker, for the second run:\n%s", formatHistory(evs))
 		}
 	})
 }
@@ -420,5 +418,46 @@ func TestLocalActivityCompleteAfterShutdown(t *testing.T) {
 		if len(localMarkers(evs)) != 1 {
 			t.Errorf("want one marker:\n%s", formatHistory(evs))
 		}
+	})
+}
+
+// TestLocalActivityCancelDuringBackoff is local_activity/cancel_failing:
+// cancelling a local activity while it waits on its durable backoff timer
+// cancels the timer and resolves the activity as cancelled at once.
+func TestLocalActivityCancelDuringBackoff(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		var runs atomic.Int32
+		e.worker(func(w *worker.Worker) {
+			must(t, w.RegisterActivity("AlwaysFails", func(ctx context.Context) error {
+				runs.Add(1)
+				return temporal.NewApplicationError("fails", "Fails")
+			}))
+			must(t, w.RegisterWorkflow("CancelBackoff", func(ctx workflow.Context) (string, error) {
+				lctx, cancel := workflow.WithCancel(ctx)
+				f := workflow.ExecuteLocalActivity[struct{}](lctx, workflow.LocalActivityOptions{
+					StartToCloseTimeout: 10 * time.Second,
+					RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Hour, MaximumAttempts: 3},
+					LocalRetryThreshold: time.Second,
+				}, "AlwaysFails")
+				if err := workflow.Sleep(ctx, 500*time.Millisecond); err != nil {
+					return "", err
+				}
+				cancel()
+				_, err := f.Get(ctx)
+				return describeErr(err), nil
+			}))
+		})
+		h := e.start("CancelBackoff")
+		if got := result[string](e, h); got != "canceled" {
+			t.Errorf("workflow saw %q, want canceled", got)
+		}
+		if n := runs.Load(); n != 1 {
+			t.Errorf("%d attempts, want 1", n)
+		}
+		evs := e.history(h)
+		if n := count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); n != 1 {
+			t.Errorf("want the backoff timer cancelled:\n%s", formatHistory(evs))
+		}
+		nothingRemote(t, evs)
 	})
 }

@@ -451,4 +451,3 @@ func TestAsCompletedAndCancelExternal(t *testing.T) {
 		}
 	})
 }
-

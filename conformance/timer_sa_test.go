@@ -170,4 +170,3 @@ func TestMemo(t *testing.T) {
 		}
 	})
 }
-

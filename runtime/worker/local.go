@@ -43,7 +43,7 @@ func (lr *localRunner) start(c engine.Completion) {
 		}
 	}
 	for _, req := range c.LocalActivities {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(lr.w.localCtx)
 		lr.cancels[req.Seq] = cancel
 		lr.abandon[req.Seq] = req.Options.CancellationType == sm.Abandon
 		lr.running++
@@ -244,7 +244,12 @@ func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, 
 		lr.start(c)
 		results, ok := lr.collect(hb.C)
 		var err error
-		if ok {
+		if ok && w.localCtx.Err() != nil {
+			// The worker is shutting down and cancelled the local
+			// activities: record nothing, and fail the task so that
+			// another worker runs them again at once.
+			err = errLocalShutdown
+		} else if ok {
 			c, err = w.apply(run, func() (engine.Completion, error) { return run.ResolveLocalActivities(results) })
 		} else {
 			task, err = w.heartbeatTask(task, run)
@@ -276,7 +281,10 @@ func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, 
 	w.complete(ctx, task, run, c)
 }
 
-var errHeartbeat = errors.New("workflow task heartbeat failed")
+var (
+	errHeartbeat     = errors.New("workflow task heartbeat failed")
+	errLocalShutdown = errors.New("worker shutting down: local activities cancelled before they finished")
+)
 
 // heartbeatTask completes task with the commands issued so far and returns
 // the new workflow task the server creates for the run.

@@ -132,6 +132,11 @@ type Worker struct {
 	cache       *cache
 	watchdog    *watchdog
 
+	// localCtx parents local activities; StopContext cancels it when its
+	// grace period ends.
+	localCtx    context.Context
+	localCancel context.CancelFunc
+
 	mu      sync.Mutex
 	started bool
 	stopped bool
@@ -158,6 +163,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
 	}
+	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)
 		host, _ := os.Hostname()
@@ -210,8 +216,9 @@ func (w *Worker) Start() error {
 	return nil
 }
 
-// Stop stops polling, waits for workflow tasks in flight and for running
-// activities (up to 30 seconds; use StopContext for another bound), tells
+// Stop stops polling, waits for workflow tasks in flight (and their local
+// activities) and for running activities (up to 30 seconds, then their
+// contexts are cancelled; use StopContext for another bound), tells
 // the server this worker's sticky queue is gone and drops the cache.
 func (w *Worker) Stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -240,7 +247,18 @@ func (w *Worker) StopContext(ctx context.Context) error {
 		actDone <- w.actPoller.Stop(ctx)
 	}()
 	w.wg.Wait()
-	w.tasks.Wait()
+	// Workflow tasks in flight may be running local activities: past the
+	// grace period they are cancelled, and their tasks fail without
+	// recording them, so that another worker runs them again.
+	tasksDone := make(chan struct{})
+	go func() { w.tasks.Wait(); close(tasksDone) }()
+	select {
+	case <-tasksDone:
+	case <-ctx.Done():
+		w.localCancel()
+		<-tasksDone
+	}
+	w.localCancel()
 	err := <-actDone
 	if w.stickyQueue != "" {
 		w.shutdownSticky(ctx)
