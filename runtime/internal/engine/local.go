@@ -10,7 +10,6 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
-	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // LocalActivityMarkerName names the markers that record local activity
@@ -71,6 +70,7 @@ type LocalActivityResult struct {
 // localActivity is a local activity the run is waiting for.
 type localActivity struct {
 	req    LocalActivityRequest
+	ctx    *Context // the caller's: cancels attempts and backoff timers
 	f      *Future
 	handed bool // given to the worker
 	// wasHanded: a replayed workflow task ended with the activity
@@ -114,7 +114,7 @@ func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) {
 	}
 	req.WorkflowID, req.RunID, req.WorkflowType = r.info.WorkflowID, r.info.RunID, r.info.WorkflowType
 	req.Namespace, req.TaskQueue = r.info.Namespace, r.info.TaskQueue
-	la := &localActivity{req: req, f: f}
+	la := &localActivity{req: req, f: f, ctx: c}
 	r.locals = append(r.locals, la)
 	la.stop = c.OnCancel(func() { r.cancelLocal(la) })
 }
@@ -170,16 +170,25 @@ func (r *Run) resolveLocal(la *localActivity, res LocalActivityResult) {
 	if res.Backoff > 0 {
 		next := la.req
 		next.Attempt = res.Attempt + 1
-		f := la.f
-		ctx := r.root
-		r.ms.StartTimer(res.Backoff, func(canceled bool) {
+		f, ctx := la.f, la.ctx
+		var stop func()
+		t := r.ms.StartTimer(res.Backoff, func(canceled bool) {
+			if stop != nil {
+				stop()
+			}
 			if canceled {
-				f.SetPayloads(nil, temporal.NewCanceledError())
+				f.SetPayloads(nil, r.cfg.FailureConverter.FailureToError(r.localFailure(next, &failurepb.Failure{
+					Message:     "local activity canceled",
+					FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}},
+				})))
 				return
 			}
 			next.ActivityID = ""
 			r.startLocal(ctx, next, f)
 		})
+		// Cancelling the caller's context during the backoff cancels the
+		// timer and resolves the activity as cancelled.
+		stop = ctx.OnCancel(t.Cancel)
 		return
 	}
 	if res.Failure != nil {
