@@ -75,11 +75,12 @@ type handlers struct {
 	currentDetail string
 }
 
-func (h *handlers) init() {
-	h.signals = make(map[string]*SignalHandler)
-	h.queries = make(map[string]*QueryHandler)
-	h.updates = make(map[string]*UpdateHandler)
-	h.running = make(map[*running]struct{})
+// lazily makes a map on first write: most runs set few handlers.
+func lazily[K comparable, V any](m *map[K]V) map[K]V {
+	if *m == nil {
+		*m = make(map[K]V)
+	}
+	return *m
 }
 
 // checkWritable returns a ReadOnlyContextError while a query or validator
@@ -104,7 +105,7 @@ func (c *Context) SetSignalHandler(name string, h *SignalHandler) error {
 	} else if h == nil {
 		delete(r.h.signals, name)
 	} else {
-		r.h.signals[name] = h
+		lazily(&r.h.signals)[name] = h
 	}
 	if h == nil {
 		return nil
@@ -150,7 +151,7 @@ func (c *Context) SetQueryHandler(name string, h *QueryHandler) error {
 	case h == nil:
 		delete(r.h.queries, name)
 	default:
-		r.h.queries[name] = h
+		lazily(&r.h.queries)[name] = h
 	}
 	return nil
 }
@@ -176,7 +177,7 @@ func (c *Context) SetUpdateHandler(name string, h *UpdateHandler) error {
 	case h == nil:
 		delete(r.h.updates, name)
 	default:
-		r.h.updates[name] = h
+		lazily(&r.h.updates)[name] = h
 	}
 	return nil
 }
@@ -209,14 +210,14 @@ func (r *Run) startSignal(s bufferedSignal, first bool) {
 		h = r.h.dynSignal
 	}
 	rn := &running{kind: "signal", name: s.name, policy: h.Unfinished}
-	r.h.running[rn] = struct{}{}
+	lazily(&r.h.running)[rn] = struct{}{}
 	body := func(*Context) {
 		defer delete(r.h.running, rn)
 		err := h.Fn(r.root, s.name, converter.NewValues(s.input, r.cfg.DataConverter))
 		var de *converter.DecodeError
 		switch {
 		case errors.As(err, &de):
-			r.logger.Warn("signal dropped: its payload cannot be decoded", "signal", s.name, "type", de.Type, "error", err)
+			r.Logger().Warn("signal dropped: its payload cannot be decoded", "signal", s.name, "type", de.Type, "error", err)
 		case err != nil:
 			r.failFromHandler(err)
 		}
@@ -256,7 +257,7 @@ func (r *Run) warnUnfinished() {
 		return
 	}
 	sort.Strings(names)
-	r.logger.Warn("[TMPRL1102] workflow finished while handlers are still running; their work is abandoned",
+	r.Logger().Warn("[TMPRL1102] workflow finished while handlers are still running; their work is abandoned",
 		"code", "TMPRL1102", "handlers", names)
 }
 

@@ -46,7 +46,7 @@ func (c *Context) Patched(id string, deprecated bool) bool {
 		panic(&temporal.ReadOnlyContextError{Op: "Patched"})
 	}
 	use := !r.replaying || r.patchAhead[id]
-	r.patches[id] = use
+	lazily(&r.patches)[id] = use
 	if !use {
 		return false
 	}

@@ -16,12 +16,17 @@ func newRandom(runID string) *random {
 }
 
 // Rand returns the run's random source. Use it only from workflow code.
-func (r *Run) Rand() *rand.Rand { return r.random.r }
+func (r *Run) Rand() *rand.Rand {
+	if r.random == nil {
+		r.random = newRandom(r.info.OriginalRunID) // on first use: most runs never draw
+	}
+	return r.random.r
+}
 
 // UUID4 returns a random (version 4) UUID from the run's random source.
 func (r *Run) UUID4() string {
 	var b [16]byte
-	u1, u2 := r.random.r.Uint64(), r.random.r.Uint64()
+	u1, u2 := r.Rand().Uint64(), r.Rand().Uint64()
 	for i := range 8 {
 		b[i] = byte(u1 >> (56 - 8*i))
 		b[8+i] = byte(u2 >> (56 - 8*i))

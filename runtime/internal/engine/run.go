@@ -132,10 +132,8 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	if cfg.Metrics == nil {
 		cfg.Metrics = temporal.NopMetricsHandler{}
 	}
-	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New(), seenUpdates: make(map[string]bool), patches: make(map[string]bool)}
-	r.h.init()
+	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New()}
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
-	r.logger = slog.New(&replayHandler{run: r, next: cfg.Logger.Handler()}).With("workflow_id", workflowID, "run_id", runID)
 	return r
 }
 
@@ -179,7 +177,15 @@ func (r *Run) Now() time.Time { return r.now }
 func (r *Run) Replaying() bool { return r.replaying }
 
 // Logger returns the run's logger, silent while replaying.
-func (r *Run) Logger() *slog.Logger { return r.logger }
+func (r *Run) Logger() *slog.Logger {
+	// Built on first use: most runs never log, and a logger with
+	// attributes holds a preformatted buffer.
+	if r.logger == nil {
+		r.logger = slog.New(&replayHandler{run: r, next: r.cfg.Logger.Handler()}).With(
+			"workflow_id", r.info.WorkflowID, "run_id", r.info.RunID, "workflow_type", r.info.WorkflowType)
+	}
+	return r.logger
+}
 
 // DataConverter returns the converter for payloads.
 func (r *Run) DataConverter() converter.DataConverter { return r.cfg.DataConverter }
@@ -321,8 +327,6 @@ func (r *Run) start(e *historypb.HistoryEvent) error {
 		r.now = e.EventTime.AsTime()
 		r.info.StartTime = r.now
 	}
-	r.random = newRandom(r.info.OriginalRunID)
-	r.logger = r.logger.With("workflow_type", r.info.WorkflowType)
 	def, ok := r.cfg.Lookup(r.info.WorkflowType)
 	if !ok {
 		return &UnknownWorkflowError{Type: r.info.WorkflowType}

@@ -79,7 +79,7 @@ func (r *Run) deliverUpdates(reqs []updateRequest) {
 		if r.seenUpdates[u.id()] {
 			continue
 		}
-		r.seenUpdates[u.id()] = true
+		lazily(&r.seenUpdates)[u.id()] = true
 		r.startUpdate(u)
 	}
 }
@@ -116,7 +116,7 @@ func (r *Run) startUpdate(u updateRequest) {
 		}
 		r.accept(u)
 		rn := &running{kind: "update", name: name, id: u.id(), policy: h.Unfinished}
-		r.h.running[rn] = struct{}{}
+		lazily(&r.h.running)[rn] = struct{}{}
 		res, err := h.Fn(ctx, name, args)
 		delete(r.h.running, rn)
 		r.respond(u, res, err)
