@@ -189,8 +189,9 @@ func (p *Poller) Start() {
 
 // Stop stops polling, cancelling outstanding long polls, and waits for
 // running activities to finish and report. If ctx is done first, it
-// cancels the activities' contexts and still waits for them to return;
-// it then returns ctx's error. It returns nil when every activity finished
+// cancels the activities' contexts and waits up to abandonAfter more for
+// them to return (activities that ignore cancellation are abandoned); it
+// then returns ctx's error. It returns nil when every activity finished
 // within the grace period. Later calls return the first call's result.
 func (p *Poller) Stop(ctx context.Context) error {
 	p.stopOnce.Do(func() {
@@ -207,7 +208,16 @@ func (p *Poller) Stop(ctx context.Context) error {
 		case <-ctx.Done():
 			p.log.Warn("activity worker stop: grace period over, canceling running activities", "error", ctx.Err())
 			p.actCancel(errWorkerShutdown)
-			<-done
+			// Activities that ignore cancellation are abandoned after a
+			// last short wait, so Stop cannot hang on them; the server
+			// times them out and retries them elsewhere.
+			t := time.NewTimer(abandonAfter)
+			select {
+			case <-done:
+			case <-t.C:
+				p.log.Warn("activity worker stop: activities ignored cancellation and were abandoned")
+			}
+			t.Stop()
 			p.stopErr = ctx.Err()
 		}
 		p.actCancel(errWorkerShutdown)
@@ -215,6 +225,9 @@ func (p *Poller) Stop(ctx context.Context) error {
 	})
 	return p.stopErr
 }
+
+// abandonAfter is how long Stop waits for activities it cancelled.
+const abandonAfter = 5 * time.Second
 
 // pollRequest returns the PollActivityTaskQueue request of this poller.
 func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {
