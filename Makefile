@@ -19,7 +19,7 @@ export TEMPORAL_CLI := $(TEMPORAL)
 # Every Go module in the repo, relative to the root. vet/test/generate run in
 # each. Add nested modules here as they land, e.g.:
 #   GO_MODULES := . interop bench
-GO_MODULES  := . interop
+GO_MODULES  := . interop bench
 TEST_TIMEOUT ?= 20m
 TEST_FLAGS   ?=
 
@@ -45,7 +45,7 @@ help:
 	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
 	@echo "make devserver-run  run the dev server in the foreground with the Web UI (DB=file to persist)"
 	@echo "make generate    go generate ./..."
-	@echo "make bench       benchmarks (later)"
+	@echo "make bench       ours vs go.temporal.io/sdk vs a raw gRPC loop; writes BENCHMARKS.md (~8 min; BENCH_FLAGS=-quick for a smoke run)"
 	@echo "make clean       remove bin/ and .devserver/"
 
 # ---------------------------------------------------------------------------
@@ -84,8 +84,20 @@ generate:
 		echo ">> go generate ($$m)"; (cd $$m && $(GO) generate ./...); \
 	done
 
-bench:
-	@echo "bench: benchmarks arrive in a later issue; nothing to run yet."
+# Benchmarks (issue 7): bench/cmd/bench starts its own dev server and runs
+# every measurement for our worker, go.temporal.io/sdk and a raw gRPC loop,
+# each worker a bench/cmd/benchworker child process. Sizes are flags of
+# bench/cmd/bench, passed through BENCH_FLAGS (e.g. BENCH_FLAGS="-n 500",
+# or -quick for tiny sizes; a -quick run does not write BENCHMARKS.md).
+BENCH_FLAGS ?=
+BENCH_BIN   := $(CURDIR)/bench/bin
+
+bench: devserver
+	cd bench && $(GO) build -o $(BENCH_BIN)/ ./cmd/bench ./cmd/benchworker
+	$(GO) build -o $(BENCH_BIN)/temporalgen ./cmd/temporalgen
+	cd bench && BENCH_COMMAND="make bench$(if $(BENCH_FLAGS), BENCH_FLAGS='$(BENCH_FLAGS)')" \
+		$(BENCH_BIN)/bench -worker $(BENCH_BIN)/benchworker -temporalgen $(BENCH_BIN)/temporalgen \
+		-temporal $(TEMPORAL) -repo $(CURDIR) -workdir out -out $(CURDIR)/BENCHMARKS.md $(BENCH_FLAGS)
 
 # ---------------------------------------------------------------------------
 # Demo: dev server in the background + the hello example (worker and starter

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+
+	"github.com/temporalgen/temporalgen/bench/internal/shape"
+)
+
+// The workflows of package shape written against our runtime.
+
+var oursActivityOptions = workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}
+
+func oursThroughput(ctx workflow.Context) error {
+	_, err := workflow.ExecuteActivity[struct{}](ctx, oursActivityOptions, shape.Noop).Get(ctx)
+	return err
+}
+
+func oursPark(ctx workflow.Context) error {
+	if !workflow.IsReplaying(ctx) {
+		started.Add(1)
+	}
+	woken := false
+	if err := workflow.SetSignalHandler(ctx, shape.SigWake, func(workflow.Context, converter.Values) error {
+		woken = true
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return woken })
+}
+
+func oursLatency(ctx workflow.Context) (int, error) {
+	count, done := 0, false
+	if err := workflow.SetSignalHandler(ctx, shape.SigInc, func(workflow.Context, converter.Values) error {
+		count++
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetSignalHandler(ctx, shape.SigDone, func(workflow.Context, converter.Values) error {
+		done = true
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetQueryHandler(ctx, shape.QryCount, func(workflow.Context, converter.Values) (any, error) {
+		return count, nil
+	}, workflow.QueryOptions{}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetUpdateHandler(ctx, shape.UpdAdd, func(workflow.Context, converter.Values) (any, error) {
+		count++
+		return count, nil
+	}, workflow.UpdateOptions{}); err != nil {
+		return 0, err
+	}
+	err := workflow.Await(ctx, func() bool { return done })
+	return count, err
+}
+
+func oursRecSignals(ctx workflow.Context, n int) (int, error) {
+	count := 0
+	if err := workflow.SetSignalHandler(ctx, shape.SigS, func(workflow.Context, converter.Values) error {
+		count++
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	err := workflow.Await(ctx, func() bool { return count >= n })
+	return count, err
+}
+
+func oursRecTimers(ctx workflow.Context, batches int) error {
+	fs := make([]workflow.Future[struct{}], shape.TimerBatch)
+	for range batches {
+		for i := range fs {
+			fs[i] = workflow.NewTimer(ctx, time.Millisecond)
+		}
+		for _, f := range fs {
+			if _, err := f.Get(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func oursRecActivities(ctx workflow.Context, batches int) error {
+	fs := make([]workflow.Future[struct{}], shape.ActivityBatch)
+	for range batches {
+		for i := range fs {
+			fs[i] = workflow.ExecuteActivity[struct{}](ctx, oursActivityOptions, shape.Noop)
+		}
+		for _, f := range fs {
+			if _, err := f.Get(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func oursNoop(context.Context) error { return nil }
+
+// oursWorkflows is shared by the worker and the replayer.
+var oursWorkflows = map[string]any{
+	shape.Throughput:    oursThroughput,
+	shape.Park:          oursPark,
+	shape.Latency:       oursLatency,
+	shape.RecSignals:    oursRecSignals,
+	shape.RecTimers:     oursRecTimers,
+	shape.RecActivities: oursRecActivities,
+}
+
+// OursOptions are the worker options the benchmark uses: the default
+// cache, and pollers and concurrency equal to go.temporal.io/sdk's
+// defaults (2 workflow and 2 activity pollers, 1000 concurrent workflow
+// tasks and activities).
+var OursOptions = worker.Options{
+	CacheSize:                  worker.DefaultCacheSize,
+	WorkflowPollers:            2,
+	ActivityPollers:            2,
+	MaxConcurrentWorkflowTasks: 1000,
+	MaxConcurrentActivities:    1000,
+}
+
+type oursWorker struct {
+	c *client.Client
+	w *worker.Worker
+}
+
+func (o *oursWorker) Stop() {
+	o.w.Stop()
+	o.c.Close()
+}
+
+func startOurs(cfg config) (runner, error) {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, client.Options{HostPort: cfg.addr, Namespace: cfg.namespace, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	opts := OursOptions
+	opts.Logger = logger
+	w := worker.New(c, cfg.taskQueue, opts)
+	for name, fn := range oursWorkflows {
+		if err := w.RegisterWorkflow(name, fn); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.RegisterActivity(shape.Noop, oursNoop); err != nil {
+		return nil, err
+	}
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	return &oursWorker{c: c, w: w}, nil
+}
