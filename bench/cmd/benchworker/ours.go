@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
+
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -110,14 +112,54 @@ func oursRecActivities(ctx workflow.Context, batches int) error {
 
 func oursNoop(context.Context) error { return nil }
 
-// oursWorkflows is shared by the worker and the replayer.
-var oursWorkflows = map[string]any{
-	shape.Throughput:    oursThroughput,
-	shape.Park:          oursPark,
-	shape.Latency:       oursLatency,
-	shape.RecSignals:    oursRecSignals,
-	shape.RecTimers:     oursRecTimers,
-	shape.RecActivities: oursRecActivities,
+// oursWorkflows is shared by the worker and the replayer. Workflows are
+// registered reflection-free, the way temporalgen's generated code
+// registers them (decode the input, call, encode the result).
+var oursWorkflows = map[string]worker.WorkflowFunc{
+	shape.Throughput:    raw0(oursThroughput),
+	shape.Park:          raw0(oursPark),
+	shape.Latency:       raw0R(oursLatency),
+	shape.RecSignals:    raw1R(oursRecSignals),
+	shape.RecTimers:     raw1(oursRecTimers),
+	shape.RecActivities: raw1(oursRecActivities),
+}
+
+func raw0(fn func(workflow.Context) error) worker.WorkflowFunc {
+	return func(ctx workflow.Context, _ *commonpb.Payloads) (*commonpb.Payloads, error) { return nil, fn(ctx) }
+}
+
+func raw0R[R any](fn func(workflow.Context) (R, error)) worker.WorkflowFunc {
+	return func(ctx workflow.Context, _ *commonpb.Payloads) (*commonpb.Payloads, error) {
+		r, err := fn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return workflow.PayloadConverter(ctx).ToPayloads(r)
+	}
+}
+
+func raw1[A any](fn func(workflow.Context, A) error) worker.WorkflowFunc {
+	return func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+		var a A
+		if err := converter.NewValues(in, workflow.PayloadConverter(ctx)).Get(0, &a); err != nil {
+			return nil, err
+		}
+		return nil, fn(ctx, a)
+	}
+}
+
+func raw1R[A, R any](fn func(workflow.Context, A) (R, error)) worker.WorkflowFunc {
+	return func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+		var a A
+		if err := converter.NewValues(in, workflow.PayloadConverter(ctx)).Get(0, &a); err != nil {
+			return nil, err
+		}
+		r, err := fn(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return workflow.PayloadConverter(ctx).ToPayloads(r)
+	}
 }
 
 // OursOptions are the worker options the benchmark uses: the default
@@ -154,7 +196,7 @@ func startOurs(cfg config) (runner, error) {
 	opts.Logger = logger
 	w := worker.New(c, cfg.taskQueue, opts)
 	for name, fn := range oursWorkflows {
-		if err := w.RegisterWorkflow(name, fn); err != nil {
+		if err := w.RegisterWorkflowFunc(name, fn); err != nil {
 			return nil, err
 		}
 	}

@@ -35,7 +35,7 @@ func replay(impl, path string, reps int) shape.Replay {
 	case shape.Ours:
 		r := ourworker.NewReplayer(ourworker.ReplayerOptions{})
 		for name, fn := range oursWorkflows {
-			if err := r.RegisterWorkflow(name, fn); err != nil {
+			if err := r.RegisterWorkflowFunc(name, fn); err != nil {
 				return shape.Replay{Error: err.Error()}
 			}
 		}
