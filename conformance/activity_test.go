@@ -187,7 +187,11 @@ func TestActivityCancellation(t *testing.T) {
 						t.Errorf("the activity's cancellation was recorded before it finished")
 					}
 				} else {
-					time.Sleep(500 * time.Millisecond)
+					// The activity saw the cancellation, so the workflow
+					// task that requested it has completed (its command is
+					// recorded): a workflow that resolved without waiting
+					// for the activity would already say so.
+					e.waitEvent(h, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
 					if s := state(); s != "running" {
 						t.Errorf("state %q before the activity finished, want running", s)
 					}
@@ -229,7 +233,7 @@ func TestActivityHeartbeating(t *testing.T) {
 					// if the throttle has not sent them yet.
 					for i := 1; i <= 5; i++ {
 						activity.RecordHeartbeat(ctx, i)
-						time.Sleep(100 * time.Millisecond)
+						time.Sleep(100 * time.Millisecond) // simulated work between heartbeats
 					}
 					return 0, temporal.NewApplicationError("fail attempt 1", "Retry")
 				}

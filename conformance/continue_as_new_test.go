@@ -181,11 +181,19 @@ func TestUpdatesDoNotBlockContinueAsNew(t *testing.T) {
 			err   error
 		}
 		updated := make(chan outcome, 1)
+		const updateID = "which-run"
 		go func() {
-			v, err := client.ExecuteUpdate[string](e.ctx, e.c.GetWorkflow(h.ID(), ""), "whichRun")
+			uh, err := e.c.GetWorkflow(h.ID(), "").StartUpdate(e.ctx, client.UpdateOptions{UpdateID: updateID}, "whichRun")
+			if err != nil {
+				updated <- outcome{"", err}
+				return
+			}
+			v, err := client.UpdateResult[string](e.ctx, uh)
 			updated <- outcome{v, err}
 		}()
-		time.Sleep(500 * time.Millisecond) // let the update reach the server
+		// The update reaches the server while the first run's workflow
+		// task (the one that continues as new) is still running.
+		waitAdmitted(e, h.ID(), updateID)
 		close(la.release)
 		lastRun := result[string](e, e.c.GetWorkflow(h.ID(), ""))
 		o := <-updated

@@ -17,7 +17,10 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	updatepb "go.temporal.io/api/update/v1"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
@@ -26,6 +29,27 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
+
+// waitAdmitted waits until the server has admitted the updates with these
+// ids to the current run of workflowID.
+func waitAdmitted(e *env, workflowID string, updateIDs ...string) {
+	e.t.Helper()
+	for _, id := range updateIDs {
+		e.eventually("update "+id+" to be admitted", func() (bool, error) {
+			// Until the update reaches the server this fails with NotFound.
+			resp, err := e.c.WorkflowService().PollWorkflowExecutionUpdate(e.ctx, &workflowservice.PollWorkflowExecutionUpdateRequest{
+				Namespace:  e.c.Namespace(),
+				UpdateRef:  &updatepb.UpdateRef{WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: workflowID}, UpdateId: id},
+				Identity:   e.c.Identity(),
+				WaitPolicy: &updatepb.WaitPolicy{LifecycleStage: enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED},
+			})
+			if err != nil {
+				return false, err
+			}
+			return resp.GetStage() >= enumspb.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, nil
+		})
+	}
+}
 
 var updateEvents = []enumspb.EventType{
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
@@ -190,7 +214,8 @@ func TestUpdateSelf(t *testing.T) {
 // handler waits on an activity survives the worker stopping and a new one
 // starting.
 func TestUpdateWorkerRestart(t *testing.T) {
-	each(t, func(t *testing.T, e *env) {
+	polls := newPollTracker()
+	eachWith(t, polls.options(), func(t *testing.T, e *env) {
 		started := make(chan struct{}, 4)
 		var release sync.Once
 		gate := make(chan struct{})
@@ -220,10 +245,18 @@ func TestUpdateWorkerRestart(t *testing.T) {
 		must(t, err)
 		recv(t, started, "the activity")
 		// The activity finishes while no worker runs; a new worker sees
-		// its completion with an empty cache.
+		// its completion with an empty cache. The gate opens once the old
+		// worker's Stop has cancelled its workflow polls (Stop then waits
+		// for the activity, and the new worker starts after it returns).
+		// The server may still hand the resulting workflow task to one of
+		// those just-cancelled polls; it then times out and is retried on
+		// the new worker (see TestWorkerShutdownPollComplete).
+		_, canceledBefore := polls.state(e.tq)
 		go func() {
-			time.Sleep(200 * time.Millisecond)
-			release.Do(func() { close(gate) })
+			defer release.Do(func() { close(gate) })
+			if err := polls.wait(e.ctx, e.tq, func(inflight, canceled int) bool { return inflight == 0 && canceled > canceledBefore }); err != nil {
+				t.Errorf("waiting for the old worker to stop polling: %v", err)
+			}
 		}()
 		e.restartWorker()
 		if got, err := client.UpdateResult[string](e.ctx, uh); err != nil || got != "through the gate" {
@@ -256,7 +289,7 @@ func TestUpdateBeforeWorkerStart(t *testing.T) {
 				results <- res{v, err}
 			}()
 		}
-		time.Sleep(500 * time.Millisecond) // let the server admit them
+		waitAdmitted(e, h.ID(), "early-1", "early-2")
 		e.worker(func(w *worker.Worker) {
 			must(t, w.RegisterWorkflow("Early", func(ctx workflow.Context) (int, error) {
 				n := 0

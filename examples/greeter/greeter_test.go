@@ -167,13 +167,16 @@ func waitNames(ctx context.Context, t *testing.T, h *greeter.GreeterHandle, want
 	t.Helper()
 	var got []string
 	var err error
-	for ctx.Err() == nil {
+	for {
 		if got, err = h.Names(ctx); err == nil && slices.Equal(got, want) {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Fatalf("Names = %q, %v; want %q", got, err, want)
+		case <-time.After(50 * time.Millisecond): // poll interval
+		}
 	}
-	t.Fatalf("Names = %q, %v; want %q", got, err, want)
 }
 
 // testLogger logs to t until the test ends.

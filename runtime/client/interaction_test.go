@@ -512,7 +512,24 @@ func TestUpdateOutlivesLongPoll(t *testing.T) {
 		v, err := client.UpdateResult[string](testCtx(t), uh)
 		polled <- result{v, err}
 	}()
-	time.Sleep(2500 * time.Millisecond)
+	// Release the updates only once both waiters have outlived a long
+	// poll and asked again: StartUpdate (Accepted) took one
+	// UpdateWorkflowExecution call, so ExecuteUpdate has made at least
+	// three and UpdateResult at least two PollWorkflowExecutionUpdate
+	// calls. A waiter that gives up when a long poll ends instead returns
+	// before the release.
+	ctx := testCtx(t)
+	for u, p := updateCalls.Load(), pollCalls.Load(); u < 4 || p < 2; u, p = updateCalls.Load(), pollCalls.Load() {
+		select {
+		case r := <-started:
+			t.Fatalf("ExecuteUpdate returned before the release: %q, %v", r.v, r.err)
+		case r := <-polled:
+			t.Fatalf("UpdateResult returned before the release: %q, %v", r.v, r.err)
+		case <-ctx.Done():
+			t.Fatalf("%d UpdateWorkflowExecution calls, %d PollWorkflowExecutionUpdate calls: long polls not repeated", u, p)
+		case <-time.After(50 * time.Millisecond): // poll interval
+		}
+	}
 	if err := h.Signal(testCtx(t), "release"); err != nil {
 		t.Fatal(err)
 	}
@@ -521,11 +538,5 @@ func TestUpdateOutlivesLongPoll(t *testing.T) {
 			t.Errorf("%s = %q, %v", name, r.v, r.err)
 		}
 	}
-	// ExecuteUpdate and UpdateResult waited 2.5s in 1s long polls; StartUpdate
-	// (Accepted) took one call.
-	if u, p := updateCalls.Load(), pollCalls.Load(); u < 4 || p < 2 {
-		t.Errorf("%d UpdateWorkflowExecution calls, %d PollWorkflowExecutionUpdate calls: long polls not repeated?", u, p)
-	} else {
-		t.Logf("%d UpdateWorkflowExecution calls, %d PollWorkflowExecutionUpdate calls", u, p)
-	}
+	t.Logf("%d UpdateWorkflowExecution calls, %d PollWorkflowExecutionUpdate calls", updateCalls.Load(), pollCalls.Load())
 }
