@@ -292,11 +292,14 @@ func TestCancelParentWithChildren(t *testing.T) {
 			must(t, w.RegisterWorkflow("ParentOfTwo", func(ctx workflow.Context) error {
 				a := workflow.ExecuteChildWorkflow[struct{}](ctx, workflow.ChildWorkflowOptions{}, "IdleChild")
 				b := workflow.ExecuteChildWorkflow[struct{}](ctx, workflow.ChildWorkflowOptions{}, "IdleChild")
-				if _, err := a.Get(ctx); err != nil {
-					return err
+				// Wait for both: returning after the first would race the
+				// second child's cancellation with the parent's completion.
+				_, errA := a.Get(ctx)
+				_, errB := b.Get(ctx)
+				if errA != nil {
+					return errA
 				}
-				_, err := b.Get(ctx)
-				return err
+				return errB
 			}))
 		})
 		h := e.start("ParentOfTwo")
