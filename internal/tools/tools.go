@@ -2,11 +2,12 @@
 
 // Package tools pins build-time dependencies the generator will use.
 package tools
+
 import (
- _ "go.temporal.io/api/workflowservice/v1"
- _ "google.golang.org/grpc"
- _ "google.golang.org/protobuf/proto"
- _ "github.com/dave/jennifer/jen"
- _ "golang.org/x/tools/go/packages"
- _ "golang.org/x/tools/go/analysis"
+	_ "github.com/dave/jennifer/jen"
+	_ "go.temporal.io/api/workflowservice/v1"
+	_ "golang.org/x/tools/go/analysis"
+	_ "golang.org/x/tools/go/packages"
+	_ "google.golang.org/grpc"
+	_ "google.golang.org/protobuf/proto"
 )
