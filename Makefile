@@ -21,7 +21,7 @@ export TEMPORAL_CLI := $(TEMPORAL)
 #   GO_MODULES := . interop bench
 GO_MODULES  := . interop bench
 TEST_TIMEOUT ?= 20m
-TEST_FLAGS   ?=
+TEST_FLAGS   ?= -count=1
 
 # --- demo -------------------------------------------------------------------
 DEMO_IP      ?= 127.0.0.1
