@@ -67,9 +67,6 @@ func (c *Coroutine) Name() string { return c.name }
 // Done reports whether the coroutine's function has returned.
 func (c *Coroutine) Done() bool { return c.done }
 
-// Blocked reports whether the coroutine is waiting on a condition.
-func (c *Coroutine) Blocked() bool { return c.cond != nil }
-
 // WaitUntil blocks the coroutine until cond returns true. cond must not
 // block or change state; the scheduler may call it many times.
 func (c *Coroutine) WaitUntil(cond func() bool) {

@@ -100,7 +100,6 @@ type Run struct {
 	cancelReq   bool
 	closed      bool
 	lastEvent   int64 // id of the last event applied
-	lastWFT     int64 // id of the last workflow task started event applied
 	sdkRecorded bool  // history already names the SDK
 	logger      *slog.Logger
 
@@ -155,10 +154,6 @@ func (r *Run) Scheduler() *coro.Scheduler { return r.sched }
 
 // LastEventID returns the id of the last history event applied.
 func (r *Run) LastEventID() int64 { return r.lastEvent }
-
-// LastStartedEventID returns the id of the last workflow task started
-// event applied.
-func (r *Run) LastStartedEventID() int64 { return r.lastWFT }
 
 // SDKRecorded reports whether history already records the SDK's name, so
 // completions need not send it again.
@@ -246,7 +241,6 @@ func (r *Run) Apply(t Task) (Completion, error) {
 		if !last && next.EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED {
 			continue
 		}
-		r.lastWFT = e.EventId
 		if e.EventTime != nil {
 			if ts := e.EventTime.AsTime(); ts.After(r.now) {
 				r.now = ts
