@@ -4,7 +4,9 @@
 //
 // [Generate] runs the stages in order:
 //
-//  1. gen/load loads the packages (syntax, types, dependencies from source);
+//  1. gen/load loads the packages (syntax and types of the user's packages
+//     from source; the standard library, the runtime and the Temporal API
+//     from export data);
 //  2. gen/directive parses the //temporal: comments;
 //  3. gen/check validates them against the types, builds the plain model
 //     (gen/model), and runs the determinism analyzer on every workflow not

@@ -42,8 +42,11 @@ import (
 //
 // A //temporal:nondeterministic-ok comment with a reason, at the end of the
 // reported line or alone on the line above it, silences the reports of that
-// line; without a reason it is reported itself. Standard library packages
-// and this module's runtime packages are trusted and not analyzed.
+// line; without a reason it is reported itself. Standard library packages,
+// this module's runtime packages and packages without syntax (gen/load
+// imports the standard library, the runtime, go.temporal.io/api, protobuf
+// and gRPC from export data) are trusted and not analyzed; calls into them
+// are judged by the deny lists.
 var Analyzer = &analysis.Analyzer{
 	Name:             "temporaldeterminism",
 	Doc:              "report nondeterministic code reachable from Temporal workflows\n\nChecks workflow, signal, query, update and validator bodies of //temporal:workflow types, and the functions they call, for time, randomness, I/O, goroutines, channels, select, map iteration, sync primitives and package variable writes.",
@@ -85,10 +88,11 @@ const maxFindings = 8
 // runtimePrefix is the import path prefix of our runtime packages.
 const runtimePrefix = "github.com/temporalgen/temporalgen/runtime/"
 
-// trusted reports whether the package of pass is not analyzed: the
-// standard library (judged by the deny lists instead) and our own runtime.
+// trusted reports whether the package of pass is not analyzed: a package
+// loaded from export data (it has no files to analyze), the standard
+// library (judged by the deny lists instead) and our own runtime.
 func trusted(pass *analysis.Pass) bool {
-	if strings.HasPrefix(pass.Pkg.Path(), runtimePrefix) {
+	if len(pass.Files) == 0 || strings.HasPrefix(pass.Pkg.Path(), runtimePrefix) {
 		return true
 	}
 	goroot := filepath.Join(build.Default.GOROOT, "src") + string(filepath.Separator)

@@ -1,15 +1,38 @@
 // Package load is temporalgen's first stage: it loads Go packages with
-// golang.org/x/tools/go/packages, with syntax trees, types and type
-// information, and turns load problems into positioned errors.
+// syntax trees, types and type information, and turns load problems into
+// positioned errors.
 //
-// Test files are never loaded. Dependencies are type-checked from source
-// (so that the determinism analyzer can follow calls into them, and so that
-// a dependency with compile errors does not hide the types of the packages
-// being generated); only problems of the requested packages are reported.
+// Test files are never loaded. The requested packages, and every package
+// they reach without passing through trusted code, are parsed and
+// type-checked from source: the user's own packages and the third-party
+// helpers they call, so that the determinism analyzer of gen/check can
+// follow calls into them, and so that a dependency with compile errors
+// does not hide the types of the packages being generated. Trusted code is
+// the standard library, temporalgen's runtime, go.temporal.io/api and the
+// protobuf and gRPC modules under it: nothing in it imports user code, the
+// analyzer does not look inside it, and type-checking it from source
+// would make loading slower than go vet. The packages that the
+// source packages import from outside their set are imported from export
+// data instead, which one `go list -export` run finds in the build cache
+// (compiling them the first time, but never the requested packages). A
+// package that trusted code depends on too (golang.org/x/net, say) comes
+// from export data even when user code imports it, so that both agree on
+// its types.
+//
+// In Result.Packages, packages from source have Syntax and TypesInfo;
+// their Imports lead to the other source packages and to the packages
+// from export data that their files import, which have Types but no
+// Syntax, TypesInfo or Imports. Only problems of the requested packages
+// are reported, plus any package that had to come from export data but
+// does not compile.
+//
+// Files are parsed as listed in GoFiles: cgo is not run (asking go list
+// for its output doubles the time of the metadata query), so in a package
+// that uses cgo, references to C are not checked.
 //
 //	res, err := load.Load(load.Config{Dir: ".", Patterns: []string{"./..."}})
 //	if err != nil {
-//		return err // go list itself failed
+//		return err // the go command could not run
 //	}
 //	for _, e := range res.Errors {
 //		fmt.Println(e) // file:line:col: message
@@ -17,14 +40,11 @@
 package load
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/build"
-	"go/parser"
 	"go/token"
-	"path/filepath"
+	"go/types"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,10 +67,6 @@ type Config struct {
 	// uses the generated API has type errors then, as before the first
 	// generation; they are in Result.TypeErrors.
 	DropOutput bool
-	// NoDeps loads dependencies from export data instead of source. It is
-	// faster, but the determinism analyzer then cannot follow calls into
-	// other packages, and a dependency that does not compile breaks loading.
-	NoDeps bool
 }
 
 // Result is what was loaded.
@@ -58,7 +74,8 @@ type Result struct {
 	Fset     *token.FileSet
 	Packages []*packages.Package // the packages matched by the patterns, sorted by import path
 	// Errors are the list and parse errors of Packages, positioned where
-	// possible (*model.Error), in package order.
+	// possible (*model.Error), in package order, then the packages that
+	// could not be imported from export data.
 	Errors []error
 	// TypeErrors are the type errors of Packages (*model.Error). They are
 	// kept apart because a package that uses the code temporalgen is about
@@ -66,10 +83,12 @@ type Result struct {
 	TypeErrors []error
 }
 
-// Mode is the go/packages load mode used by Load.
-const Mode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedSyntax |
-	packages.NeedTypesInfo | packages.NeedTypesSizes | packages.NeedModule
+// metadataMode is what Load asks go/packages for: the import graph and
+// the files, from one `go list` run. Load parses and type-checks itself;
+// without NeedCompiledGoFiles and NeedTypesSizes, go list does not need
+// to run cgo (see sources.check), which halves its time.
+const metadataMode = packages.NeedName | packages.NeedFiles | packages.NeedImports |
+	packages.NeedDeps | packages.NeedModule
 
 // Load loads the packages of cfg. The error is non-nil only when the build
 // system could not run at all; problems in the packages are in Result.Errors.
@@ -78,19 +97,13 @@ func Load(cfg Config) (*Result, error) {
 	if len(patterns) == 0 {
 		patterns = []string{"."}
 	}
-	mode := Mode
-	if !cfg.NoDeps {
-		mode |= packages.NeedDeps
-	}
 	fset := token.NewFileSet()
 	pcfg := &packages.Config{
-		Mode:  mode,
+		Mode:  metadataMode,
 		Dir:   cfg.Dir,
 		Env:   cfg.Env,
-		Fset:  fset,
 		Tests: false,
 	}
-	pcfg.ParseFile = parserFor(cfg.DropOutput)
 	if len(cfg.Tags) > 0 {
 		pcfg.BuildFlags = []string{"-tags=" + strings.Join(cfg.Tags, ",")}
 	}
@@ -98,6 +111,19 @@ func Load(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
+	src, exp := split(pkgs)
+	s := newSources(fset, cfg.DropOutput, src)
+	exp = s.exports(exp)
+	x := startExports(cfg, fset, exp)
+	s.check(x)
+	if err := x.wait(); err != nil {
+		return nil, err
+	}
+	exp = s.prune(exp)
+	for _, p := range exp {
+		finishExport(p, fset, x)
+	}
+
 	slices.SortFunc(pkgs, func(a, b *packages.Package) int { return strings.Compare(a.PkgPath, b.PkgPath) })
 	res := &Result{Fset: fset, Packages: pkgs}
 	if len(pkgs) == 0 {
@@ -116,42 +142,57 @@ func Load(cfg Config) (*Result, error) {
 			res.Errors = append(res.Errors, convert(p, e))
 		}
 	}
+	res.Errors = append(res.Errors, s.exportErrors(pkgs, src, exp)...)
 	return res, nil
 }
 
-// parserFor returns the go/packages ParseFile function of a load: it parses
-// like go/packages does, except that function bodies of the standard
-// library are dropped (nothing reads them: the determinism analyzer trusts
-// the standard library and judges calls into it by deny lists; type
-// checking without them is much faster), and, with dropOutput, files
-// generated by temporalgen are parsed up to their package clause only.
-func parserFor(dropOutput bool) func(*token.FileSet, string, []byte) (*ast.File, error) {
-	goroot := ""
-	if build.Default.GOROOT != "" {
-		goroot = filepath.Join(build.Default.GOROOT, "src") + string(filepath.Separator)
+// finishExport fills in p, of the export set, once the source set is
+// type-checked: its types, or an error if it has no export data. Its
+// imports are dropped: nothing needs them.
+func finishExport(p *packages.Package, fset *token.FileSet, x *exports) {
+	p.Fset = fset
+	p.TypesSizes = x.sizes
+	p.Imports = nil
+	t, err := x.Import(p.PkgPath)
+	if err != nil {
+		t = types.NewPackage(p.PkgPath, p.Name)
+		p.Errors = append(p.Errors, packages.Error{Pos: "-", Msg: fmt.Sprintf("could not import %s (%v)", p.PkgPath, err), Kind: packages.ListError})
+		p.IllTyped = true
 	}
-	return func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-		mode := parser.AllErrors | parser.ParseComments | parser.SkipObjectResolution
-		if dropOutput && bytes.HasPrefix(src, []byte(generatedPrefix)) {
-			mode = parser.PackageClauseOnly | parser.ParseComments
-		}
-		f, err := parser.ParseFile(fset, filename, src, mode)
-		if f != nil && goroot != "" && strings.HasPrefix(filename, goroot) {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok {
-					fd.Body = nil
-				}
-			}
-		}
-		return f, err
-	}
+	p.Types = t
 }
 
-// generatedPrefix starts every file temporalgen generates.
-const generatedPrefix = "// " + model.GeneratedHeader + "\n"
+// exportErrors returns the errors of the packages of the export set exp
+// that could not be imported and that no package of roots imports
+// directly (those are in the roots' errors), each at an import of it from
+// the source set src.
+func (s *sources) exportErrors(roots, src, exp []*packages.Package) []error {
+	reported := make(map[string]bool)
+	for _, r := range roots {
+		for path := range s.units[r].failed {
+			reported[path] = true
+		}
+	}
+	var errs []error
+	for _, p := range src {
+		u := s.units[p]
+		for _, path := range slices.Sorted(maps.Keys(u.failed)) {
+			if !reported[path] {
+				reported[path] = true
+				errs = append(errs, convert(p, u.failed[path]))
+			}
+		}
+	}
+	for _, p := range exp {
+		if msg, ok := s.exp.failed[p.PkgPath]; ok && !reported[p.PkgPath] {
+			errs = append(errs, fmt.Errorf("could not import %s (%s)", p.PkgPath, msg))
+		}
+	}
+	return errs
+}
 
-// compilerOutput reports whether e is the compiler output that
-// `go list -export` relays for a package that does not compile.
+// compilerOutput reports whether e is the compiler output that the go
+// command relays for a package that does not compile (cgo, say).
 func compilerOutput(e packages.Error) bool {
 	return e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ")
 }

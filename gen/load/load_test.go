@@ -2,7 +2,6 @@ package load
 
 import (
 	"errors"
-	"go/ast"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,7 +31,7 @@ func TestLoadOK(t *testing.T) {
 }
 
 func TestLoadTypeErrorIsPositioned(t *testing.T) {
-	res, err := Load(Config{Patterns: []string{"./testdata/broken"}, NoDeps: true})
+	res, err := Load(Config{Patterns: []string{"./testdata/broken"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +55,7 @@ func TestLoadTags(t *testing.T) {
 		tags []string
 		want bool
 	}{{nil, false}, {[]string{"special"}, true}} {
-		res, err := Load(Config{Patterns: []string{"./testdata/tagged"}, Tags: tc.tags, NoDeps: true})
+		res, err := Load(Config{Patterns: []string{"./testdata/tagged"}, Tags: tc.tags})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +67,7 @@ func TestLoadTags(t *testing.T) {
 }
 
 func TestLoadNoMatch(t *testing.T) {
-	res, err := Load(Config{Patterns: []string{"./testdata/nonexistent"}, NoDeps: true})
+	res, err := Load(Config{Patterns: []string{"./testdata/nonexistent"}})
 	if err != nil {
 		return // acceptable: the build system refused the pattern
 	}
@@ -107,7 +106,7 @@ func TestLoadParseError(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "syntax.go"), []byte("package syntax\n\nfunc F( {\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Load(Config{Dir: dir, NoDeps: true})
+	res, err := Load(Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,25 +136,5 @@ func TestDropOutput(t *testing.T) {
 		if !drop && (decls != 2 || len(res.TypeErrors) != 0) {
 			t.Errorf("without DropOutput: %d declarations, type errors %v", decls, res.TypeErrors)
 		}
-	}
-}
-
-func TestStdBodiesDropped(t *testing.T) {
-	res, err := Load(Config{Patterns: []string{"./testdata/ok"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bodies int
-	for _, p := range res.Packages[0].Imports {
-		for _, f := range p.Syntax {
-			for _, d := range f.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-					bodies++
-				}
-			}
-		}
-	}
-	if len(res.Packages[0].Imports) == 0 || bodies != 0 {
-		t.Errorf("%d standard library imports, %d function bodies kept", len(res.Packages[0].Imports), bodies)
 	}
 }

@@ -12,11 +12,11 @@
 //
 //   - go vet . (compiles the package's dependencies' export data once,
 //     then type-checks and vets the package, generated code included);
-//   - temporalgen -diff . (load from source with dependencies, check,
+//   - temporalgen -diff . (load: the package from source, its standard
+//     library, runtime and Temporal API imports from export data; check,
 //     determinism analysis, emission, compare);
-//   - in process: load alone (as Generate loads: dependencies from
-//     source, the old generated file dropped), gen.Generate, and
-//     emit.File alone,
+//   - in process: load alone (as Generate loads it, the old generated
+//     file dropped), gen.Generate, and emit.File alone,
 //
 // and prints a Markdown table of the medians and minimums for
 // BENCHMARKS.md.
