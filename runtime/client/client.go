@@ -129,14 +129,25 @@ func headerInterceptor(namespace, apiKey string) grpc.UnaryClientInterceptor {
 		kv = append(kv, "authorization", "Bearer "+apiKey)
 	}
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		md, _ := metadata.FromOutgoingContext(ctx)
-		add := make([]string, 0, len(kv))
+		// Headers the caller set win. Looking them up one by one does not
+		// copy the outgoing metadata, which FromOutgoingContext would on
+		// every call.
+		missing := 0
 		for i := 0; i < len(kv); i += 2 {
-			if len(md.Get(kv[i])) == 0 {
-				add = append(add, kv[i], kv[i+1])
+			if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) == 0 {
+				missing++
 			}
 		}
-		if len(add) > 0 {
+		switch {
+		case missing == len(kv)/2:
+			ctx = metadata.AppendToOutgoingContext(ctx, kv...)
+		case missing > 0:
+			add := make([]string, 0, 2*missing)
+			for i := 0; i < len(kv); i += 2 {
+				if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) == 0 {
+					add = append(add, kv[i], kv[i+1])
+				}
+			}
 			ctx = metadata.AppendToOutgoingContext(ctx, add...)
 		}
 		return invoker(ctx, method, req, reply, cc, opts...)

@@ -133,6 +133,36 @@ func TestDialSendsHeaders(t *testing.T) {
 	}
 }
 
+func TestDialKeepsHeadersTheCallerSet(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := grpc.NewServer()
+	fake := &fakeFrontend{}
+	workflowservice.RegisterWorkflowServiceServer(srv, fake)
+	go func() { _ = srv.Serve(lis) }()
+	defer srv.Stop()
+
+	c, err := Dial(context.Background(), Options{HostPort: lis.Addr().String(), Namespace: "ns1", DisableTLS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "temporal-namespace", "ns2", "x-custom", "1")
+	if _, err := c.WorkflowService().GetSystemInfo(ctx, &workflowservice.GetSystemInfoRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	fake.mu.Lock()
+	md := fake.md
+	fake.mu.Unlock()
+	for k, v := range map[string]string{"temporal-namespace": "ns2", "x-custom": "1", "client-name": ClientName} {
+		if got := md.Get(k); len(got) != 1 || got[0] != v {
+			t.Errorf("header %s = %q, want %q", k, got, v)
+		}
+	}
+}
+
 func TestDialClosedPortFailsWithinTimeout(t *testing.T) {
 	// Find a port nobody listens on.
 	lis, err := net.Listen("tcp", "127.0.0.1:0")

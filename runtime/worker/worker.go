@@ -36,7 +36,9 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -144,6 +146,11 @@ type Worker struct {
 	wg      sync.WaitGroup // pollers
 	tasks   sync.WaitGroup // workflow tasks in flight
 	slots   chan struct{}
+	// pool runs workflow tasks and their engine steps on goroutines
+	// whose stacks earlier tasks have already grown.
+	pool *gopool.Pool
+	// coroutines are finished workflow coroutines shared by all runs.
+	coroutines *coro.Pool
 }
 
 // New returns a worker for taskQueue on c's namespace. Register workflows
@@ -162,6 +169,8 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		nexus:      make(map[string]NexusOperation),
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
+		pool:       gopool.New(idleGoroutines, idleGoroutineTimeout),
+		coroutines: coro.NewPool(idleCoroutines),
 	}
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -266,6 +275,7 @@ func (w *Worker) StopContext(ctx context.Context) error {
 	if w.cache != nil {
 		w.cache.clear()
 	}
+	w.coroutines.Close()
 	return err
 }
 

@@ -32,6 +32,16 @@ const (
 	SDKVersion = "0.1.0"
 )
 
+// Goroutines kept for reuse by a worker's pools (see package gopool): a
+// task's goroutine then starts with the stack earlier tasks grew.
+const (
+	idleGoroutines       = 64
+	idleGoroutineTimeout = 30 * time.Second
+	// idleCoroutines bounds the finished workflow coroutines a worker
+	// keeps for reuse by any run (see coro.Pool).
+	idleCoroutines = 256
+)
+
 // longPollTimeout bounds one long poll; the server answers empty after
 // about a minute.
 const longPollTimeout = 70 * time.Second
@@ -98,10 +108,10 @@ func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
 			continue
 		}
 		w.tasks.Add(1)
-		go func() {
+		w.pool.Go(func() {
 			defer w.tasks.Done()
 			w.handleTask(resp)
-		}()
+		})
 	}
 }
 
@@ -203,10 +213,10 @@ func (w *Worker) apply(run *engine.Run, step func() (engine.Completion, error)) 
 		err error
 	}
 	out := make(chan result, 1)
-	go func() {
+	w.pool.Go(func() {
 		c, err := step()
 		out <- result{c, err}
-	}()
+	})
 	select {
 	case res := <-out:
 		if done() {
@@ -227,6 +237,7 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		FailureConverter: w.fc,
 		Logger:           w.log,
 		Metrics:          w.opts.MetricsHandler,
+		Coroutines:       w.coroutines,
 		Lookup: func(t string) (*engine.Definition, bool) {
 			if d, ok := w.workflows[t]; ok {
 				return d, true

@@ -67,6 +67,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 )
 
 // Defaults for zero Config fields.
@@ -130,6 +131,7 @@ type Poller struct {
 
 	pollWG sync.WaitGroup // poll loops
 	actWG  sync.WaitGroup // running activities
+	pool   *gopool.Pool   // runs activities on goroutines kept for reuse
 
 	startOnce sync.Once
 	stopOnce  sync.Once
@@ -164,6 +166,7 @@ func New(cfg Config, reg *Registry) *Poller {
 	p := &Poller{
 		cfg:   cfg,
 		reg:   reg,
+		pool:  gopool.New(idleGoroutines, idleGoroutineTimeout),
 		log:   cfg.Logger.With("namespace", cfg.Namespace, "task_queue", cfg.TaskQueue),
 		slots: make(chan struct{}, cfg.MaxConcurrent),
 	}
@@ -229,6 +232,12 @@ func (p *Poller) Stop(ctx context.Context) error {
 // abandonAfter is how long Stop waits for activities it cancelled.
 const abandonAfter = 5 * time.Second
 
+// Goroutines kept for reuse by the activity pool (see package gopool).
+const (
+	idleGoroutines       = 64
+	idleGoroutineTimeout = 30 * time.Second
+)
+
 // pollRequest returns the PollActivityTaskQueue request of this poller.
 func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {
 	req := &workflowservice.PollActivityTaskQueueRequest{
@@ -276,11 +285,11 @@ func (p *Poller) pollLoop() {
 			continue
 		}
 		p.actWG.Add(1)
-		go func() {
+		p.pool.Go(func() {
 			defer p.actWG.Done()
 			defer func() { <-p.slots }()
 			p.execute(task)
-		}()
+		})
 	}
 }
 

@@ -97,10 +97,16 @@ type Scheduler struct {
 	step    atomic.Uint64
 	first   int // insertion point of SpawnFirst
 	free    []*Coroutine
+	pool    *Pool
 }
 
 // New returns an empty scheduler.
 func New() *Scheduler { return &Scheduler{} }
+
+// NewWithPool returns an empty scheduler that takes finished coroutines
+// from pool when it has none of its own and gives its own back on Trim.
+// A nil pool is allowed and means none.
+func NewWithPool(pool *Pool) *Scheduler { return &Scheduler{pool: pool} }
 
 // Spawn adds a coroutine that runs fn. It starts on the next pass of Run (or
 // later in the current pass when called from a coroutine).
@@ -127,6 +133,10 @@ func (s *Scheduler) newCoroutine(name string, fn func(c *Coroutine)) *Coroutine 
 		c := s.free[n-1]
 		s.free = s.free[:n-1]
 		c.name, c.fn, c.done, c.cond = name, fn, false, nil
+		return c
+	}
+	if c := s.pool.get(); c != nil {
+		c.s, c.name, c.fn, c.done, c.cond = s, name, fn, false, nil
 		return c
 	}
 	c := &Coroutine{s: s, name: name, fn: fn}
@@ -168,10 +178,11 @@ func (c *Coroutine) runFn() (ok bool) {
 	return true
 }
 
-// Trim ends the goroutines kept for reuse, for schedulers that go idle for
-// a while (cached workflow runs).
+// Trim gives the goroutines kept for reuse to the scheduler's pool, or
+// ends them when there is no pool or it is full, for schedulers that go
+// idle for a while (cached workflow runs).
 func (s *Scheduler) Trim() {
-	for _, c := range s.free {
+	for _, c := range s.pool.put(s.free) {
 		c.stop()
 	}
 	clear(s.free)

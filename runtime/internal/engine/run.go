@@ -38,6 +38,10 @@ type Config struct {
 	Metrics temporal.MetricsHandler
 	// Lookup finds the definition of a workflow type.
 	Lookup func(workflowType string) (*Definition, bool)
+	// Coroutines, when set, is shared with other runs: finished
+	// coroutines go there at the end of each task and new ones come from
+	// there, so handlers do not start a goroutine each.
+	Coroutines *coro.Pool
 }
 
 // Definition is a registered workflow type.
@@ -131,7 +135,7 @@ func NewRun(cfg Config, workflowID, runID string) *Run {
 	if cfg.Metrics == nil {
 		cfg.Metrics = temporal.NopMetricsHandler{}
 	}
-	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.New()}
+	r := &Run{cfg: cfg, ms: sm.New(), sched: coro.NewWithPool(cfg.Coroutines)}
 	r.info.WorkflowID, r.info.RunID = workflowID, runID
 	return r
 }

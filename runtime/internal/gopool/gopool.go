@@ -1,0 +1,75 @@
+// Package gopool runs short functions on goroutines that are kept for
+// reuse.
+//
+// A worker starts a goroutine for every workflow task, every workflow task
+// step and every activity task. A fresh goroutine starts with a small stack
+// that the gRPC calls and the engine then grow, by copying, several times;
+// a goroutine that has run one task already has the stack the next one
+// needs. A Pool keeps up to MaxIdle finished goroutines waiting for the
+// next function, each for up to IdleTimeout, and starts a new goroutine
+// only when none is waiting:
+//
+//	p := gopool.New(64, 10*time.Second)
+//	p.Go(func() { handle(task) })
+//
+// Go never blocks and never queues: a function always starts at once.
+package gopool
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Pool keeps idle goroutines for reuse. Its zero value is not usable; use
+// New.
+type Pool struct {
+	work        chan func()
+	idle        atomic.Int32
+	maxIdle     int32
+	idleTimeout time.Duration
+}
+
+// New returns a pool that keeps at most maxIdle idle goroutines, each for
+// at most idleTimeout.
+func New(maxIdle int, idleTimeout time.Duration) *Pool {
+	return &Pool{work: make(chan func()), maxIdle: int32(maxIdle), idleTimeout: idleTimeout}
+}
+
+// Go runs f on an idle goroutine of the pool, or on a new one when none is
+// idle.
+func (p *Pool) Go(f func()) {
+	select {
+	case p.work <- f:
+	default:
+		go p.run(f)
+	}
+}
+
+// Idle returns the number of goroutines waiting for work.
+func (p *Pool) Idle() int { return int(p.idle.Load()) }
+
+// run runs f and then, while the pool has room for it, waits for more.
+func (p *Pool) run(f func()) {
+	var timer *time.Timer
+	for {
+		f()
+		f = nil
+		if p.idle.Add(1) > p.maxIdle {
+			p.idle.Add(-1)
+			return
+		}
+		if timer == nil {
+			timer = time.NewTimer(p.idleTimeout)
+		} else {
+			timer.Reset(p.idleTimeout)
+		}
+		select {
+		case f = <-p.work:
+			p.idle.Add(-1)
+			timer.Stop()
+		case <-timer.C:
+			p.idle.Add(-1)
+			return
+		}
+	}
+}
