@@ -139,6 +139,12 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 			// and updates to one workflow.
 			"history.maximumSignalsPerExecution": "100000",
 			"history.maxTotalUpdates":            "100000",
+			// One partition per task queue: with the default four and
+			// one normal-queue poller per worker, how long a workflow
+			// task waits depends on which partition it lands in, and
+			// that lottery, not the worker, decided the throughput.
+			"matching.numTaskqueueReadPartitions":  "1",
+			"matching.numTaskqueueWritePartitions": "1",
 		},
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/temporalgen/temporalgen/bench/internal/shape"
@@ -136,7 +137,12 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 			if err != nil {
 				return nil, err
 			}
-			s.worker += time.Duration((s1.UserMicros+s1.SysMicros)-(s0.UserMicros+s0.SysMicros)) * time.Microsecond
+			wall := time.Since(t0)
+			worker := time.Duration((s1.UserMicros+s1.SysMicros)-(s0.UserMicros+s0.SysMicros)) * time.Microsecond
+			server := h.serverCPU() - sv0
+			fmt.Fprintf(h.log, "bench: throughput round %d %-4s %6.1f wf/s  worker %5.0f µs/wf  server %5.1f ms/wf\n",
+				r, impl, float64(n)/wall.Seconds(), us(worker/time.Duration(n)), ms(server/time.Duration(n)))
+			s.worker += worker
 			s.lat = append(s.lat, lat...)
 			s.done += n
 		}
@@ -246,7 +252,11 @@ type LatencyResult struct {
 	Ops                  int
 	SignalP50, SignalP99 time.Duration // signal sent → query sees it
 	UpdateP50, UpdateP99 time.Duration // update round trip
-	Queries              int           // queries sent for the signal operations
+	// UpdateTaskP50 and UpdateTaskP99 are the worker's part of an update:
+	// from the workflow task's start to its completion, as the server
+	// recorded them in history.
+	UpdateTaskP50, UpdateTaskP99 time.Duration
+	Queries                      int // queries sent for the signal operations
 }
 
 func (h *harness) latency(ctx context.Context) error {
@@ -257,9 +267,10 @@ func (h *harness) latency(ctx context.Context) error {
 			return err
 		}
 		h.rep.Latency[impl] = r
-		fmt.Fprintf(h.log, "bench: latency %-4s signal→query p50 %v p99 %v  update p50 %v p99 %v\n",
+		fmt.Fprintf(h.log, "bench: latency %-4s signal→query p50 %v p99 %v  update p50 %v p99 %v (in the worker: p50 %v p99 %v)\n",
 			impl, r.SignalP50.Round(time.Millisecond/100), r.SignalP99.Round(time.Millisecond/100),
-			r.UpdateP50.Round(time.Millisecond/100), r.UpdateP99.Round(time.Millisecond/100))
+			r.UpdateP50.Round(time.Millisecond/100), r.UpdateP99.Round(time.Millisecond/100),
+			r.UpdateTaskP50.Round(time.Millisecond/100), r.UpdateTaskP99.Round(time.Millisecond/100))
 	}
 	return nil
 }
@@ -325,7 +336,35 @@ func (h *harness) latencyOne(ctx context.Context, impl string, ops int, extra []
 	}
 	res.SignalP50, res.SignalP99 = percentile(sig, 0.5), percentile(sig, 0.99)
 	res.UpdateP50, res.UpdateP99 = percentile(upd, 0.5), percentile(upd, 0.99)
+	hist, err := h.lg.history(ctx, id, run)
+	if err != nil {
+		return nil, err
+	}
+	if tasks := updateTaskTimes(hist.GetEvents()); len(tasks) > warm {
+		tasks = tasks[warm:]
+		res.UpdateTaskP50, res.UpdateTaskP99 = percentile(tasks, 0.5), percentile(tasks, 0.99)
+	}
 	return res, nil
+}
+
+// updateTaskTimes returns, in order, the start→complete time of every
+// workflow task that accepted an update.
+func updateTaskTimes(events []*historypb.HistoryEvent) []time.Duration {
+	var out []time.Duration
+	started := map[int64]time.Time{}
+	var last time.Duration
+	for _, e := range events {
+		switch e.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+			started[e.GetEventId()] = e.GetEventTime().AsTime()
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+			a := e.GetWorkflowTaskCompletedEventAttributes()
+			last = e.GetEventTime().AsTime().Sub(started[a.GetStartedEventId()])
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+			out = append(out, last)
+		}
+	}
+	return out
 }
 
 // ReplayResult is one implementation's replay of one history shape.

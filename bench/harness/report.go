@@ -205,6 +205,8 @@ func (r *Report) Table(w io.Writer) {
 		}, "%.2f")
 		row("update round trip p50, ms", get(func(x *LatencyResult) time.Duration { return x.UpdateP50 }), "%.2f")
 		row("update round trip p99, ms", get(func(x *LatencyResult) time.Duration { return x.UpdateP99 }), "%.2f")
+		row("update: its workflow task start→complete p50, ms", get(func(x *LatencyResult) time.Duration { return x.UpdateTaskP50 }), "%.2f")
+		row("update: its workflow task start→complete p99, ms", get(func(x *LatencyResult) time.Duration { return x.UpdateTaskP99 }), "%.2f")
 	}
 	if t := r.Throughput; t != nil && t[shape.Ours] != nil && len(t[shape.Ours].Phases) > 0 {
 		fmt.Fprintf(w, "\nWhere a throughput workflow's time goes (from the timestamps of %d sampled histories each; mean / p95 / max, ms):\n\n", t[shape.Ours].Sampled)

@@ -137,11 +137,20 @@ func writeJSON(v any) {
 func stats() shape.Stats {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	samples := []metrics.Sample{
+		{Name: "/gc/heap/allocs:bytes"},
+		{Name: "/gc/heap/allocs:objects"},
+		{Name: "/gc/cycles/total:gc-cycles"},
+	}
+	metrics.Read(samples)
 	return shape.Stats{
 		UserMicros: ru.Utime.Sec*1e6 + ru.Utime.Usec,
 		SysMicros:  ru.Stime.Sec*1e6 + ru.Stime.Usec,
 		MaxRSSKB:   ru.Maxrss,
 		Started:    started.Load(),
+		AllocBytes: int64(samples[0].Value.Uint64()),
+		Allocs:     int64(samples[1].Value.Uint64()),
+		GCCycles:   int64(samples[2].Value.Uint64()),
 	}
 }
 

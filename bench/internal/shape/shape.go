@@ -58,7 +58,10 @@ type Stats struct {
 	UserMicros int64 `json:"user_us"` // getrusage(RUSAGE_SELF) user time
 	SysMicros  int64 `json:"sys_us"`  // getrusage(RUSAGE_SELF) system time
 	MaxRSSKB   int64 `json:"maxrss_kb"`
-	Started    int64 `json:"started"` // Park workflows that have run their first task
+	Started    int64 `json:"started"`     // Park workflows that have run their first task
+	AllocBytes int64 `json:"alloc_bytes"` // /gc/heap/allocs:bytes, cumulative
+	Allocs     int64 `json:"allocs"`      // /gc/heap/allocs:objects, cumulative
+	GCCycles   int64 `json:"gc_cycles"`   // /gc/cycles/total:gc-cycles
 }
 
 // Mem is the benchworker's answer to the "gc" command, measured after
