@@ -65,7 +65,7 @@ type Config struct {
 // Defaults are the sizes of the issue.
 func Defaults() Config {
 	return Config{
-		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 2,
+		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 6,
 		Signals: 9000, TimerBatches: 50, ActivityBatches: 33, ReplayReps: 5,
 		Parked:       5000,
 		LatencyOps:   1000,

@@ -26,6 +26,8 @@ type ThroughputResult struct {
 	ServerCPU    time.Duration // per workflow
 	P50, P99     time.Duration // start → result
 	WorkerMaxRSS int64         // KiB, over the worker's life
+	AllocPerWF   float64       // bytes the worker allocated per workflow
+	GCPerKWF     float64       // worker GC cycles per 1000 workflows
 	TasksPerWF   float64       // workflow tasks per workflow (sampled histories)
 	EventsPerWF  float64       // history events per workflow (sampled histories)
 	Sampled      int           // histories sampled
@@ -97,6 +99,8 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 		wall   time.Duration
 		worker time.Duration
 		server time.Duration
+		alloc  int64
+		gcs    int64
 		done   int
 	}
 	st := map[string]*state{}
@@ -143,6 +147,8 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 			fmt.Fprintf(h.log, "bench: throughput round %d %-4s %6.1f wf/s  worker %5.0f µs/wf  server %5.1f ms/wf\n",
 				r, impl, float64(n)/wall.Seconds(), us(worker/time.Duration(n)), ms(server/time.Duration(n)))
 			s.worker += worker
+			s.alloc += s1.AllocBytes - s0.AllocBytes
+			s.gcs += s1.GCCycles - s0.GCCycles
 			s.lat = append(s.lat, lat...)
 			s.done += n
 		}
@@ -158,6 +164,7 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 			Workflows: s.done, Wall: s.wall, PerSec: float64(s.done) / s.wall.Seconds(),
 			WorkerCPU: s.worker / time.Duration(s.done), ServerCPU: s.server / time.Duration(s.done),
 			P50: percentile(s.lat, 0.50), P99: percentile(s.lat, 0.99), WorkerMaxRSS: last.MaxRSSKB,
+			AllocPerWF: float64(s.alloc) / float64(s.done), GCPerKWF: 1000 * float64(s.gcs) / float64(s.done),
 		}
 		// Workflow tasks and events per workflow, and where the time went,
 		// from a sample of histories.
@@ -194,8 +201,13 @@ func (h *harness) sampleHistories(ctx context.Context, res *ThroughputResult, tq
 	}
 	var tasks, events int
 	phases := map[string][]time.Duration{}
+	// Spread over the rounds, so that the sample sees the same mix of
+	// positions in the rotation as the figures.
+	rounds = max(1, rounds)
+	perSample := max(1, sample/rounds)
 	for i := range sample {
-		hist, err := h.lg.history(ctx, fmt.Sprintf("%s-r0-%d", tq, i*perRound/sample), "")
+		r, k := i%rounds, i/rounds
+		hist, err := h.lg.history(ctx, fmt.Sprintf("%s-r%d-%d", tq, r, (k*perRound/perSample)%perRound), "")
 		if err != nil {
 			return err
 		}
@@ -260,13 +272,13 @@ type LatencyResult struct {
 }
 
 func (h *harness) latency(ctx context.Context) error {
-	h.rep.Latency = map[string]*LatencyResult{}
-	for _, impl := range order(1) {
-		r, err := h.latencyOne(ctx, impl, h.cfg.LatencyOps, nil)
-		if err != nil {
-			return err
-		}
-		h.rep.Latency[impl] = r
+	res, err := h.latencyRuns(ctx, shape.Impls, h.cfg.LatencyOps, nil)
+	if err != nil {
+		return err
+	}
+	h.rep.Latency = res
+	for _, impl := range shape.Impls {
+		r := res[impl]
 		fmt.Fprintf(h.log, "bench: latency %-4s signal→query p50 %v p99 %v  update p50 %v p99 %v (in the worker: p50 %v p99 %v)\n",
 			impl, r.SignalP50.Round(time.Millisecond/100), r.SignalP99.Round(time.Millisecond/100),
 			r.UpdateP50.Round(time.Millisecond/100), r.UpdateP99.Round(time.Millisecond/100),
@@ -275,76 +287,104 @@ func (h *harness) latency(ctx context.Context) error {
 	return nil
 }
 
-func (h *harness) latencyOne(ctx context.Context, impl string, ops int, extra []string) (*LatencyResult, error) {
-	tq := fmt.Sprintf("lat-%s-%s", impl, newID()[:8])
-	c, err := h.startChild(impl, tq, extra...)
-	if err != nil {
-		return nil, err
+// latencyRuns starts a worker and a latency workflow per implementation
+// and measures them interleaved: operation i runs on every implementation
+// in turn, the order rotating, one operation at a time, so that all see
+// the same moments of the server's life (its pauses decide the p99).
+func (h *harness) latencyRuns(ctx context.Context, impls []string, ops int, extra map[string][]string) (map[string]*LatencyResult, error) {
+	type state struct {
+		id, run  string
+		count    int
+		sig, upd []time.Duration
+		res      *LatencyResult
 	}
-	defer c.quit()
-	id := tq
-	run, err := h.lg.start(ctx, id, shape.Latency, tq)
-	if err != nil {
-		return nil, err
-	}
-	count := 0
-	res := &LatencyResult{Ops: ops}
-	warm := max(5, ops/50)
-
-	var sig, upd []time.Duration
-	for i := range warm + ops {
-		t0 := time.Now()
-		if err := h.lg.signal(ctx, id, shape.SigInc); err != nil {
-			return nil, err
-		}
-		count++
-		for {
-			n, err := h.lg.query(ctx, id, shape.QryCount)
-			if err != nil {
-				return nil, err
-			}
-			if i >= warm {
-				res.Queries++
-			}
-			if n >= count {
-				break
-			}
-		}
-		if i >= warm {
-			sig = append(sig, time.Since(t0))
-		}
-	}
-	for i := range warm + ops {
-		t0 := time.Now()
-		n, err := h.lg.update(ctx, id, shape.UpdAdd)
+	st := map[string]*state{}
+	for _, impl := range impls {
+		tq := fmt.Sprintf("lat-%s-%s", impl, newID()[:8])
+		c, err := h.startChild(impl, tq, extra[impl]...)
 		if err != nil {
 			return nil, err
 		}
-		count++
-		if n != count {
-			return nil, fmt.Errorf("%s: update returned %d, want %d", impl, n, count)
+		defer c.quit()
+		run, err := h.lg.start(ctx, tq, shape.Latency, tq)
+		if err != nil {
+			return nil, err
 		}
-		if i >= warm {
-			upd = append(upd, time.Since(t0))
+		st[impl] = &state{id: tq, run: run, res: &LatencyResult{Ops: ops}}
+	}
+	warm := max(5, ops/50)
+	rotated := func(i int) []string {
+		out := make([]string, 0, len(impls))
+		for k := range impls {
+			out = append(out, impls[(i+k)%len(impls)])
+		}
+		return out
+	}
+	for i := range warm + ops {
+		for _, impl := range rotated(i) {
+			s := st[impl]
+			t0 := time.Now()
+			if err := h.lg.signal(ctx, s.id, shape.SigInc); err != nil {
+				return nil, err
+			}
+			s.count++
+			for {
+				n, err := h.lg.query(ctx, s.id, shape.QryCount)
+				if err != nil {
+					return nil, err
+				}
+				if i >= warm {
+					s.res.Queries++
+				}
+				if n >= s.count {
+					break
+				}
+			}
+			if i >= warm {
+				s.sig = append(s.sig, time.Since(t0))
+			}
 		}
 	}
-	if err := h.lg.signal(ctx, id, shape.SigDone); err != nil {
-		return nil, err
+	for i := range warm + ops {
+		for _, impl := range rotated(i) {
+			s := st[impl]
+			t0 := time.Now()
+			n, err := h.lg.update(ctx, s.id, shape.UpdAdd)
+			if err != nil {
+				return nil, err
+			}
+			s.count++
+			if n != s.count {
+				return nil, fmt.Errorf("%s: update returned %d, want %d", impl, n, s.count)
+			}
+			if i >= warm {
+				s.upd = append(s.upd, time.Since(t0))
+			}
+		}
 	}
-	if _, err := h.lg.wait(ctx, id, run); err != nil {
-		return nil, err
+	out := map[string]*LatencyResult{}
+	for _, impl := range impls {
+		s := st[impl]
+		if err := h.lg.signal(ctx, s.id, shape.SigDone); err != nil {
+			return nil, err
+		}
+		if _, err := h.lg.wait(ctx, s.id, s.run); err != nil {
+			return nil, err
+		}
+		res := s.res
+		res.SignalP50, res.SignalP99 = percentile(s.sig, 0.5), percentile(s.sig, 0.99)
+		res.UpdateP50, res.UpdateP99 = percentile(s.upd, 0.5), percentile(s.upd, 0.99)
+		hist, err := h.lg.history(ctx, s.id, s.run)
+		if err != nil {
+			return nil, err
+		}
+		if tasks := updateTaskTimes(hist.GetEvents()); len(tasks) > warm {
+			tasks = tasks[warm:]
+			res.UpdateTaskP50, res.UpdateTaskP99 = percentile(tasks, 0.5), percentile(tasks, 0.99)
+		}
+		out[impl] = res
 	}
-	res.SignalP50, res.SignalP99 = percentile(sig, 0.5), percentile(sig, 0.99)
-	res.UpdateP50, res.UpdateP99 = percentile(upd, 0.5), percentile(upd, 0.99)
-	hist, err := h.lg.history(ctx, id, run)
-	if err != nil {
-		return nil, err
-	}
-	if tasks := updateTaskTimes(hist.GetEvents()); len(tasks) > warm {
-		tasks = tasks[warm:]
-		res.UpdateTaskP50, res.UpdateTaskP99 = percentile(tasks, 0.5), percentile(tasks, 0.99)
-	}
-	return res, nil
+	return out, nil
 }
 
 // updateTaskTimes returns, in order, the start→complete time of every

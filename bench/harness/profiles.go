@@ -55,7 +55,7 @@ func (h *harness) profiles(ctx context.Context) error {
 	if r.missed("latency") {
 		file := h.path("cpu-ours-latency.pprof")
 		ops := max(1, h.cfg.LatencyOps/4)
-		if _, err := h.latencyOne(ctx, shape.Ours, ops, []string{"-cpuprofile", file}); err != nil {
+		if _, err := h.latencyRuns(ctx, []string{shape.Ours}, ops, map[string][]string{shape.Ours: {"-cpuprofile", file}}); err != nil {
 			return err
 		}
 		if err := h.addProfile("latency", fmt.Sprintf("CPU: latency run (%d signals, %d updates)", ops, ops), file, ""); err != nil {

@@ -155,6 +155,8 @@ func (r *Report) Table(w io.Writer) {
 		row("workflow tasks per workflow", get(func(x *ThroughputResult) float64 { return x.TasksPerWF }), "%.2f")
 		row("history events per workflow", get(func(x *ThroughputResult) float64 { return x.EventsPerWF }), "%.1f")
 		row("worker peak RSS (throughput run), MB", get(func(x *ThroughputResult) float64 { return float64(x.WorkerMaxRSS) / 1024 }), "%.1f")
+		row("worker allocations per workflow, KB", get(func(x *ThroughputResult) float64 { return x.AllocPerWF / 1024 }), "%.1f")
+		row("worker GC cycles per 1000 workflows", get(func(x *ThroughputResult) float64 { return x.GCPerKWF }), "%.1f")
 	}
 	for _, sh := range Shapes {
 		m := r.Replay[sh]
@@ -350,8 +352,12 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 	fmt.Fprintf(w, "- **Server CPU** per workflow: utime+stime of the dev server process (/proc/<pid>/stat, 10 ms ticks) over the measured window, divided by the workflows.\n")
 	fmt.Fprintf(w, "- **Throughput**: each of %d workflows is started and its result awaited (a long poll for the close event) by one of %d "+
 		"concurrent driver loops; latency is start→result per workflow. The three workers run side by side (after %d warm-up workflows each); "+
-		"the workflows are split into %d rounds, in each of which every implementation in turn (order rotating) runs its share while the others idle. "+
-		"Workflow tasks, events and phase times per workflow come from up to 200 sampled histories of the first round.\n", c.Workflows, c.InFlight, c.Warmup, c.Rounds)
+		"the workflows are split into %d rounds, in each of which every implementation in turn (order rotating, so that with a multiple of three rounds "+
+		"each runs equally often first, second and third while the server's state grows) runs its share while the others idle. "+
+		"Workflow tasks, events and phase times per workflow come from up to 200 histories sampled across the rounds. "+
+		"The dev server runs with one partition per task queue (`matching.numTaskqueueReadPartitions=1`, `matching.numTaskqueueWritePartitions=1`): "+
+		"with the default four, a task that lands in a partition no poller is waiting on waits there, and with one normal-queue poller per worker "+
+		"that lottery, not the worker, decided throughput (per-round figures for the same worker varied from 35 to 86 workflows/s).\n", c.Workflows, c.InFlight, c.Warmup, c.Rounds)
 	fmt.Fprintf(w, "- **Replay**: each history is recorded from a real run of the equivalent workflow on that SDK's own worker, fetched, "+
 		"(the six recordings run concurrently), and replayed one at a time in a separate child process by that SDK's replayer (`worker.NewReplayer().ReplayHistory` for ours, "+
 		"`worker.NewWorkflowReplayer().ReplayWorkflowHistory` for sdk-go); events/s = events / median replay time. "+
@@ -360,7 +366,8 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 		"%d workflows have parked on a signal (all within the cache); the figure is the difference divided by the workflows.\n", c.Parked)
 	fmt.Fprintf(w, "- **Latency**: one running workflow; signal→query-visible is the time from sending a signal until a query "+
 		"returns the incremented counter (re-querying if needed); update is an `UpdateWorkflowExecution` waiting for completion. "+
-		"Operations run one at a time after a short warm-up.\n")
+		"Each implementation has its own worker and workflow; operations run one at a time after a short warm-up, interleaved: "+
+		"operation i runs on every implementation in turn (order rotating), so that all three meet the same moments of the server's life.\n")
 	if g := r.Generator; g != nil && g.Tool == "benchcmp" {
 		fmt.Fprintf(w, "- **Generator**: measured by the generator's own comparison command `%s` (synthetic package of %d workflows "+
 			"with 2 signals, 1 query, 1 update with validator and 2 activities each; one file edited before every timed run so go vet "+
