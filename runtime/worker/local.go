@@ -16,6 +16,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/lazylog"
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -165,7 +166,7 @@ func (w *Worker) localAttempt(ctx context.Context, req engine.LocalActivityReque
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: w.dc,
-		Logger:        w.log.With("activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
+		Logger:        lazylog.With(w.log, "activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
 	}
 	result, err := actworker.Invoke(actctx.With(actx, env), fn, w.dc, req.Input)
 	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {

@@ -30,7 +30,9 @@ import (
 	"sync"
 	"time"
 
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
@@ -151,6 +153,9 @@ type Worker struct {
 	pool *gopool.Pool
 	// coroutines are finished workflow coroutines shared by all runs.
 	coroutines *coro.Pool
+	// stickyAttrs go with every completion of a run that stays cached;
+	// requests share it, and nothing modifies it.
+	stickyAttrs *taskqueuepb.StickyExecutionAttributes
 }
 
 // New returns a worker for taskQueue on c's namespace. Register workflows
@@ -177,6 +182,10 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		w.cache = newCache(opts.CacheSize)
 		host, _ := os.Hostname()
 		w.stickyQueue = fmt.Sprintf("%s:%s:%s", host, taskQueue, randomID())
+		w.stickyAttrs = &taskqueuepb.StickyExecutionAttributes{
+			WorkerTaskQueue:        w.taskQueueProto(true),
+			ScheduleToStartTimeout: durationpb.New(opts.StickyScheduleToStartTimeout),
+		}
 	}
 	return w
 }

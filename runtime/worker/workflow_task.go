@@ -18,7 +18,6 @@ import (
 	sdkpb "go.temporal.io/api/sdk/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
@@ -76,6 +75,13 @@ func (w *Worker) taskQueueProto(sticky bool) *taskqueuepb.TaskQueue {
 
 func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
 	failures := 0
+	// The request never changes; gRPC has encoded it by the time the
+	// call returns, so one serves every poll of this loop.
+	req := &workflowservice.PollWorkflowTaskQueueRequest{
+		Namespace: w.client.Namespace(),
+		TaskQueue: w.taskQueueProto(sticky),
+		Identity:  w.client.Identity(),
+	}
 	for {
 		select {
 		case w.slots <- struct{}{}:
@@ -83,11 +89,7 @@ func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
 			return
 		}
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
-		resp, err := w.svc.PollWorkflowTaskQueue(pctx, &workflowservice.PollWorkflowTaskQueueRequest{
-			Namespace: w.client.Namespace(),
-			TaskQueue: w.taskQueueProto(sticky),
-			Identity:  w.client.Identity(),
-		})
+		resp, err := w.svc.PollWorkflowTaskQueue(pctx, req)
 		cancel()
 		if err != nil {
 			<-w.slots
@@ -300,10 +302,7 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	runID := task.GetWorkflowExecution().GetRunId()
 	keep := w.cache != nil && !run.Finished()
 	if keep {
-		req.StickyAttributes = &taskqueuepb.StickyExecutionAttributes{
-			WorkerTaskQueue:        w.taskQueueProto(true),
-			ScheduleToStartTimeout: durationpb.New(w.opts.StickyScheduleToStartTimeout),
-		}
+		req.StickyAttributes = w.stickyAttrs
 		// Cache the run before answering: once the server has the
 		// completion it may hand out the workflow's next task (an update,
 		// a query) before this RPC returns, and that task must find the

@@ -15,6 +15,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
+	"github.com/temporalgen/temporalgen/runtime/internal/lazylog"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -88,7 +89,7 @@ func deadline(info actctx.Info) time.Time {
 // execute runs one task and reports its outcome.
 func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 	info := infoFromTask(task, p.cfg.TaskQueue)
-	log := p.log.With(
+	log := lazylog.With(p.log,
 		"activity_id", info.ActivityID, "activity_type", info.ActivityType,
 		"workflow_id", info.WorkflowID, "run_id", info.WorkflowRunID, "attempt", info.Attempt)
 

@@ -256,13 +256,16 @@ func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {
 func (p *Poller) pollLoop() {
 	defer p.pollWG.Done()
 	failures := 0
+	// One request serves every poll: gRPC has encoded it when the call
+	// returns.
+	req := p.pollRequest()
 	for {
 		select {
 		case p.slots <- struct{}{}:
 		case <-p.pollCtx.Done():
 			return
 		}
-		task, err := p.poll()
+		task, err := p.poll(req)
 		if err != nil {
 			<-p.slots
 			if p.pollCtx.Err() != nil {
@@ -293,8 +296,8 @@ func (p *Poller) pollLoop() {
 	}
 }
 
-func (p *Poller) poll() (*workflowservice.PollActivityTaskQueueResponse, error) {
+func (p *Poller) poll(req *workflowservice.PollActivityTaskQueueRequest) (*workflowservice.PollActivityTaskQueueResponse, error) {
 	ctx, cancel := context.WithTimeout(p.pollCtx, pollTimeout)
 	defer cancel()
-	return p.cfg.Service.PollActivityTaskQueue(ctx, p.pollRequest())
+	return p.cfg.Service.PollActivityTaskQueue(ctx, req)
 }
