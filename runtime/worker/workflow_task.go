@@ -58,11 +58,15 @@ func (w *Worker) startWorkflowPollers(ctx context.Context) {
 	}
 	for i := range n {
 		sticky := w.stickyQueue != "" && i%2 == 1
+		// The request never changes; gRPC has encoded it by the time a
+		// call returns, so one serves every poll of this poller.
+		req := &workflowservice.PollWorkflowTaskQueueRequest{
+			Namespace: w.client.Namespace(),
+			TaskQueue: w.taskQueueProto(sticky),
+			Identity:  w.client.Identity(),
+		}
 		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
-			w.pollLoop(ctx, sticky)
-		}()
+		go w.pollLoop(ctx, req)
 	}
 }
 
@@ -73,19 +77,18 @@ func (w *Worker) taskQueueProto(sticky bool) *taskqueuepb.TaskQueue {
 	return &taskqueuepb.TaskQueue{Name: w.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL}
 }
 
-func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
+// pollLoop polls with req until ctx is done, as one of the worker's
+// pollers (counted in w.wg). When a task arrives it hands polling on to a
+// successor and handles the task itself: the task then runs at once on the
+// goroutine, and thread, that received it, instead of waiting for another
+// goroutine to be scheduled, and the successor's poll goes out right after.
+func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflowTaskQueueRequest) {
 	failures := 0
-	// The request never changes; gRPC has encoded it by the time the
-	// call returns, so one serves every poll of this loop.
-	req := &workflowservice.PollWorkflowTaskQueueRequest{
-		Namespace: w.client.Namespace(),
-		TaskQueue: w.taskQueueProto(sticky),
-		Identity:  w.client.Identity(),
-	}
 	for {
 		select {
 		case w.slots <- struct{}{}:
 		case <-ctx.Done():
+			w.wg.Done()
 			return
 		}
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
@@ -94,12 +97,15 @@ func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
 		if err != nil {
 			<-w.slots
 			if ctx.Err() != nil {
+				w.wg.Done()
 				return
 			}
 			failures++
 			d := w.opts.PollBackoff.Delay(failures)
-			w.log.Warn("workflow task poll failed; retrying", "error", err, "retry_in", d, "sticky", sticky)
+			w.log.Warn("workflow task poll failed; retrying", "error", err, "retry_in", d,
+				"sticky", req.TaskQueue.Kind == enumspb.TASK_QUEUE_KIND_STICKY)
 			if backoff.Wait(ctx, d) != nil {
+				w.wg.Done()
 				return
 			}
 			continue
@@ -110,10 +116,12 @@ func (w *Worker) pollLoop(ctx context.Context, sticky bool) {
 			continue
 		}
 		w.tasks.Add(1)
-		w.pool.Go(func() {
-			defer w.tasks.Done()
-			w.handleTask(resp)
-		})
+		w.wg.Add(1)
+		w.pool.Go(func() { w.pollLoop(ctx, req) })
+		w.wg.Done() // this goroutine is no longer a poller
+		w.handleTask(resp)
+		w.tasks.Done()
+		return
 	}
 }
 

@@ -183,9 +183,12 @@ func (p *Poller) Start() {
 			return
 		}
 		p.log.Debug("activity poller starting", "pollers", p.cfg.Pollers, "max_concurrent", p.cfg.MaxConcurrent)
+		// One request serves every poll: gRPC has encoded it when a call
+		// returns.
+		req := p.pollRequest()
 		for range p.cfg.Pollers {
 			p.pollWG.Add(1)
-			go p.pollLoop()
+			go p.pollLoop(req, 0)
 		}
 	})
 }
@@ -251,30 +254,30 @@ func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {
 	return req
 }
 
-// pollLoop takes a slot, polls, and hands a received task to its own
-// goroutine, until Stop cancels pollCtx.
-func (p *Poller) pollLoop() {
-	defer p.pollWG.Done()
-	failures := 0
-	// One request serves every poll: gRPC has encoded it when the call
-	// returns.
-	req := p.pollRequest()
+// pollLoop takes a slot and polls, until Stop cancels pollCtx, as one of
+// the poll loops counted in pollWG. When a task arrives it hands polling on
+// to a successor and runs the task itself, so that the activity starts at
+// once on the goroutine, and thread, that received it.
+func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, failures int) {
 	for {
 		select {
 		case p.slots <- struct{}{}:
 		case <-p.pollCtx.Done():
+			p.pollWG.Done()
 			return
 		}
 		task, err := p.poll(req)
 		if err != nil {
 			<-p.slots
 			if p.pollCtx.Err() != nil {
+				p.pollWG.Done()
 				return
 			}
 			failures++
 			delay := p.cfg.Backoff.Delay(failures)
 			p.log.Warn("activity task poll failed; retrying", "error", err, "failures", failures, "retry_in", delay)
 			if backoff.Wait(p.pollCtx, delay) != nil {
+				p.pollWG.Done()
 				return
 			}
 			continue
@@ -288,11 +291,13 @@ func (p *Poller) pollLoop() {
 			continue
 		}
 		p.actWG.Add(1)
-		p.pool.Go(func() {
-			defer p.actWG.Done()
-			defer func() { <-p.slots }()
-			p.execute(task)
-		})
+		p.pollWG.Add(1)
+		p.pool.Go(func() { p.pollLoop(req, 0) })
+		p.pollWG.Done() // this goroutine is no longer a poll loop
+		p.execute(task)
+		<-p.slots
+		p.actWG.Done()
+		return
 	}
 }
 
