@@ -360,7 +360,8 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 		"that lottery, not the worker, decided throughput (per-round figures for the same worker varied from 35 to 86 workflows/s).\n", c.Workflows, c.InFlight, c.Warmup, c.Rounds)
 	fmt.Fprintf(w, "- **Replay**: each history is recorded from a real run of the equivalent workflow on that SDK's own worker, fetched, "+
 		"(the six recordings run concurrently), and replayed one at a time in a separate child process by that SDK's replayer (`worker.NewReplayer().ReplayHistory` for ours, "+
-		"`worker.NewWorkflowReplayer().ReplayWorkflowHistory` for sdk-go); events/s = events / median replay time. "+
+		"`worker.NewWorkflowReplayer().ReplayWorkflowHistory` for sdk-go); each repetition replays its own copy of the history, made, and followed by "+
+		"`runtime.GC()`, outside the timed section; events/s = events / median replay time. "+
 		"Workflows: ours uses signal handlers, sdk-go signal channels (each SDK's idiom).\n")
 	fmt.Fprintf(w, "- **Memory**: the child reports VmRSS after `runtime.GC()` twice and `debug.FreeOSMemory()`, before and after "+
 		"%d workflows have parked on a signal (all within the cache); the figure is the difference divided by the workflows.\n", c.Parked)

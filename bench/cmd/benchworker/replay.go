@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"time"
 
 	historypb "go.temporal.io/api/history/v1"
@@ -18,7 +19,9 @@ import (
 
 // replay replays the history in path with impl's own replayer: one
 // warm-up, then reps timed repetitions. Each repetition gets its own copy
-// of the history, made outside the timed section.
+// of the history, made outside the timed section and followed by a
+// collection, so that collecting the copies' garbage does not land in
+// the timed section of the next repetition.
 func replay(impl, path string, reps int) shape.Replay {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -53,6 +56,7 @@ func replay(impl, path string, reps int) shape.Replay {
 
 	for i := range reps + 1 {
 		c := proto.Clone(&h).(*historypb.History)
+		runtime.GC()
 		t0 := time.Now()
 		err := run(c)
 		d := time.Since(t0)
