@@ -27,6 +27,7 @@ type ThroughputResult struct {
 	P50, P99     time.Duration // start → result
 	WorkerMaxRSS int64         // KiB, over the worker's life
 	AllocPerWF   float64       // bytes the worker allocated per workflow
+	Stalled      int           // workflows whose start→result took longer than stallAfter
 	GCPerKWF     float64       // worker GC cycles per 1000 workflows
 	TasksPerWF   float64       // workflow tasks per workflow (sampled histories)
 	EventsPerWF  float64       // history events per workflow (sampled histories)
@@ -165,6 +166,7 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 			WorkerCPU: s.worker / time.Duration(s.done), ServerCPU: s.server / time.Duration(s.done),
 			P50: percentile(s.lat, 0.50), P99: percentile(s.lat, 0.99), WorkerMaxRSS: last.MaxRSSKB,
 			AllocPerWF: float64(s.alloc) / float64(s.done), GCPerKWF: 1000 * float64(s.gcs) / float64(s.done),
+			Stalled: stalled(s.lat),
 		}
 		// Workflow tasks and events per workflow, and where the time went,
 		// from a sample of histories.
@@ -250,6 +252,21 @@ func (h *harness) sampleHistories(ctx context.Context, res *ThroughputResult, tq
 	}
 	res.Sampled = sample
 	return nil
+}
+
+// stallAfter is the start→result time past which a throughput workflow
+// counts as stalled: far beyond any queueing delay of the run, it means a
+// task was lost or timed out and retried.
+const stallAfter = 10 * time.Second
+
+func stalled(lat []time.Duration) int {
+	n := 0
+	for _, d := range lat {
+		if d > stallAfter {
+			n++
+		}
+	}
+	return n
 }
 
 func boolInt(b bool) int {

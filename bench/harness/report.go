@@ -152,6 +152,7 @@ func (r *Report) Table(w io.Writer) {
 		row("server CPU per workflow, ms", get(func(x *ThroughputResult) float64 { return ms(x.ServerCPU) }), "%.2f")
 		row("start→result p50, ms", get(func(x *ThroughputResult) float64 { return ms(x.P50) }), "%.1f")
 		row("start→result p99, ms", get(func(x *ThroughputResult) float64 { return ms(x.P99) }), "%.1f")
+		row("workflows stalled (start→result > 10 s)", get(func(x *ThroughputResult) float64 { return float64(x.Stalled) }), "%.0f")
 		row("workflow tasks per workflow", get(func(x *ThroughputResult) float64 { return x.TasksPerWF }), "%.2f")
 		row("history events per workflow", get(func(x *ThroughputResult) float64 { return x.EventsPerWF }), "%.1f")
 		row("worker peak RSS (throughput run), MB", get(func(x *ThroughputResult) float64 { return float64(x.WorkerMaxRSS) / 1024 }), "%.1f")
