@@ -45,7 +45,7 @@ help:
 	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
 	@echo "make devserver-run  run the dev server in the foreground with the Web UI (DB=file to persist)"
 	@echo "make generate    go generate ./..."
-	@echo "make bench       ours vs go.temporal.io/sdk vs a raw gRPC loop; writes BENCHMARKS.md (~8 min; BENCH_FLAGS=-quick for a smoke run)"
+	@echo "make bench       ours vs go.temporal.io/sdk vs a raw gRPC loop; writes BENCHMARKS.md (~7 min; BENCH_FLAGS=-quick for a smoke run)"
 	@echo "make clean       remove bin/ and .devserver/"
 
 # ---------------------------------------------------------------------------

@@ -296,7 +296,7 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 	fmt.Fprintf(w, "# Benchmarks\n\n")
 	fmt.Fprintf(w, "Our runtime against go.temporal.io/sdk v1.51.0 and a raw gRPC loop (the server-bound limit), ")
 	fmt.Fprintf(w, "measured side by side in one run against one dev server. Regenerate with `make bench` ")
-	fmt.Fprintf(w, "(about 8 minutes on 2 cores); this file is written by it, except the analysis section.\n\n")
+	fmt.Fprintf(w, "(about 7 minutes on 2 cores); this file is written by it, except the analysis section.\n\n")
 	fmt.Fprintf(w, "## Run\n\n")
 	fmt.Fprintf(w, "- date: %s\n", r.Date.Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(w, "- machine: `nproc` = %d, CPU model %q (%d entries in /proc/cpuinfo), Linux %s\n", r.CPUs, r.CPUModel, r.CPUInfoCount, r.Kernel)
