@@ -285,6 +285,7 @@ func (w *Worker) StopContext(ctx context.Context) error {
 		w.cache.clear()
 	}
 	w.coroutines.Close()
+	w.pool.Close()
 	return err
 }
 

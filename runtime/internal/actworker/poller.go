@@ -227,6 +227,7 @@ func (p *Poller) Stop(ctx context.Context) error {
 			p.stopErr = ctx.Err()
 		}
 		p.actCancel(errWorkerShutdown)
+		p.pool.Close()
 		p.log.Debug("activity poller stopped")
 	})
 	return p.stopErr

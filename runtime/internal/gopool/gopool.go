@@ -13,9 +13,12 @@
 //	p.Go(func() { handle(task) })
 //
 // Go never blocks and never queues: a function always starts at once.
+// Close ends the idle goroutines; a pool that is closed still runs
+// functions, each on a goroutine of its own.
 package gopool
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -24,6 +27,8 @@ import (
 // New.
 type Pool struct {
 	work        chan func()
+	quit        chan struct{}
+	closeOnce   sync.Once
 	idle        atomic.Int32
 	maxIdle     int32
 	idleTimeout time.Duration
@@ -32,7 +37,13 @@ type Pool struct {
 // New returns a pool that keeps at most maxIdle idle goroutines, each for
 // at most idleTimeout.
 func New(maxIdle int, idleTimeout time.Duration) *Pool {
-	return &Pool{work: make(chan func()), maxIdle: int32(maxIdle), idleTimeout: idleTimeout}
+	return &Pool{work: make(chan func()), quit: make(chan struct{}), maxIdle: int32(maxIdle), idleTimeout: idleTimeout}
+}
+
+// Close ends the idle goroutines and keeps none from now on. Functions
+// that are running finish first.
+func (p *Pool) Close() {
+	p.closeOnce.Do(func() { close(p.quit) })
 }
 
 // Go runs f on an idle goroutine of the pool, or on a new one when none is
@@ -54,6 +65,11 @@ func (p *Pool) run(f func()) {
 	for {
 		f()
 		f = nil
+		select {
+		case <-p.quit:
+			return
+		default:
+		}
 		if p.idle.Add(1) > p.maxIdle {
 			p.idle.Add(-1)
 			return
@@ -69,6 +85,10 @@ func (p *Pool) run(f func()) {
 			timer.Stop()
 		case <-timer.C:
 			p.idle.Add(-1)
+			return
+		case <-p.quit:
+			p.idle.Add(-1)
+			timer.Stop()
 			return
 		}
 	}

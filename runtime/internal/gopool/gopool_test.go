@@ -76,3 +76,19 @@ func TestIdleGoroutineExpires(t *testing.T) {
 	p.Go(func() { close(ran) })
 	<-ran
 }
+
+func TestCloseEndsIdleGoroutines(t *testing.T) {
+	p := New(4, time.Minute)
+	done := make(chan struct{})
+	p.Go(func() { close(done) })
+	<-done
+	waitIdle(t, p, 1)
+	p.Close()
+	waitIdle(t, p, 0)
+	// A closed pool still runs functions.
+	ran := make(chan struct{})
+	p.Go(func() { close(ran) })
+	<-ran
+	waitIdle(t, p, 0)
+	p.Close() // twice is fine
+}
