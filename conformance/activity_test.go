@@ -15,6 +15,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
@@ -31,8 +32,8 @@ func echo(_ context.Context, s string) (string, error) { return "echo " + s, nil
 func TestActivityBasicNoWorkflowTimeout(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("NoTimeouts", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("NoTimeouts", func(ctx workflow.Context) (string, error) {
 				a, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Echo", "a").Get(ctx)
 				if err != nil {
 					return "", err
@@ -159,12 +160,12 @@ func TestActivityCancellation(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
 				b := newBlocker(e)
 				e.worker(func(w *worker.Worker) {
-					must(t, w.RegisterActivity("Blocker", b.run))
-					must(t, w.RegisterWorkflow("CancelActivity", cancelActivity))
+					testenv.Must(t, w.RegisterActivity("Blocker", b.run))
+					testenv.Must(t, w.RegisterWorkflow("CancelActivity", cancelActivity))
 				})
 				h := e.start("CancelActivity", tc.ct)
 				recv(t, b.started, "the activity to start")
-				must(t, h.Signal(e.ctx, "cancel"))
+				testenv.Must(t, h.Signal(e.ctx, "cancel"))
 				state := func() string {
 					v, err := client.Query[string](e.ctx, h, "state")
 					if err != nil {
@@ -183,7 +184,7 @@ func TestActivityCancellation(t *testing.T) {
 				}
 				if tc.resolvesAtOnce {
 					e.eventually("the workflow to see the cancellation", func() (bool, error) { return state() == "canceled", nil })
-					if n := count(e.history(h), enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED); n != 0 {
+					if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED); n != 0 {
 						t.Errorf("the activity's cancellation was recorded before it finished")
 					}
 				} else {
@@ -200,16 +201,16 @@ func TestActivityCancellation(t *testing.T) {
 				if !tc.resolvesAtOnce {
 					e.eventually("the workflow to see the cancellation", func() (bool, error) { return state() == "canceled", nil })
 				}
-				must(t, h.Signal(e.ctx, "finish"))
+				testenv.Must(t, h.Signal(e.ctx, "finish"))
 				if got := result[string](e, h); got != "canceled" {
 					t.Errorf("result %q", got)
 				}
 				evs := e.history(h)
-				if got := count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED); (got > 0) != tc.serverTold {
-					t.Errorf("%d ActivityTaskCancelRequested events; server told: %v\n%s", got, tc.serverTold, formatHistory(evs))
+				if got := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED); (got > 0) != tc.serverTold {
+					t.Errorf("%d ActivityTaskCancelRequested events; server told: %v\n%s", got, tc.serverTold, testenv.FormatHistory(evs))
 				}
-				if tc.ct == workflow.ActivityCancellationWaitCompleted && count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED) != 1 {
-					t.Errorf("no ActivityTaskCanceled event:\n%s", formatHistory(evs))
+				if tc.ct == workflow.ActivityCancellationWaitCompleted && testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED) != 1 {
+					t.Errorf("no ActivityTaskCanceled event:\n%s", testenv.FormatHistory(evs))
 				}
 			})
 		})
@@ -221,7 +222,7 @@ func TestActivityCancellation(t *testing.T) {
 func TestActivityHeartbeating(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Resume", func(ctx context.Context) (int, error) {
+			testenv.Must(t, w.RegisterActivity("Resume", func(ctx context.Context) (int, error) {
 				var progress int
 				if activity.HasHeartbeatDetails(ctx) {
 					if err := activity.GetHeartbeatDetails(ctx, &progress); err != nil {
@@ -239,7 +240,7 @@ func TestActivityHeartbeating(t *testing.T) {
 				}
 				return progress, nil
 			}))
-			must(t, w.RegisterActivity("Silent", func(ctx context.Context) error {
+			testenv.Must(t, w.RegisterActivity("Silent", func(ctx context.Context) error {
 				activity.RecordHeartbeat(ctx, "last words")
 				select {
 				case <-ctx.Done():
@@ -248,7 +249,7 @@ func TestActivityHeartbeating(t *testing.T) {
 					return nil
 				}
 			}))
-			must(t, w.RegisterWorkflow("Heartbeats", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Heartbeats", func(ctx workflow.Context) (string, error) {
 				p, err := workflow.ExecuteActivity[int](ctx, workflow.ActivityOptions{
 					StartToCloseTimeout: 30 * time.Second,
 					HeartbeatTimeout:    time.Second,
@@ -286,11 +287,11 @@ func TestActivityRetryOnError(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var attempts atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("AlwaysFail", func(ctx context.Context) error {
+			testenv.Must(t, w.RegisterActivity("AlwaysFail", func(ctx context.Context) error {
 				attempts.Add(1)
 				return temporal.NewApplicationError(fmt.Sprintf("attempt %d failed", activity.GetInfo(ctx).Attempt), "Flaky")
 			}))
-			must(t, w.RegisterWorkflow("Retry", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Retry", func(ctx workflow.Context) (string, error) {
 				_, err := workflow.ExecuteActivity[struct{}](ctx, workflow.ActivityOptions{
 					StartToCloseTimeout: 10 * time.Second,
 					RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 10 * time.Millisecond, BackoffCoefficient: 1, MaximumAttempts: 5},
@@ -318,8 +319,8 @@ func TestActivityRetryOnError(t *testing.T) {
 func TestActivityRunningConcurrently(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("Concurrent", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Concurrent", func(ctx workflow.Context) ([]string, error) {
 				var fs []workflow.Future[string]
 				for i := range 5 {
 					fs = append(fs, workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", fmt.Sprint(i)))
@@ -369,19 +370,19 @@ func TestActivityShutdown(t *testing.T) {
 			}
 		}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("CompleteOnShutdown", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("CompleteOnShutdown", func(ctx context.Context) (string, error) {
 				if err := waitCancel(ctx); err != nil {
 					return "", err
 				}
 				return "completed after shutdown", nil
 			}))
-			must(t, w.RegisterActivity("FailOnShutdown", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("FailOnShutdown", func(ctx context.Context) (string, error) {
 				if err := waitCancel(ctx); err != nil {
 					return "", err
 				}
 				return "", temporal.NewNonRetryableApplicationError("worker is stopping", "Shutdown", nil)
 			}))
-			must(t, w.RegisterActivity("IgnoreShutdown", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("IgnoreShutdown", func(ctx context.Context) (string, error) {
 				running.Add(1)
 				select {
 				case <-time.After(4 * time.Second):
@@ -389,7 +390,7 @@ func TestActivityShutdown(t *testing.T) {
 				}
 				return "ignored", nil
 			}))
-			must(t, w.RegisterWorkflow("Shutdown", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Shutdown", func(ctx workflow.Context) ([]string, error) {
 				opts := workflow.ActivityOptions{ScheduleToCloseTimeout: 3 * time.Second, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}}
 				var fs []workflow.Future[string]
 				for _, a := range []string{"CompleteOnShutdown", "FailOnShutdown", "IgnoreShutdown"} {
@@ -447,8 +448,8 @@ func TestActivityShutdown(t *testing.T) {
 func TestEagerActivityNonRemoteWorker(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.workerOpts(worker.Options{DisableActivityWorker: true}, func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("NoActivityWorker", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("NoActivityWorker", func(ctx workflow.Context) (string, error) {
 				_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{
 					StartToCloseTimeout:    time.Minute,
 					ScheduleToStartTimeout: time.Second,

@@ -11,6 +11,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -47,7 +48,7 @@ func describeErr(err error) string {
 func TestChildWorkflowResultAndSignal(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("SignalledChild", func(ctx workflow.Context, greeting string) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("SignalledChild", func(ctx workflow.Context, greeting string) (string, error) {
 				var name string
 				got := false
 				_ = workflow.SetSignalHandler(ctx, "name", func(_ workflow.Context, args converter.Values) error {
@@ -59,7 +60,7 @@ func TestChildWorkflowResultAndSignal(t *testing.T) {
 				}
 				return greeting + ", " + name + " from " + workflow.GetInfo(ctx).Parent.WorkflowID, nil
 			}))
-			must(t, w.RegisterWorkflow("ChildParent", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("ChildParent", func(ctx workflow.Context) ([]string, error) {
 				id := workflow.GetInfo(ctx).WorkflowID + "-child"
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: id}, "SignalledChild", "Hello")
 				if err != nil {
@@ -91,7 +92,7 @@ func TestChildWorkflowResultAndSignal(t *testing.T) {
 			t.Errorf("child result %q, want %q", got[3], want)
 		}
 		d, err := e.c.GetWorkflow(got[0], "").Describe(e.ctx)
-		must(t, err)
+		testenv.Must(t, err)
 		if d.Info().GetExecution().GetRunId() != got[1] {
 			t.Errorf("child's run %s, handle says %s", d.Info().GetExecution().GetRunId(), got[1])
 		}
@@ -103,13 +104,13 @@ func TestChildWorkflowResultAndSignal(t *testing.T) {
 func TestChildWorkflowRetry(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("FlakyChild", func(ctx workflow.Context) (int32, error) {
+			testenv.Must(t, w.RegisterWorkflow("FlakyChild", func(ctx workflow.Context) (int32, error) {
 				if a := workflow.GetInfo(ctx).Attempt; a < 3 {
 					return 0, temporal.NewApplicationError(fmt.Sprintf("attempt %d", a), "Flaky")
 				}
 				return workflow.GetInfo(ctx).Attempt, nil
 			}))
-			must(t, w.RegisterWorkflow("RetryParent", func(ctx workflow.Context) (int32, error) {
+			testenv.Must(t, w.RegisterWorkflow("RetryParent", func(ctx workflow.Context) (int32, error) {
 				return workflow.ExecuteChildWorkflow[int32](ctx, workflow.ChildWorkflowOptions{
 					RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Millisecond, BackoffCoefficient: 1, MaximumAttempts: 3},
 				}, "FlakyChild").Get(ctx)
@@ -126,13 +127,13 @@ func TestChildWorkflowRetry(t *testing.T) {
 func TestChildWorkflowThrows(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("FailingChild", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("FailingChild", func(ctx workflow.Context) error {
 				return temporal.NewNonRetryableApplicationError("child failed", "ChildBoom", nil)
 			}))
-			must(t, w.RegisterWorkflow("WaitingChild", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("WaitingChild", func(ctx workflow.Context) error {
 				return workflow.Await(ctx, func() bool { return false })
 			}))
-			must(t, w.RegisterWorkflow("ThrowsParent", func(ctx workflow.Context, mode, childID string) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("ThrowsParent", func(ctx workflow.Context, mode, childID string) (string, error) {
 				opts := workflow.ChildWorkflowOptions{WorkflowID: childID}
 				typ := "WaitingChild"
 				switch mode {
@@ -157,7 +158,7 @@ func TestChildWorkflowThrows(t *testing.T) {
 			{"termination", "terminated"},
 			{"timeout", "timeout " + enumspb.TIMEOUT_TYPE_START_TO_CLOSE.String()},
 		} {
-			childID := uniqueID(t.Name() + "-" + tc.mode + "-child")
+			childID := testenv.UniqueID(t.Name() + "-" + tc.mode + "-child")
 			if tc.mode == "start" {
 				// Someone else holds the id.
 				e.startOpts(client.StartWorkflowOptions{ID: childID}, "WaitingChild")
@@ -168,7 +169,7 @@ func TestChildWorkflowThrows(t *testing.T) {
 					_, err := e.c.GetWorkflow(childID, "").Describe(e.ctx)
 					return err == nil, err
 				})
-				must(t, e.c.GetWorkflow(childID, "").Terminate(e.ctx, "by the test"))
+				testenv.Must(t, e.c.GetWorkflow(childID, "").Terminate(e.ctx, "by the test"))
 			}
 			if got := result[string](e, h); got != tc.want {
 				t.Errorf("%s: parent saw %s, want %s", tc.mode, got, tc.want)
@@ -195,7 +196,7 @@ func TestChildWorkflowCancellation(t *testing.T) {
 		t.Run(tc.ct.String(), func(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
 				e.worker(func(w *worker.Worker) {
-					must(t, w.RegisterWorkflow("StubbornChild", func(ctx workflow.Context) (string, error) {
+					testenv.Must(t, w.RegisterWorkflow("StubbornChild", func(ctx workflow.Context) (string, error) {
 						err := workflow.Await(ctx, func() bool { return false })
 						if !temporal.IsCanceledError(err) {
 							return "", err
@@ -206,7 +207,7 @@ func TestChildWorkflowCancellation(t *testing.T) {
 						}
 						return "child finished after the cancel", nil
 					}))
-					must(t, w.RegisterWorkflow("CancellingParent", func(ctx workflow.Context, ct workflow.ChildWorkflowCancellationType, childID string) (string, error) {
+					testenv.Must(t, w.RegisterWorkflow("CancellingParent", func(ctx workflow.Context, ct workflow.ChildWorkflowCancellationType, childID string) (string, error) {
 						cctx, cancel := workflow.WithCancel(ctx)
 						h, err := workflow.StartChildWorkflow[string](cctx, workflow.ChildWorkflowOptions{
 							WorkflowID: childID, CancellationType: ct, ParentClosePolicy: workflow.ParentClosePolicyAbandon,
@@ -230,17 +231,17 @@ func TestChildWorkflowCancellation(t *testing.T) {
 						return v, nil
 					}))
 				})
-				childID := uniqueID(t.Name() + "-child")
+				childID := testenv.UniqueID(t.Name() + "-child")
 				h := e.start("CancellingParent", tc.ct, childID)
 				if got := result[string](e, h); got != tc.want {
 					t.Errorf("parent saw %q, want %q", got, tc.want)
 				}
 				child := e.c.GetWorkflow(childID, "")
 				if tc.childTold {
-					for count(e.history(child), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) == 0 {
+					for testenv.Count(e.history(child), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) == 0 {
 						select {
 						case <-e.ctx.Done():
-							t.Fatalf("the child was not asked to cancel; parent:\n%s\nchild:\n%s", formatHistory(e.historyOf(h)), formatHistory(e.historyOf(child)))
+							t.Fatalf("the child was not asked to cancel; parent:\n%s\nchild:\n%s", testenv.DumpHistory(h), testenv.DumpHistory(child))
 						case <-time.After(50 * time.Millisecond):
 						}
 					}
@@ -248,32 +249,32 @@ func TestChildWorkflowCancellation(t *testing.T) {
 					// The parent has closed, so its history is final: a
 					// cancel request it sent would be there. With none, the
 					// child's history has nothing in flight to wait for.
-					if n := count(e.history(h), enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED); n != 0 {
-						t.Errorf("the parent asked an abandoned child to cancel:\n%s", formatHistory(e.history(h)))
+					if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED); n != 0 {
+						t.Errorf("the parent asked an abandoned child to cancel:\n%s", testenv.FormatHistory(e.history(h)))
 					}
-					if n := count(e.history(child), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED); n != 0 {
+					if n := testenv.Count(e.history(child), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED); n != 0 {
 						t.Errorf("an abandoned child was asked to cancel")
 					}
 					_ = child.Terminate(e.ctx, "test over")
 				}
 				pevs := e.history(h)
 				if tc.ct == workflow.ChildWorkflowCancellationWaitRequested {
-					req := first(pevs, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+					req := testenv.First(pevs, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
 					// The timer the parent starts once Get returned.
-					done := first(pevs, enumspb.EVENT_TYPE_TIMER_STARTED)
+					done := testenv.First(pevs, enumspb.EVENT_TYPE_TIMER_STARTED)
 					if req == nil || done == nil || req.EventId > done.EventId {
-						t.Errorf("the parent did not wait for the cancel request to be recorded:\n%s", formatHistory(pevs))
+						t.Errorf("the parent did not wait for the cancel request to be recorded:\n%s", testenv.FormatHistory(pevs))
 					}
 				}
 				if tc.ct == workflow.ChildWorkflowCancellationTryCancel {
-					init := first(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
-					timer := first(pevs, enumspb.EVENT_TYPE_TIMER_STARTED)
+					init := testenv.First(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+					timer := testenv.First(pevs, enumspb.EVENT_TYPE_TIMER_STARTED)
 					if init == nil || timer == nil || timer.GetTimerStartedEventAttributes().WorkflowTaskCompletedEventId != init.GetRequestCancelExternalWorkflowExecutionInitiatedEventAttributes().WorkflowTaskCompletedEventId {
-						t.Errorf("the parent did not resolve in the workflow task that requested the cancel:\n%s", formatHistory(pevs))
+						t.Errorf("the parent did not resolve in the workflow task that requested the cancel:\n%s", testenv.FormatHistory(pevs))
 					}
 				}
-				if tc.ct == workflow.ChildWorkflowCancellationWaitCompleted && count(pevs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) != 1 {
-					t.Errorf("the parent did not wait for the child to complete:\n%s", formatHistory(pevs))
+				if tc.ct == workflow.ChildWorkflowCancellationWaitCompleted && testenv.Count(pevs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED) != 1 {
+					t.Errorf("the parent did not wait for the child to complete:\n%s", testenv.FormatHistory(pevs))
 				}
 			})
 		})
@@ -286,10 +287,10 @@ func TestChildWorkflowCancellation(t *testing.T) {
 func TestCancelParentWithChildren(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("IdleChild", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("IdleChild", func(ctx workflow.Context) error {
 				return workflow.Await(ctx, func() bool { return false })
 			}))
-			must(t, w.RegisterWorkflow("ParentOfTwo", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("ParentOfTwo", func(ctx workflow.Context) error {
 				a := workflow.ExecuteChildWorkflow[struct{}](ctx, workflow.ChildWorkflowOptions{}, "IdleChild")
 				b := workflow.ExecuteChildWorkflow[struct{}](ctx, workflow.ChildWorkflowOptions{}, "IdleChild")
 				// Wait for both: returning after the first would race the
@@ -304,19 +305,19 @@ func TestCancelParentWithChildren(t *testing.T) {
 		})
 		h := e.start("ParentOfTwo")
 		e.eventually("both children to start", func() (bool, error) {
-			return count(e.history(h), enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) == 2, nil
+			return testenv.Count(e.history(h), enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) == 2, nil
 		})
-		must(t, h.Cancel(e.ctx))
+		testenv.Must(t, h.Cancel(e.ctx))
 		_, err := resultErr[struct{}](e, h)
 		if !temporal.IsCanceledError(err) {
 			t.Errorf("parent ended with %v, want cancelled", err)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("%d workflow task failures:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("%d workflow task failures:\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED); n != 2 {
-			t.Errorf("%d children cancelled, want 2:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED); n != 2 {
+			t.Errorf("%d children cancelled, want 2:\n%s", n, testenv.FormatHistory(evs))
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -41,7 +42,7 @@ type runInfo struct {
 func TestContinueAsNewChain(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Chain", func(ctx workflow.Context, input string, run int, seen []runInfo) ([]runInfo, error) {
+			testenv.Must(t, w.RegisterWorkflow("Chain", func(ctx workflow.Context, input string, run int, seen []runInfo) ([]runInfo, error) {
 				info := workflow.GetInfo(ctx)
 				memo, _ := workflow.MemoValue[string](ctx, "note")
 				ri := runInfo{Run: run, Input: input, RunID: info.RunID, FirstExecutionRunID: info.FirstExecutionRunID,
@@ -125,8 +126,8 @@ func TestSignalsBlockContinueAsNew(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		la := newBlockingLocal()
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Block", la.run))
-			must(t, w.RegisterWorkflow("SignalThenCAN", func(ctx workflow.Context, carried []string) ([]string, error) {
+			testenv.Must(t, w.RegisterActivity("Block", la.run))
+			testenv.Must(t, w.RegisterWorkflow("SignalThenCAN", func(ctx workflow.Context, carried []string) ([]string, error) {
 				if carried != nil {
 					return carried, nil // the second run
 				}
@@ -140,7 +141,7 @@ func TestSignalsBlockContinueAsNew(t *testing.T) {
 		})
 		h := e.start("SignalThenCAN", []string(nil))
 		recv(t, la.started, "the local activity")
-		must(t, h.Signal(e.ctx, "sig", "during the task"))
+		testenv.Must(t, h.Signal(e.ctx, "sig", "during the task"))
 		close(la.release)
 		got := result[[]string](e, h)
 		if fmt.Sprint(got) != "[during the task]" {
@@ -157,8 +158,8 @@ func TestUpdatesDoNotBlockContinueAsNew(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		la := newBlockingLocal()
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Block", la.run))
-			must(t, w.RegisterWorkflow("UpdateThenCAN", func(ctx workflow.Context, second bool) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Block", la.run))
+			testenv.Must(t, w.RegisterWorkflow("UpdateThenCAN", func(ctx workflow.Context, second bool) (string, error) {
 				handled := false
 				_ = workflow.SetUpdateHandler(ctx, "whichRun", func(ctx workflow.Context, _ converter.Values) (any, error) {
 					handled = true
@@ -210,8 +211,8 @@ func TestUpdatesDoNotBlockContinueAsNew(t *testing.T) {
 // because of a new event: the workflow task failed with UnhandledCommand.
 func requireUnhandledCommand(t *testing.T, evs []*historypb.HistoryEvent) {
 	t.Helper()
-	f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+	f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
 	if f == nil || f.GetWorkflowTaskFailedEventAttributes().Cause != enumspb.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND {
-		t.Errorf("want a workflow task failed with UnhandledCommand (the signal raced the completion):\n%s", formatHistory(evs))
+		t.Errorf("want a workflow task failed with UnhandledCommand (the signal raced the completion):\n%s", testenv.FormatHistory(evs))
 	}
 }

@@ -16,6 +16,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -31,9 +32,9 @@ func startedInput(evs []*historypb.HistoryEvent) *commonpb.Payload {
 
 func completedResult(t *testing.T, evs []*historypb.HistoryEvent) *commonpb.Payload {
 	t.Helper()
-	ev := first(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+	ev := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
 	if ev == nil || len(ev.GetWorkflowExecutionCompletedEventAttributes().GetResult().GetPayloads()) == 0 {
-		t.Fatalf("no result in history:\n%s", formatHistory(evs))
+		t.Fatalf("no result in history:\n%s", testenv.FormatHistory(evs))
 	}
 	return ev.GetWorkflowExecutionCompletedEventAttributes().GetResult().GetPayloads()[0]
 }
@@ -108,7 +109,7 @@ func TestDataConverterPayloads(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			eachWith(t, client.Options{DataConverter: tc.dc}, func(t *testing.T, e *env) {
-				e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Echo", tc.wf)) })
+				e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Echo", tc.wf)) })
 				h := e.start("Echo", tc.arg)
 				tc.check(t, e, h)
 				evs := e.history(h)
@@ -161,7 +162,7 @@ func TestDataConverterCodec(t *testing.T) {
 		Spec bool `json:"spec"`
 	}
 	eachWith(t, client.Options{DataConverter: converter.WithCodecs(converter.Default(), wrapCodec{})}, func(t *testing.T, e *env) {
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Echo", echoWorkflow[spec])) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Echo", echoWorkflow[spec])) })
 		h := e.start("Echo", spec{Spec: true})
 		if got := result[spec](e, h); !got.Spec {
 			t.Errorf("result %+v", got)
@@ -170,7 +171,7 @@ func TestDataConverterCodec(t *testing.T) {
 		for where, p := range map[string]*commonpb.Payload{"input": startedInput(evs), "result": completedResult(t, evs)} {
 			checkPayload(t, where, p, "my-encoding", "", nil)
 			var inner commonpb.Payload
-			must(t, proto.Unmarshal(p.GetData(), &inner))
+			testenv.Must(t, proto.Unmarshal(p.GetData(), &inner))
 			checkPayload(t, where+" (decoded)", &inner, "json/plain", "", []byte(`{"spec":true}`))
 		}
 	})
@@ -180,8 +181,8 @@ func TestDataConverterCodec(t *testing.T) {
 func TestDataConverterEmpty(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("NullArg", func(_ context.Context, p *string) (bool, error) { return p == nil, nil }))
-			must(t, w.RegisterWorkflow("Empty", func(ctx workflow.Context) (bool, error) {
+			testenv.Must(t, w.RegisterActivity("NullArg", func(_ context.Context, p *string) (bool, error) { return p == nil, nil }))
+			testenv.Must(t, w.RegisterWorkflow("Empty", func(ctx workflow.Context) (bool, error) {
 				return workflow.ExecuteActivity[bool](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "NullArg", nil).Get(ctx)
 			}))
 		})
@@ -189,7 +190,7 @@ func TestDataConverterEmpty(t *testing.T) {
 		if !result[bool](e, h) {
 			t.Error("the activity did not get nil")
 		}
-		ev := first(e.history(h), enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+		ev := testenv.First(e.history(h), enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
 		ps := ev.GetActivityTaskScheduledEventAttributes().GetInput().GetPayloads()
 		if len(ps) != 1 {
 			t.Fatalf("%d payloads", len(ps))
@@ -206,10 +207,10 @@ func TestDataConverterFailure(t *testing.T) {
 	fc := converter.NewFailureConverter(dc, converter.FailureConverterOptions{EncodeCommonAttributes: true})
 	eachWith(t, client.Options{DataConverter: dc, FailureConverter: fc}, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Fail", func(context.Context) error {
+			testenv.Must(t, w.RegisterActivity("Fail", func(context.Context) error {
 				return temporal.NewNonRetryableApplicationError("main error", "Main", errors.New("cause error"))
 			}))
-			must(t, w.RegisterWorkflow("FailureWF", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("FailureWF", func(ctx workflow.Context) error {
 				_, err := workflow.ExecuteActivity[struct{}](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Fail").Get(ctx)
 				return err
 			}))
@@ -222,11 +223,11 @@ func TestDataConverterFailure(t *testing.T) {
 		}
 		evs := e.history(h)
 		for _, ev := range []*historypb.HistoryEvent{
-			first(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED),
-			first(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED),
+			testenv.First(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED),
+			testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED),
 		} {
 			if ev == nil {
-				t.Fatalf("missing failure events:\n%s", formatHistory(evs))
+				t.Fatalf("missing failure events:\n%s", testenv.FormatHistory(evs))
 			}
 			f := ev.GetActivityTaskFailedEventAttributes().GetFailure()
 			if f == nil {

@@ -18,6 +18,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -52,8 +53,8 @@ func markerAttempt(ev *historypb.HistoryEvent) int32 {
 // nothingRemote checks that local activities left no activity events.
 func nothingRemote(t *testing.T, evs []*historypb.HistoryEvent) {
 	t.Helper()
-	if n := count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED); n != 0 {
-		t.Errorf("local activities sent %d activity commands to the server:\n%s", n, formatHistory(evs))
+	if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED); n != 0 {
+		t.Errorf("local activities sent %d activity commands to the server:\n%s", n, testenv.FormatHistory(evs))
 	}
 }
 
@@ -65,14 +66,14 @@ func TestLocalActivityBackoffWithPersistentTimer(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var runs atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("FailTwice", func(ctx context.Context) (int32, error) {
+			testenv.Must(t, w.RegisterActivity("FailTwice", func(ctx context.Context) (int32, error) {
 				runs.Add(1)
 				if a := activity.GetInfo(ctx).Attempt; a <= 2 {
 					return 0, temporal.NewApplicationError(fmt.Sprintf("attempt %d", a), "NotYet")
 				}
 				return activity.GetInfo(ctx).Attempt, nil
 			}))
-			must(t, w.RegisterWorkflow("LocalBackoff", func(ctx workflow.Context) (int32, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalBackoff", func(ctx workflow.Context) (int32, error) {
 				return workflow.ExecuteLocalActivity[int32](ctx, workflow.LocalActivityOptions{
 					StartToCloseTimeout: 10 * time.Second,
 					RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 200 * time.Millisecond, BackoffCoefficient: 1, MaximumAttempts: 5},
@@ -88,12 +89,12 @@ func TestLocalActivityBackoffWithPersistentTimer(t *testing.T) {
 			t.Errorf("%d executions, want 3", n)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_TIMER_STARTED); n != 2 {
-			t.Errorf("%d timers, want 2:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED); n != 2 {
+			t.Errorf("%d timers, want 2:\n%s", n, testenv.FormatHistory(evs))
 		}
 		ms := localMarkers(evs)
 		if len(ms) != 3 {
-			t.Fatalf("%d markers, want 3:\n%s", len(ms), formatHistory(evs))
+			t.Fatalf("%d markers, want 3:\n%s", len(ms), testenv.FormatHistory(evs))
 		}
 		for i, m := range ms {
 			if got := markerAttempt(m); got != int32(i+1) {
@@ -113,8 +114,8 @@ func TestLocalActivityBackoffWithPersistentTimer(t *testing.T) {
 func TestLocalActivityCompletes(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("Locals", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Locals", func(ctx workflow.Context) ([]string, error) {
 				opts := workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}
 				var out []string
 				for i := range 2 {
@@ -146,15 +147,15 @@ func TestLocalActivityCompletes(t *testing.T) {
 		evs := e.history(h)
 		ms := localMarkers(evs)
 		if len(ms) != 5 {
-			t.Fatalf("%d markers, want 5:\n%s", len(ms), formatHistory(evs))
+			t.Fatalf("%d markers, want 5:\n%s", len(ms), testenv.FormatHistory(evs))
 		}
 		for _, m := range ms {
 			if m.GetMarkerRecordedEventAttributes().WorkflowTaskCompletedEventId != 4 {
 				t.Errorf("marker %d recorded by workflow task %d, want the first (4):\n%s", m.EventId,
-					m.GetMarkerRecordedEventAttributes().WorkflowTaskCompletedEventId, formatHistory(evs))
+					m.GetMarkerRecordedEventAttributes().WorkflowTaskCompletedEventId, testenv.FormatHistory(evs))
 			}
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n != 1 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n != 1 {
 			t.Errorf("%d workflow tasks, want 1", n)
 		}
 		nothingRemote(t, evs)
@@ -167,7 +168,7 @@ func TestLocalActivityCompletes(t *testing.T) {
 func TestLocalActivityCompleteEventually(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Slow", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Slow", func(ctx context.Context) (string, error) {
 				select {
 				case <-time.After(3 * time.Second):
 					return "done", nil
@@ -175,7 +176,7 @@ func TestLocalActivityCompleteEventually(t *testing.T) {
 					return "", ctx.Err()
 				}
 			}))
-			must(t, w.RegisterWorkflow("SlowLocal", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("SlowLocal", func(ctx workflow.Context) (string, error) {
 				return workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Slow").Get(ctx)
 			}))
 		})
@@ -184,14 +185,14 @@ func TestLocalActivityCompleteEventually(t *testing.T) {
 			t.Errorf("result %q", got)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("%d workflow task timeouts or failures:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("%d workflow task timeouts or failures:\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n < 2 {
-			t.Errorf("no workflow task heartbeat:\n%s", formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n < 2 {
+			t.Errorf("no workflow task heartbeat:\n%s", testenv.FormatHistory(evs))
 		}
 		if len(localMarkers(evs)) != 1 {
-			t.Errorf("want one marker:\n%s", formatHistory(evs))
+			t.Errorf("want one marker:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -203,7 +204,7 @@ func TestLocalActivityErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var runs [3]atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Fails", func(ctx context.Context, mode int) error {
+			testenv.Must(t, w.RegisterActivity("Fails", func(ctx context.Context, mode int) error {
 				runs[mode].Add(1)
 				a := activity.GetInfo(ctx).Attempt
 				switch mode {
@@ -214,7 +215,7 @@ func TestLocalActivityErrors(t *testing.T) {
 				}
 				return temporal.NewApplicationError(fmt.Sprintf("attempt %d", a), "Retryable")
 			}))
-			must(t, w.RegisterWorkflow("LocalErrors", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalErrors", func(ctx workflow.Context) ([]string, error) {
 				var out []string
 				for mode := range 3 {
 					_, err := workflow.ExecuteLocalActivity[struct{}](ctx, workflow.LocalActivityOptions{
@@ -265,7 +266,7 @@ func TestLocalActivityCancellation(t *testing.T) {
 				var told atomic.Int64     // unix nanos when the activity saw the cancellation
 				var returned atomic.Int64 // unix nanos when the activity returned
 				e.worker(func(w *worker.Worker) {
-					must(t, w.RegisterActivity("Blocks", func(ctx context.Context) error {
+					testenv.Must(t, w.RegisterActivity("Blocks", func(ctx context.Context) error {
 						select {
 						case <-ctx.Done():
 							told.Store(time.Now().UnixNano())
@@ -276,7 +277,7 @@ func TestLocalActivityCancellation(t *testing.T) {
 						returned.Store(time.Now().UnixNano())
 						return ctx.Err()
 					}))
-					must(t, w.RegisterWorkflow("CancelLocal", func(ctx workflow.Context, ct workflow.ActivityCancellationType) (string, error) {
+					testenv.Must(t, w.RegisterWorkflow("CancelLocal", func(ctx workflow.Context, ct workflow.ActivityCancellationType) (string, error) {
 						lctx, cancel := workflow.WithCancel(ctx)
 						f := workflow.ExecuteLocalActivity[struct{}](lctx, workflow.LocalActivityOptions{
 							StartToCloseTimeout: 30 * time.Second, CancellationType: ct,
@@ -316,8 +317,8 @@ func TestLocalActivityCancellation(t *testing.T) {
 				}
 				evs := e.history(h)
 				nothingRemote(t, evs)
-				if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT); n != 0 {
-					t.Errorf("%d workflow task failures:\n%s", n, formatHistory(evs))
+				if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT); n != 0 {
+					t.Errorf("%d workflow task failures:\n%s", n, testenv.FormatHistory(evs))
 				}
 			})
 		})
@@ -333,7 +334,7 @@ func TestLocalActivityShutdownSendsCancellation(t *testing.T) {
 		var calls atomic.Int32
 		started, canceled := make(chan struct{}, 1), make(chan struct{}, 1)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("UntilShutdown", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("UntilShutdown", func(ctx context.Context) (string, error) {
 				if calls.Add(1) > 1 {
 					return "second run", nil
 				}
@@ -346,7 +347,7 @@ func TestLocalActivityShutdownSendsCancellation(t *testing.T) {
 					return "", errors.New("test over")
 				}
 			}))
-			must(t, w.RegisterWorkflow("LocalShutdown", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalShutdown", func(ctx workflow.Context) (string, error) {
 				return workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute}, "UntilShutdown").Get(ctx)
 			}))
 		})
@@ -372,7 +373,7 @@ func TestLocalActivityShutdownSendsCancellation(t *testing.T) {
 		}
 		evs := e.history(h)
 		if ms := localMarkers(evs); len(ms) != 1 || ms[0].GetMarkerRecordedEventAttributes().GetFailure() != nil {
-			t.Errorf("want one marker, for the second run:\n%s", formatHistory(evs))
+			t.Errorf("want one marker, for the second run:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -384,7 +385,7 @@ func TestLocalActivityCompleteAfterShutdown(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		started, release := make(chan struct{}, 1), make(chan struct{})
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("FinishLate", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("FinishLate", func(ctx context.Context) (string, error) {
 				started <- struct{}{}
 				select {
 				case <-release:
@@ -393,7 +394,7 @@ func TestLocalActivityCompleteAfterShutdown(t *testing.T) {
 					return "", errors.New("test over")
 				}
 			}))
-			must(t, w.RegisterWorkflow("LocalAfterShutdown", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalAfterShutdown", func(ctx workflow.Context) (string, error) {
 				return workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute}, "FinishLate").Get(ctx)
 			}))
 		})
@@ -417,7 +418,7 @@ func TestLocalActivityCompleteAfterShutdown(t *testing.T) {
 		}
 		evs := e.history(h)
 		if len(localMarkers(evs)) != 1 {
-			t.Errorf("want one marker:\n%s", formatHistory(evs))
+			t.Errorf("want one marker:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -429,11 +430,11 @@ func TestLocalActivityCancelDuringBackoff(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var runs atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("AlwaysFails", func(ctx context.Context) error {
+			testenv.Must(t, w.RegisterActivity("AlwaysFails", func(ctx context.Context) error {
 				runs.Add(1)
 				return temporal.NewApplicationError("fails", "Fails")
 			}))
-			must(t, w.RegisterWorkflow("CancelBackoff", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("CancelBackoff", func(ctx workflow.Context) (string, error) {
 				lctx, cancel := workflow.WithCancel(ctx)
 				f := workflow.ExecuteLocalActivity[struct{}](lctx, workflow.LocalActivityOptions{
 					StartToCloseTimeout: 10 * time.Second,
@@ -456,8 +457,8 @@ func TestLocalActivityCancelDuringBackoff(t *testing.T) {
 			t.Errorf("%d attempts, want 1", n)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); n != 1 {
-			t.Errorf("want the backoff timer cancelled:\n%s", formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); n != 1 {
+			t.Errorf("want the backoff timer cancelled:\n%s", testenv.FormatHistory(evs))
 		}
 		nothingRemote(t, evs)
 	})

@@ -6,14 +6,10 @@ package conformance
 // once with CacheSize 0 (every workflow task replays the whole history).
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +18,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 
 	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -59,28 +56,14 @@ func TestMain(m *testing.M) {
 // scenarioTimeout bounds one subtest; every wait derives from it.
 const scenarioTimeout = 2 * time.Minute
 
-// cacheModes are the worker configurations every scenario runs under.
-var cacheModes = []struct {
-	name string
-	size int
-}{
-	{"cache", worker.DefaultCacheSize},
-	{"nocache", 0},
-}
-
 // each runs fn as parallel subtests, one per cache mode.
 func each(t *testing.T, fn func(t *testing.T, e *env)) { eachWith(t, client.Options{}, fn) }
 
 // eachWith is each with client options (data and failure converters);
 // the env's workers use the client's converters.
 func eachWith(t *testing.T, copts client.Options, fn func(t *testing.T, e *env)) {
-	t.Parallel()
-	for _, m := range cacheModes {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, newEnv(t, m.size, copts))
-		})
-	}
+	t.Helper()
+	testenv.ForEachCacheParallel(t, func(t *testing.T, cacheSize int) { fn(t, newEnv(t, cacheSize, copts)) })
 }
 
 // env is one subtest's world.
@@ -90,7 +73,7 @@ type env struct {
 	c         *client.Client
 	tq        string
 	cacheSize int
-	logs      *logBuffer
+	logs      *testenv.LogBuffer
 	// done is closed when the test ends, before workers stop, so that
 	// activities blocked on it return.
 	done     chan struct{}
@@ -106,7 +89,7 @@ func newEnv(t *testing.T, cacheSize int, copts client.Options) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
 	t.Cleanup(cancel)
-	logs := &logBuffer{}
+	logs := &testenv.LogBuffer{}
 	copts.HostPort, copts.Namespace = srv.Address(), srv.Namespace()
 	if copts.Logger == nil {
 		copts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -116,7 +99,7 @@ func newEnv(t *testing.T, cacheSize int, copts client.Options) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, ctx: ctx, c: c, cacheSize: cacheSize, logs: logs, done: make(chan struct{}),
-		tq: uniqueID("tq-" + t.Name())}
+		tq: testenv.UniqueID("tq-" + t.Name())}
 	t.Cleanup(func() {
 		e.release()
 		e.stopWorker()
@@ -186,7 +169,7 @@ func (e *env) start(workflowType string, args ...any) *client.WorkflowHandle {
 func (e *env) startOpts(opts client.StartWorkflowOptions, workflowType string, args ...any) *client.WorkflowHandle {
 	e.t.Helper()
 	if opts.ID == "" {
-		opts.ID = uniqueID(e.t.Name() + "-" + workflowType)
+		opts.ID = testenv.UniqueID(e.t.Name() + "-" + workflowType)
 	}
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = e.tq
@@ -208,28 +191,13 @@ func result[T any](e *env, h *client.WorkflowHandle) T {
 	e.t.Helper()
 	v, err := client.Result[T](e.ctx, h)
 	if err != nil {
-		e.t.Fatalf("workflow %s: %v\nhistory:\n%s", h.ID(), err, formatHistory(e.historyOf(h)))
+		e.t.Fatalf("workflow %s: %v\nhistory:\n%s", h.ID(), err, testenv.DumpHistory(h))
 	}
 	return v
 }
 
 // resultErr waits for the workflow and returns its result and error.
 func resultErr[T any](e *env, h *client.WorkflowHandle) (T, error) { return client.Result[T](e.ctx, h) }
-
-func uniqueID(prefix string) string {
-	return fmt.Sprintf("%s-%08x", strings.NewReplacer("/", "-", " ", "_").Replace(prefix), rand.Uint32())
-}
-
-// historyOf returns the events recorded so far (nil on error).
-func (e *env) historyOf(h *client.WorkflowHandle) []*historypb.HistoryEvent {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	hist, err := h.FetchHistory(ctx)
-	if err != nil {
-		return nil
-	}
-	return hist.GetEvents()
-}
 
 // history returns the events recorded so far.
 func (e *env) history(h *client.WorkflowHandle) []*historypb.HistoryEvent {
@@ -245,19 +213,7 @@ func (e *env) history(h *client.WorkflowHandle) []*historypb.HistoryEvent {
 // deadline.
 func (e *env) eventually(what string, cond func() (bool, error)) {
 	e.t.Helper()
-	var last error
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		last = err
-		select {
-		case <-e.ctx.Done():
-			e.t.Fatalf("timed out waiting for %s (last error: %v)", what, last)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	testenv.Eventually(e.t, e.ctx, what, cond)
 }
 
 // waitEvent waits until h's history has an event of type et and returns
@@ -271,31 +227,9 @@ func (e *env) waitEvent(h *client.WorkflowHandle, et enumspb.EventType) []*histo
 			return false, err
 		}
 		evs = hist.GetEvents()
-		return count(evs, et) > 0, nil
+		return testenv.Count(evs, et) > 0, nil
 	})
 	return evs
-}
-
-func count(evs []*historypb.HistoryEvent, types ...enumspb.EventType) int {
-	n := 0
-	for _, ev := range evs {
-		for _, t := range types {
-			if ev.EventType == t {
-				n++
-			}
-		}
-	}
-	return n
-}
-
-// first returns the first event of type et, or nil.
-func first(evs []*historypb.HistoryEvent, et enumspb.EventType) *historypb.HistoryEvent {
-	for _, ev := range evs {
-		if ev.EventType == et {
-			return ev
-		}
-	}
-	return nil
 }
 
 // all returns the events of type et.
@@ -307,28 +241,6 @@ func all(evs []*historypb.HistoryEvent, et enumspb.EventType) []*historypb.Histo
 		}
 	}
 	return out
-}
-
-func formatHistory(evs []*historypb.HistoryEvent) string {
-	var b strings.Builder
-	for _, ev := range evs {
-		fmt.Fprintf(&b, "  %3d %s", ev.EventId, strings.TrimPrefix(ev.EventType.String(), "EVENT_TYPE_"))
-		if a := ev.GetWorkflowTaskFailedEventAttributes(); a != nil {
-			fmt.Fprintf(&b, " cause=%s msg=%.300q", a.Cause, a.GetFailure().GetMessage())
-		}
-		if a := ev.GetWorkflowExecutionFailedEventAttributes(); a != nil {
-			fmt.Fprintf(&b, " msg=%.300q", a.GetFailure().GetMessage())
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // wait blocks until ctx is done or the test ends.
@@ -347,24 +259,3 @@ func arg[T any](args converter.Values, i int) T {
 	_ = args.Get(i, &v)
 	return v
 }
-
-// logBuffer collects logs for failing tests.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// contains reports whether the logs contain s.
-func (b *logBuffer) contains(s string) bool { return strings.Contains(b.String(), s) }

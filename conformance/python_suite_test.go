@@ -15,6 +15,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -29,7 +30,7 @@ import (
 func TestHandlersDynamicAndLate(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Handlers", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Handlers", func(ctx workflow.Context) ([]string, error) {
 				var log []string
 				done := false
 				_ = workflow.SetSignalHandler(ctx, "static", func(_ workflow.Context, args converter.Values) error {
@@ -63,21 +64,21 @@ func TestHandlersDynamicAndLate(t *testing.T) {
 			}))
 		})
 		h := e.start("Handlers")
-		must(t, h.Signal(e.ctx, "static", "a"))
-		must(t, h.Signal(e.ctx, "other", "b"))
+		testenv.Must(t, h.Signal(e.ctx, "static", "a"))
+		testenv.Must(t, h.Signal(e.ctx, "other", "b"))
 		if got, err := client.Query[string](e.ctx, h, "anything"); err != nil || got != "dynamic query anything" {
 			t.Errorf("dynamic query: %q, %v", got, err)
 		}
 		if got, err := client.ExecuteUpdate[string](e.ctx, h, "whatever", "c"); err != nil || got != "dynamic update whatever:c" {
 			t.Errorf("dynamic update: %q, %v", got, err)
 		}
-		must(t, h.Signal(e.ctx, "register"))
+		testenv.Must(t, h.Signal(e.ctx, "register"))
 		e.eventually("the late handler", func() (bool, error) {
 			ok, err := client.Query[bool](e.ctx, h, "hasLate")
 			return ok, err
 		})
-		must(t, h.Signal(e.ctx, "late", "d"))
-		must(t, h.Signal(e.ctx, "done"))
+		testenv.Must(t, h.Signal(e.ctx, "late", "d"))
+		testenv.Must(t, h.Signal(e.ctx, "done"))
 		got := result[[]string](e, h)
 		want := []string{"static:a", "dynamic other:b", "late:d"}
 		if !slices.Equal(got, want) {
@@ -92,7 +93,7 @@ func TestHandlersDynamicAndLate(t *testing.T) {
 func TestBufferedSignalsBeforeHandler(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("LateHandler", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LateHandler", func(ctx workflow.Context) ([]string, error) {
 				var got []string
 				_ = workflow.SetSignalHandler(ctx, "ready", func(workflow.Context, converter.Values) error { return nil }, workflow.SignalOptions{})
 				if err := workflow.Sleep(ctx, time.Second); err != nil {
@@ -108,7 +109,7 @@ func TestBufferedSignalsBeforeHandler(t *testing.T) {
 		})
 		h := e.start("LateHandler")
 		for _, s := range []string{"1", "2", "3"} {
-			must(t, h.Signal(e.ctx, "sig", s))
+			testenv.Must(t, h.Signal(e.ctx, "sig", s))
 		}
 		if got := result[[]string](e, h); fmt.Sprint(got) != "[1 2 3]" {
 			t.Errorf("delivered %q", got)
@@ -123,7 +124,7 @@ func TestBufferedSignalsBeforeHandler(t *testing.T) {
 func TestHandlerErrors(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("FailingHandlers", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("FailingHandlers", func(ctx workflow.Context) error {
 				_ = workflow.SetSignalHandler(ctx, "fail", func(workflow.Context, converter.Values) error {
 					return temporal.NewApplicationError("signal failed", "SignalError", "detail")
 				}, workflow.SignalOptions{})
@@ -139,7 +140,7 @@ func TestHandlerErrors(t *testing.T) {
 		if !errors.As(err, &qf) || !strings.Contains(err.Error(), "query failed") {
 			t.Errorf("query: %v, want a QueryFailedError", err)
 		}
-		must(t, h.Signal(e.ctx, "fail"))
+		testenv.Must(t, h.Signal(e.ctx, "fail"))
 		_, err = resultErr[struct{}](e, h)
 		var app *temporal.ApplicationError
 		var detail string
@@ -158,7 +159,7 @@ func TestQueryReadOnly(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var evaluations atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("BadQueries", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("BadQueries", func(ctx workflow.Context) error {
 				_ = workflow.SetQueryHandler(ctx, "bad", func(ctx workflow.Context, args converter.Values) (any, error) {
 					var op string
 					_ = args.Get(0, &op)
@@ -207,7 +208,7 @@ func TestQueryReadOnly(t *testing.T) {
 		if after := evaluations.Load(); e.cacheSize > 0 && after != before {
 			t.Errorf("queries evaluated the await condition %d times", after-before)
 		}
-		if n := count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
 			t.Errorf("%d workflow task failures", n)
 		}
 	})
@@ -238,7 +239,7 @@ func attempt(fn func() error) (out string) {
 func TestPatchMemoized(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("PatchTwice", func(ctx workflow.Context) ([]bool, error) {
+			testenv.Must(t, w.RegisterWorkflow("PatchTwice", func(ctx workflow.Context) ([]bool, error) {
 				a := workflow.Patched(ctx, "p1")
 				if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {
 					return nil, err
@@ -250,7 +251,7 @@ func TestPatchMemoized(t *testing.T) {
 		if got := result[[]bool](e, h); fmt.Sprint(got) != "[true true]" {
 			t.Errorf("Patched answered %v", got)
 		}
-		if n := count(e.history(h), enumspb.EVENT_TYPE_MARKER_RECORDED); n != 1 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_MARKER_RECORDED); n != 1 {
 			t.Errorf("%d markers, want 1", n)
 		}
 	})
@@ -260,7 +261,7 @@ func TestPatchMemoized(t *testing.T) {
 func TestWorkflowInfo(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Info", func(ctx workflow.Context) (map[string]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Info", func(ctx workflow.Context) (map[string]string, error) {
 				in := workflow.GetInfo(ctx)
 				return map[string]string{
 					"attempt":   fmt.Sprint(in.Attempt),
@@ -296,7 +297,7 @@ func TestWorkflowInfo(t *testing.T) {
 func TestDeterministicRandomness(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Random", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Random", func(ctx workflow.Context) ([]string, error) {
 				vals := []string{workflow.UUID4(ctx), fmt.Sprint(workflow.Random(ctx).Int64())}
 				_ = workflow.SetQueryHandler(ctx, "vals", func(workflow.Context, converter.Values) (any, error) { return vals, nil }, workflow.QueryOptions{})
 				if err := workflow.Sleep(ctx, 500*time.Millisecond); err != nil {
@@ -308,7 +309,7 @@ func TestDeterministicRandomness(t *testing.T) {
 		})
 		h1, h2 := e.start("Random"), e.start("Random")
 		mid, err := client.Query[[]string](e.ctx, h1, "vals")
-		must(t, err)
+		testenv.Must(t, err)
 		end1, end2 := result[[]string](e, h1), result[[]string](e, h2)
 		if len(mid) != 2 || len(end1) != 3 || !slices.Equal(mid, end1[:2]) {
 			t.Errorf("values changed on replay: mid-run %q, at the end %q", mid, end1)
@@ -326,7 +327,7 @@ func TestDeadlockDetection(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var attempts atomic.Int32
 		e.workerOpts(worker.Options{DeadlockTimeout: time.Second}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Deadlock", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Deadlock", func(ctx workflow.Context) (string, error) {
 				if attempts.Add(1) == 1 {
 					time.Sleep(1500 * time.Millisecond) // blocks without yielding
 				}
@@ -338,9 +339,9 @@ func TestDeadlockDetection(t *testing.T) {
 			t.Errorf("result %q", got)
 		}
 		evs := e.history(h)
-		f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+		f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
 		if f == nil || !strings.Contains(f.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage(), "[TMPRL1101]") {
-			t.Errorf("want a workflow task failure with [TMPRL1101]:\n%s", formatHistory(evs))
+			t.Errorf("want a workflow task failure with [TMPRL1101]:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -355,13 +356,13 @@ func TestWorkflowFailureTypes(t *testing.T) {
 			panic("bad state")
 		}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflowFunc("PanicOnce", func(ctx workflow.Context, _ *commonpb.Payloads) (*commonpb.Payloads, error) {
+			testenv.Must(t, w.RegisterWorkflowFunc("PanicOnce", func(ctx workflow.Context, _ *commonpb.Payloads) (*commonpb.Payloads, error) {
 				if plainRuns.Add(1) == 1 {
 					panic("bad state")
 				}
 				return converter.Default().ToPayloads("retried")
 			}))
-			must(t, w.RegisterWorkflowFuncWithOptions("PanicFails", panicky, worker.RegisterOptions{
+			testenv.Must(t, w.RegisterWorkflowFuncWithOptions("PanicFails", panicky, worker.RegisterOptions{
 				FailWorkflowOn: func(v any) bool { return fmt.Sprint(v) == "bad state" },
 			}))
 		})
@@ -369,7 +370,7 @@ func TestWorkflowFailureTypes(t *testing.T) {
 		if got := result[string](e, h); got != "retried" {
 			t.Errorf("result %q", got)
 		}
-		if n := count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 1 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 1 {
 			t.Errorf("%d workflow task failures, want 1", n)
 		}
 		_, err := resultErr[string](e, e.start("PanicFails"))
@@ -388,7 +389,7 @@ func TestUnfinishedHandlers(t *testing.T) {
 		t.Run(policy.String(), func(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
 				e.worker(func(w *worker.Worker) {
-					must(t, w.RegisterWorkflow("Unfinished", func(ctx workflow.Context) error {
+					testenv.Must(t, w.RegisterWorkflow("Unfinished", func(ctx workflow.Context) error {
 						started := false
 						_ = workflow.SetUpdateHandler(ctx, "forever", func(ctx workflow.Context, _ converter.Values) (any, error) {
 							started = true
@@ -404,7 +405,7 @@ func TestUnfinishedHandlers(t *testing.T) {
 					t.Errorf("update: %v, want an UpdateAbandonedError", err)
 				}
 				result[struct{}](e, h)
-				warned := e.logs.contains("TMPRL1102")
+				warned := e.logs.Contains("TMPRL1102")
 				if want := policy == workflow.HandlerUnfinishedPolicyWarnAndAbandon; warned != want {
 					t.Errorf("TMPRL1102 warning logged: %v, want %v", warned, want)
 				}
@@ -419,10 +420,10 @@ func TestUnfinishedHandlers(t *testing.T) {
 func TestAsCompletedAndCancelExternal(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Victim", func(ctx workflow.Context) error {
+			testenv.Must(t, w.RegisterWorkflow("Victim", func(ctx workflow.Context) error {
 				return workflow.Await(ctx, func() bool { return false })
 			}))
-			must(t, w.RegisterWorkflow("Ordered", func(ctx workflow.Context, victim string) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Ordered", func(ctx workflow.Context, victim string) ([]string, error) {
 				var fs []workflow.Future[struct{}]
 				// Far enough apart for the server's timer granularity.
 				for _, d := range []time.Duration{2500, 100, 1200} {

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -52,13 +53,13 @@ func counter(ctx workflow.Context) (int, error) {
 // into the wrong type fails on the client).
 func TestQuery(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Counter", counter)) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Counter", counter)) })
 		h := e.start("Counter")
 		for range 3 {
-			must(t, h.Signal(e.ctx, "inc"))
+			testenv.Must(t, h.Signal(e.ctx, "inc"))
 		}
 		if got, err := client.Query[int](e.ctx, h, "count", 10); err != nil || got != 13 {
-			t.Errorf("count(10) = %d, %v; want 13", got, err)
+			t.Errorf("testenv.Count(10) = %d, %v; want 13", got, err)
 		}
 		for name, args := range map[string][]any{
 			"wrong type": {"ten"},
@@ -79,7 +80,7 @@ func TestQuery(t *testing.T) {
 		if _, err := client.Query[[]string](e.ctx, h, "count", 0); err == nil {
 			t.Error("decoding an int answer into []string succeeded")
 		}
-		must(t, h.Signal(e.ctx, "stop"))
+		testenv.Must(t, h.Signal(e.ctx, "stop"))
 		if got := result[int](e, h); got != 3 {
 			t.Errorf("result %d", got)
 		}
@@ -90,7 +91,7 @@ func TestQuery(t *testing.T) {
 // second deadline fails with the deadline, promptly.
 func TestQueryTimeoutNoWorkers(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Counter", counter)) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Counter", counter)) })
 		h := e.start("Counter")
 		if _, err := client.Query[int](e.ctx, h, "count", 0); err != nil {
 			t.Fatal(err)
@@ -115,8 +116,8 @@ func TestQueryTimeoutNoWorkers(t *testing.T) {
 func TestSignal(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("Receiver", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Receiver", func(ctx workflow.Context) ([]string, error) {
 				var got []string
 				done := false
 				_ = workflow.SetSignalHandler(ctx, "msg", func(_ workflow.Context, args converter.Values) error {
@@ -133,7 +134,7 @@ func TestSignal(t *testing.T) {
 				err := workflow.Await(ctx, func() bool { return done && workflow.AllHandlersFinished(ctx) })
 				return got, err
 			}))
-			must(t, w.RegisterWorkflow("Sender", func(ctx workflow.Context, target string) error {
+			testenv.Must(t, w.RegisterWorkflow("Sender", func(ctx workflow.Context, target string) error {
 				ext := workflow.GetExternalWorkflowHandle(ctx, target, "")
 				if _, err := ext.Signal(ctx, "msg", "from a workflow").Get(ctx); err != nil {
 					return err
@@ -142,12 +143,12 @@ func TestSignal(t *testing.T) {
 				return err
 			}))
 		})
-		h, err := e.c.SignalWithStartWorkflow(e.ctx, client.StartWorkflowOptions{ID: uniqueID(t.Name()), TaskQueue: e.tq},
+		h, err := e.c.SignalWithStartWorkflow(e.ctx, client.StartWorkflowOptions{ID: testenv.UniqueID(t.Name()), TaskQueue: e.tq},
 			"msg", []any{"with start"}, "Receiver")
-		must(t, err)
-		must(t, h.Signal(e.ctx, "msg", "from the client"))
-		must(t, h.Signal(e.ctx, "echo", "in a handler"))
-		must(t, e.c.SignalWorkflow(e.ctx, h.ID(), "", "msg", "by id"))
+		testenv.Must(t, err)
+		testenv.Must(t, h.Signal(e.ctx, "msg", "from the client"))
+		testenv.Must(t, h.Signal(e.ctx, "echo", "in a handler"))
+		testenv.Must(t, e.c.SignalWorkflow(e.ctx, h.ID(), "", "msg", "by id"))
 		sender := e.start("Sender", h.ID())
 		if _, err := resultErr[struct{}](e, sender); err != nil {
 			t.Fatalf("sender: %v", err)
@@ -171,8 +172,8 @@ func TestSignalPreventsClose(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		la := newBlockingLocal()
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Block", la.run))
-			must(t, w.RegisterWorkflow("CloseRace", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterActivity("Block", la.run))
+			testenv.Must(t, w.RegisterWorkflow("CloseRace", func(ctx workflow.Context) ([]string, error) {
 				got := []string{}
 				collectSignals(ctx, &got)
 				if _, err := workflow.ExecuteLocalActivity[struct{}](ctx, blockingLocalOpts, "Block").Get(ctx); err != nil {
@@ -183,7 +184,7 @@ func TestSignalPreventsClose(t *testing.T) {
 		})
 		h := e.start("CloseRace")
 		recv(t, la.started, "the local activity")
-		must(t, h.Signal(e.ctx, "sig", "late"))
+		testenv.Must(t, h.Signal(e.ctx, "sig", "late"))
 		close(la.release)
 		if got := result[[]string](e, h); fmt.Sprint(got) != "[late]" {
 			t.Errorf("result %q, want the late signal", got)

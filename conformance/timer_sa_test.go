@@ -15,6 +15,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -27,7 +28,7 @@ import (
 func TestTimer(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Timers", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Timers", func(ctx workflow.Context) ([]string, error) {
 				var out []string
 				before := workflow.Now(ctx)
 				if err := workflow.Sleep(ctx, time.Second); err != nil {
@@ -65,14 +66,14 @@ func TestTimer(t *testing.T) {
 		}
 		evs := e.history(h)
 		// 1s, 10ms, 1h (cancelled), 100ms: the unsent one is absent.
-		if n := count(evs, enumspb.EVENT_TYPE_TIMER_STARTED); n != 4 {
-			t.Errorf("%d timers started, want 4:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED); n != 4 {
+			t.Errorf("%d timers started, want 4:\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); n != 1 {
-			t.Errorf("%d timers cancelled, want 1:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); n != 1 {
+			t.Errorf("%d timers cancelled, want 1:\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_TIMER_FIRED); n != 3 {
-			t.Errorf("%d timers fired, want 3:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_FIRED); n != 3 {
+			t.Errorf("%d timers fired, want 3:\n%s", n, testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -83,7 +84,7 @@ func TestTimer(t *testing.T) {
 func TestSearchAttributes(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("SearchAttrs", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("SearchAttrs", func(ctx workflow.Context) ([]string, error) {
 				var out []string
 				kw, ok := workflow.GetSearchAttribute(ctx, keyKeyword)
 				n, _ := workflow.GetSearchAttribute(ctx, keyInt)
@@ -107,15 +108,15 @@ func TestSearchAttributes(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("workflow saw %q, want %q", got, want)
 		}
-		if n := count(e.history(h), enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES); n != 2 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES); n != 2 {
 			t.Errorf("%d upsert events, want 2", n)
 		}
 		d, err := h.Describe(e.ctx)
-		must(t, err)
+		testenv.Must(t, err)
 		var kw string
 		var list []string
-		must(t, d.SearchAttributeValue(saKeyword, &kw))
-		must(t, d.SearchAttributeValue(saKeywordList, &list))
+		testenv.Must(t, d.SearchAttributeValue(saKeyword, &kw))
+		testenv.Must(t, d.SearchAttributeValue(saKeywordList, &list))
 		if kw != "upserted" || fmt.Sprint(list) != "[a b]" {
 			t.Errorf("Describe: %s=%q %s=%v", saKeyword, kw, saKeywordList, list)
 		}
@@ -132,7 +133,7 @@ func TestSearchAttributes(t *testing.T) {
 func TestMemo(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Memo", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Memo", func(ctx workflow.Context) ([]string, error) {
 				var out []string
 				n, err := workflow.MemoValue[int](ctx, "count")
 				out = append(out, fmt.Sprint("count ", n, " ", err))
@@ -157,11 +158,11 @@ func TestMemo(t *testing.T) {
 			t.Errorf("workflow saw %q, want %q", got, want)
 		}
 		d, err := h.Describe(e.ctx)
-		must(t, err)
+		testenv.Must(t, err)
 		var n int
 		var added string
-		must(t, d.MemoValue("count", &n))
-		must(t, d.MemoValue("added", &added))
+		testenv.Must(t, d.MemoValue("count", &n))
+		testenv.Must(t, d.MemoValue("added", &added))
 		if n != 2 || added != "yes" {
 			t.Errorf("Describe memo count=%d added=%q", n, added)
 		}

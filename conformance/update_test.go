@@ -22,6 +22,7 @@ import (
 	updatepb "go.temporal.io/api/update/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
@@ -94,8 +95,8 @@ func TestUpdate(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var validations atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("Updatable", updatable(&validations)))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Updatable", updatable(&validations)))
 		})
 		h := e.start("Updatable")
 		if got, err := client.ExecuteUpdate[string](e.ctx, h, "add", 2); err != nil || got != "2 add" {
@@ -114,23 +115,23 @@ func TestUpdate(t *testing.T) {
 
 		// Accepted, then a handle; the same id again attaches to it.
 		uh, err := h.StartUpdate(e.ctx, client.UpdateOptions{UpdateID: "dedup", WaitForStage: client.UpdateStageAccepted}, "add", 3)
-		must(t, err)
+		testenv.Must(t, err)
 		again, err := h.StartUpdate(e.ctx, client.UpdateOptions{UpdateID: "dedup"}, "add", 3)
-		must(t, err)
+		testenv.Must(t, err)
 		for _, u := range []*client.UpdateHandle{uh, again, h.GetUpdateHandle("dedup")} {
 			if got, err := client.UpdateResult[string](e.ctx, u); err != nil || got != "5 add" {
 				t.Errorf("dedup update = %q, %v; want 5 add", got, err)
 			}
 		}
-		must(t, h.Signal(e.ctx, "done"))
+		testenv.Must(t, h.Signal(e.ctx, "done"))
 		if got := result[int](e, h); got != 5 {
 			t.Errorf("total %d, want 5 (the duplicate must not apply twice)", got)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != 2 {
-			t.Errorf("%d accepted updates, want 2:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != 2 {
+			t.Errorf("%d accepted updates, want 2:\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); n != 0 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); n != 0 {
 			t.Errorf("rejections left %d events", n)
 		}
 		// 3 distinct validated updates (2, -1, 3): the duplicate is
@@ -148,7 +149,7 @@ func TestUpdateTaskFailure(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		var handlerRuns atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Panicky", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Panicky", func(ctx workflow.Context) (string, error) {
 				done := false
 				_ = workflow.SetUpdateHandler(ctx, "validatorPanics", func(workflow.Context, converter.Values) (any, error) {
 					return "unreachable", nil
@@ -174,11 +175,11 @@ func TestUpdateTaskFailure(t *testing.T) {
 		}
 		result[string](e, h)
 		evs := e.history(h)
-		f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+		f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED)
 		if f == nil || !strings.Contains(f.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage(), "handler boom") {
-			t.Errorf("want a workflow task failure for the handler panic:\n%s", formatHistory(evs))
+			t.Errorf("want a workflow task failure for the handler panic:\n%s", testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); n != 0 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); n != 0 {
 			t.Errorf("the rejection left %d events", n)
 		}
 	})
@@ -189,12 +190,12 @@ func TestUpdateTaskFailure(t *testing.T) {
 func TestUpdateSelf(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("UpdateMyWorkflow", func(ctx context.Context) error {
+			testenv.Must(t, w.RegisterActivity("UpdateMyWorkflow", func(ctx context.Context) error {
 				info := activity.GetInfo(ctx)
 				_, err := client.ExecuteUpdate[struct{}](ctx, e.c.GetWorkflow(info.WorkflowID, ""), "mark", "from my activity")
 				return err
 			}))
-			must(t, w.RegisterWorkflow("SelfUpdating", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("SelfUpdating", func(ctx workflow.Context) (string, error) {
 				var mark string
 				_ = workflow.SetUpdateHandler(ctx, "mark", func(_ workflow.Context, args converter.Values) (any, error) {
 					mark = arg[string](args, 0)
@@ -220,7 +221,7 @@ func TestUpdateWorkerRestart(t *testing.T) {
 		var release sync.Once
 		gate := make(chan struct{})
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Gate", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Gate", func(ctx context.Context) (string, error) {
 				started <- struct{}{}
 				select {
 				case <-gate:
@@ -229,7 +230,7 @@ func TestUpdateWorkerRestart(t *testing.T) {
 					return "", errors.New("test over")
 				}
 			}))
-			must(t, w.RegisterWorkflow("RestartUpdate", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("RestartUpdate", func(ctx workflow.Context) (string, error) {
 				done := false
 				_ = workflow.SetUpdateHandler(ctx, "slow", func(ctx workflow.Context, _ converter.Values) (any, error) {
 					s, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Gate").Get(ctx)
@@ -242,7 +243,7 @@ func TestUpdateWorkerRestart(t *testing.T) {
 		})
 		h := e.start("RestartUpdate")
 		uh, err := h.StartUpdate(e.ctx, client.UpdateOptions{WaitForStage: client.UpdateStageAccepted}, "slow")
-		must(t, err)
+		testenv.Must(t, err)
 		recv(t, started, "the activity")
 		// The activity finishes while no worker runs; a new worker sees
 		// its completion with an empty cache. The gate opens once the old
@@ -291,7 +292,7 @@ func TestUpdateBeforeWorkerStart(t *testing.T) {
 		}
 		waitAdmitted(e, h.ID(), "early-1", "early-2")
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Early", func(ctx workflow.Context) (int, error) {
+			testenv.Must(t, w.RegisterWorkflow("Early", func(ctx workflow.Context) (int, error) {
 				n := 0
 				_ = workflow.SetUpdateHandler(ctx, "whoami", func(ctx workflow.Context, _ converter.Values) (any, error) {
 					if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {

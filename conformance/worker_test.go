@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -130,7 +131,7 @@ func TestWorkerShutdownPollComplete(t *testing.T) {
 	const pollers = 2
 	polls := newPollTracker()
 	eachWith(t, polls.options(), func(t *testing.T, e *env) {
-		e.workerOpts(worker.Options{WorkflowPollers: pollers}, func(w *worker.Worker) { must(t, w.RegisterWorkflow("WaitForSignal", waitForSignal)) })
+		e.workerOpts(worker.Options{WorkflowPollers: pollers}, func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("WaitForSignal", waitForSignal)) })
 		h := e.start("WaitForSignal")
 		e.waitEvent(h, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
 		polls.await(e, "every poller to be back in a long poll", func(inflight, _ int) bool { return inflight == pollers })
@@ -155,13 +156,13 @@ func TestWorkerShutdownPollComplete(t *testing.T) {
 			t.Errorf("Stop cancelled %d of its %d outstanding long polls", n, pollers)
 		}
 		e.restartWorker()
-		must(t, h.Signal(e.ctx, "go", "after restart"))
+		testenv.Must(t, h.Signal(e.ctx, "go", "after restart"))
 		if got := result[string](e, h); got != "after restart" {
 			t.Errorf("result %q", got)
 		}
 		evs := e.history(h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("%d workflow task failures:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("%d workflow task failures:\n%s", n, testenv.FormatHistory(evs))
 		}
 		// A workflow task may time out once, for a reason outside the
 		// worker: the server (1.29.1) can still hand a task to a normal
@@ -173,11 +174,11 @@ func TestWorkerShutdownPollComplete(t *testing.T) {
 		// must have released.
 		timeouts := all(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
 		if len(timeouts) > 1 {
-			t.Errorf("%d workflow task timeouts, want at most 1 (the server's poll race):\n%s", len(timeouts), formatHistory(evs))
+			t.Errorf("%d workflow task timeouts, want at most 1 (the server's poll race):\n%s", len(timeouts), testenv.FormatHistory(evs))
 		}
 		for _, ev := range timeouts {
 			if tt := ev.GetWorkflowTaskTimedOutEventAttributes().GetTimeoutType(); tt != enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
-				t.Errorf("workflow task timed out %s, want only the start-to-close timeout of the server's poll race:\n%s", tt, formatHistory(evs))
+				t.Errorf("workflow task timed out %s, want only the start-to-close timeout of the server's poll race:\n%s", tt, testenv.FormatHistory(evs))
 			}
 		}
 	})
@@ -237,7 +238,7 @@ func TestActivityStartRace(t *testing.T) {
 		ev(15, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, &historypb.WorkflowExecutionCompletedEventAttributes{Result: out, WorkflowTaskCompletedEventId: 14}),
 	}}
 	r := worker.NewReplayer(worker.ReplayerOptions{})
-	must(t, r.RegisterWorkflow("Race", func(ctx workflow.Context, s string) (string, error) {
+	testenv.Must(t, r.RegisterWorkflow("Race", func(ctx workflow.Context, s string) (string, error) {
 		_ = workflow.SetSignalHandler(ctx, "poke", func(workflow.Context, converter.Values) error { return nil }, workflow.SignalOptions{})
 		return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", s).Get(ctx)
 	}))
@@ -266,8 +267,8 @@ func TestReplayerFromClient(t *testing.T) {
 			return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", "x").Get(ctx)
 		}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Echo", echo))
-			must(t, w.RegisterWorkflow("Branch", branch))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Branch", branch))
 		})
 		var ids []string
 		for i := range 5 {
@@ -276,7 +277,7 @@ func TestReplayerFromClient(t *testing.T) {
 			ids = append(ids, h.ID())
 		}
 		changed := worker.NewReplayer(worker.ReplayerOptions{})
-		must(t, changed.RegisterWorkflow("Branch", func(ctx workflow.Context, timer bool) (string, error) {
+		testenv.Must(t, changed.RegisterWorkflow("Branch", func(ctx workflow.Context, timer bool) (string, error) {
 			if timer {
 				// The timer became an activity.
 				return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Echo", "x").Get(ctx)
@@ -300,7 +301,7 @@ func TestReplayerFromClient(t *testing.T) {
 			t.Errorf("nondeterministic runs %v, want [0 3]", failed)
 		}
 		unregistered := worker.NewReplayer(worker.ReplayerOptions{})
-		must(t, unregistered.RegisterWorkflow("Other", branch))
+		testenv.Must(t, unregistered.RegisterWorkflow("Other", branch))
 		err := unregistered.ReplayWorkflow(e.ctx, e.c, ids[0], "")
 		var nd *temporal.NondeterminismError
 		if err == nil || errors.As(err, &nd) {

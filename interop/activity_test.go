@@ -21,6 +21,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	sdkworkflow "go.temporal.io/sdk/workflow"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -208,7 +209,7 @@ func checkActivityRun(t *testing.T, rep ActivityReport, rec *recorder, specs []F
 // TestOurWorkflowCallsSDKActivities: activities hosted by sdk-go, called
 // from our workflow.
 func TestOurWorkflowCallsSDKActivities(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		rec := newRecorder()
 		e.sdkWorker(func(w sdkworker.Worker) {
@@ -220,16 +221,16 @@ func TestOurWorkflowCallsSDKActivities(t *testing.T) {
 			}, sdkactivity.RegisterOptions{Name: "Fail"})
 		})
 		e.ourWorker(cacheSize, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("OurActivityWorkflow", ourActivityWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("OurActivityWorkflow", ourActivityWorkflow))
 		})
 		specs := failSpecs("sdk-go")
-		h, err := e.ours.StartWorkflow(testCtx(t), client.StartWorkflowOptions{
-			ID: uniqueID("our-activities"), TaskQueue: e.ourTQ,
+		h, err := e.ours.StartWorkflow(testenv.Context(t), client.StartWorkflowOptions{
+			ID: testenv.UniqueID("our-activities"), TaskQueue: e.ourTQ,
 		}, "OurActivityWorkflow", ActivityInput{TaskQueue: e.sdkTQ, Fail: specs})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := client.Result[ActivityReport](testCtx(t), h)
+		rep, err := client.Result[ActivityReport](testenv.Context(t), h)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,14 +241,14 @@ func TestOurWorkflowCallsSDKActivities(t *testing.T) {
 // TestSDKWorkflowCallsOurActivities: activities hosted by our worker,
 // called from an sdk-go workflow.
 func TestSDKWorkflowCallsOurActivities(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		rec := newRecorder()
 		e.ourWorker(cacheSize, func(w *worker.Worker) {
 			for name, fn := range echoActivities(rec) {
-				must(t, w.RegisterActivity(name, fn))
+				testenv.Must(t, w.RegisterActivity(name, fn))
 			}
-			must(t, w.RegisterActivity("Fail", func(_ context.Context, spec FailSpec) error {
+			testenv.Must(t, w.RegisterActivity("Fail", func(_ context.Context, spec FailSpec) error {
 				return ourAppError(spec)
 			}))
 		})
@@ -255,14 +256,14 @@ func TestSDKWorkflowCallsOurActivities(t *testing.T) {
 			w.RegisterWorkflowWithOptions(sdkActivityWorkflow, sdkworkflow.RegisterOptions{Name: "SDKActivityWorkflow"})
 		})
 		specs := failSpecs("ours")
-		run, err := e.sdk.ExecuteWorkflow(testCtx(t), sdkclient.StartWorkflowOptions{
-			ID: uniqueID("sdk-activities"), TaskQueue: e.sdkTQ,
+		run, err := e.sdk.ExecuteWorkflow(testenv.Context(t), sdkclient.StartWorkflowOptions{
+			ID: testenv.UniqueID("sdk-activities"), TaskQueue: e.sdkTQ,
 		}, "SDKActivityWorkflow", ActivityInput{TaskQueue: e.ourTQ, Fail: specs})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var rep ActivityReport
-		if err := run.Get(testCtx(t), &rep); err != nil {
+		if err := run.Get(testenv.Context(t), &rep); err != nil {
 			t.Fatal(err)
 		}
 		checkActivityRun(t, rep, rec, specs)

@@ -12,6 +12,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	sdkworkflow "go.temporal.io/sdk/workflow"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -106,23 +107,23 @@ func checkParentReport(t *testing.T, rep ParentReport, specs []FailSpec) {
 
 // TestOurParentSDKChild: our workflow runs sdk-go children.
 func TestOurParentSDKChild(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.sdkWorker(func(w sdkworker.Worker) {
 			w.RegisterWorkflowWithOptions(sdkChild, sdkworkflow.RegisterOptions{Name: "Child"})
 			w.RegisterWorkflowWithOptions(sdkFailingChild, sdkworkflow.RegisterOptions{Name: "FailingChild"})
 		})
 		e.ourWorker(cacheSize, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Parent", ourParent))
+			testenv.Must(t, w.RegisterWorkflow("Parent", ourParent))
 		})
 		specs := childFailSpecs("sdk-go")
-		h, err := e.ours.StartWorkflow(testCtx(t), client.StartWorkflowOptions{
-			ID: uniqueID("our-parent"), TaskQueue: e.ourTQ,
+		h, err := e.ours.StartWorkflow(testenv.Context(t), client.StartWorkflowOptions{
+			ID: testenv.UniqueID("our-parent"), TaskQueue: e.ourTQ,
 		}, "Parent", ParentInput{ChildTaskQueue: e.sdkTQ, Person: fixturePerson(), Fail: specs})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := client.Result[ParentReport](testCtx(t), h)
+		rep, err := client.Result[ParentReport](testenv.Context(t), h)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,24 +133,24 @@ func TestOurParentSDKChild(t *testing.T) {
 
 // TestSDKParentOurChild: an sdk-go workflow runs our children.
 func TestSDKParentOurChild(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.ourWorker(cacheSize, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Child", ourChild))
-			must(t, w.RegisterWorkflow("FailingChild", ourFailingChild))
+			testenv.Must(t, w.RegisterWorkflow("Child", ourChild))
+			testenv.Must(t, w.RegisterWorkflow("FailingChild", ourFailingChild))
 		})
 		e.sdkWorker(func(w sdkworker.Worker) {
 			w.RegisterWorkflowWithOptions(sdkParent, sdkworkflow.RegisterOptions{Name: "Parent"})
 		})
 		specs := childFailSpecs("our")
-		run, err := e.sdk.ExecuteWorkflow(testCtx(t), sdkclient.StartWorkflowOptions{
-			ID: uniqueID("sdk-parent"), TaskQueue: e.sdkTQ,
+		run, err := e.sdk.ExecuteWorkflow(testenv.Context(t), sdkclient.StartWorkflowOptions{
+			ID: testenv.UniqueID("sdk-parent"), TaskQueue: e.sdkTQ,
 		}, "Parent", ParentInput{ChildTaskQueue: e.ourTQ, Person: fixturePerson(), Fail: specs})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var rep ParentReport
-		if err := run.Get(testCtx(t), &rep); err != nil {
+		if err := run.Get(testenv.Context(t), &rep); err != nil {
 			t.Fatal(err)
 		}
 		checkParentReport(t, rep, specs)

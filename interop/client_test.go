@@ -10,6 +10,7 @@ import (
 	sdkclient "go.temporal.io/sdk/client"
 	sdktemporal "go.temporal.io/sdk/temporal"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -119,13 +120,13 @@ func registerCounter(w *worker.Worker) {
 // TestSDKClientDrivesOurWorkflow: start, signal, query, updates accepted
 // and rejected by the validator, result.
 func TestSDKClientDrivesOurWorkflow(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.ourWorker(cacheSize, registerCounter)
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 
 		run, err := e.sdk.ExecuteWorkflow(ctx, sdkclient.StartWorkflowOptions{
-			ID: uniqueID("counter"), TaskQueue: e.ourTQ,
+			ID: testenv.UniqueID("counter"), TaskQueue: e.ourTQ,
 		}, "Counter", CounterInput{Name: "c1", Start: 10})
 		if err != nil {
 			t.Fatal(err)
@@ -240,13 +241,13 @@ func TestSDKClientDrivesOurWorkflow(t *testing.T) {
 // TestSDKClientCancelsOurWorkflow: sdk-go cancels; the workflow ends
 // cancelled and sdk-go's Get returns a CanceledError.
 func TestSDKClientCancelsOurWorkflow(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.ourWorker(cacheSize, registerCounter)
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 
 		run, err := e.sdk.ExecuteWorkflow(ctx, sdkclient.StartWorkflowOptions{
-			ID: uniqueID("counter-cancel"), TaskQueue: e.ourTQ,
+			ID: testenv.UniqueID("counter-cancel"), TaskQueue: e.ourTQ,
 		}, "Counter", CounterInput{Name: "c2"})
 		if err != nil {
 			t.Fatal(err)
@@ -278,16 +279,16 @@ func TestSDKClientCancelsOurWorkflow(t *testing.T) {
 // ApplicationError; sdk-go's Get sees type, message, non-retryable flag
 // and details.
 func TestSDKClientReadsOurWorkflowFailure(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.ourWorker(cacheSize, registerCounter)
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 		for _, spec := range []FailSpec{
 			{Type: "WorkflowBoom", Message: "workflow failed on purpose", NonRetryable: true},
 			{Type: "WorkflowBoomRetryable", Message: "retryable workflow failure"},
 		} {
 			run, err := e.sdk.ExecuteWorkflow(ctx, sdkclient.StartWorkflowOptions{
-				ID: uniqueID("counter-fail"), TaskQueue: e.ourTQ,
+				ID: testenv.UniqueID("counter-fail"), TaskQueue: e.ourTQ,
 			}, "Counter", CounterInput{Fail: &spec})
 			if err != nil {
 				t.Fatal(err)
@@ -309,12 +310,12 @@ func TestSDKClientReadsOurWorkflowFailure(t *testing.T) {
 func TestSDKClientUpdatesEvictedWorkflow(t *testing.T) {
 	e := newEnv(t)
 	e.ourWorker(1, registerCounter)
-	ctx := testCtx(t)
+	ctx := testenv.Context(t)
 
 	var runs []sdkclient.WorkflowRun
 	for i := range 2 {
 		run, err := e.sdk.ExecuteWorkflow(ctx, sdkclient.StartWorkflowOptions{
-			ID: uniqueID("counter-evict"), TaskQueue: e.ourTQ,
+			ID: testenv.UniqueID("counter-evict"), TaskQueue: e.ourTQ,
 		}, "Counter", CounterInput{Name: "evict", Start: i})
 		if err != nil {
 			t.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	sdkworkflow "go.temporal.io/sdk/workflow"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -214,13 +215,13 @@ func formatPayloads(ps *commonpb.Payloads) string {
 
 // TestPayloadsMatchSDK: every value kind, one run per SDK, compared.
 func TestPayloadsMatchSDK(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.ourWorker(cacheSize, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow(payloadWorkflow, ourPayloadWorkflow))
-			must(t, w.RegisterWorkflow(payloadWorkflow+"NoResult", ourNoResultWorkflow))
+			testenv.Must(t, w.RegisterWorkflow(payloadWorkflow, ourPayloadWorkflow))
+			testenv.Must(t, w.RegisterWorkflow(payloadWorkflow+"NoResult", ourNoResultWorkflow))
 			for name, fn := range payloadActivities {
-				must(t, w.RegisterActivity(name, fn))
+				testenv.Must(t, w.RegisterActivity(name, fn))
 			}
 		})
 		e.sdkWorker(func(w sdkworker.Worker) {
@@ -232,12 +233,12 @@ func TestPayloadsMatchSDK(t *testing.T) {
 		})
 		for _, kind := range payloadKinds {
 			t.Run(kind, func(t *testing.T) {
-				ctx := testCtx(t)
+				ctx := testenv.Context(t)
 				wt := workflowTypeFor(kind)
 
 				// sdk-go: its client starts its workflow.
 				run, err := e.sdk.ExecuteWorkflow(ctx, sdkclient.StartWorkflowOptions{
-					ID: uniqueID("payloads-sdk-" + kind), TaskQueue: e.sdkTQ,
+					ID: testenv.UniqueID("payloads-sdk-" + kind), TaskQueue: e.sdkTQ,
 				}, wt, sinkArgs(kind)...)
 				if err != nil {
 					t.Fatal(err)
@@ -247,7 +248,7 @@ func TestPayloadsMatchSDK(t *testing.T) {
 				}
 				// Ours: our client starts our workflow.
 				h, err := e.ours.StartWorkflow(ctx, client.StartWorkflowOptions{
-					ID: uniqueID("payloads-ours-" + kind), TaskQueue: e.ourTQ,
+					ID: testenv.UniqueID("payloads-ours-" + kind), TaskQueue: e.ourTQ,
 				}, wt, sinkArgs(kind)...)
 				if err != nil {
 					t.Fatal(err)

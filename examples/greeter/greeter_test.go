@@ -15,7 +15,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/examples/greeter"
 	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )
@@ -36,18 +36,13 @@ func TestMain(m *testing.M) {
 // TestGreeter runs the example with the sticky cache on and with cache
 // size 0 (every workflow task replays the whole history).
 func TestGreeter(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		size int
-	}{{"cache", worker.DefaultCacheSize}, {"nocache", 0}} {
-		t.Run(tc.name, func(t *testing.T) { testGreeter(t, tc.size) })
-	}
+	testenv.ForEachCache(t, testGreeter)
 }
 
 func testGreeter(t *testing.T, cacheSize int) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	log := testLogger(t)
+	log := testenv.Logger(t, slog.LevelWarn)
 	c, err := client.Dial(ctx, client.Options{HostPort: srv.Address(), Namespace: srv.Namespace(), Logger: log})
 	if err != nil {
 		t.Fatal(err)
@@ -177,30 +172,4 @@ func waitNames(ctx context.Context, t *testing.T, h *greeter.GreeterHandle, want
 		case <-time.After(50 * time.Millisecond): // poll interval
 		}
 	}
-}
-
-// testLogger logs to t until the test ends.
-func testLogger(t *testing.T) *slog.Logger {
-	w := &testWriter{t: t}
-	t.Cleanup(func() {
-		w.mu.Lock()
-		w.done = true
-		w.mu.Unlock()
-	})
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-
-type testWriter struct {
-	mu   sync.Mutex
-	t    *testing.T
-	done bool
-}
-
-func (w *testWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.done {
-		w.t.Log(strings.TrimRight(string(p), "\n"))
-	}
-	return len(p), nil
 }

@@ -13,18 +13,12 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
-
-func must(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // pipelineWorkflow runs two activities in sequence, then three scheduled
 // in the same workflow task, then a timer.
@@ -60,21 +54,21 @@ func pipelineWorkflow(ctx workflow.Context, name string) (string, error) {
 }
 
 func TestActivitiesAndTimer(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Pipeline", pipelineWorkflow))
-			must(t, w.RegisterActivity("Upper", func(_ context.Context, s string) (string, error) { return strings.ToUpper(s), nil }))
-			must(t, w.RegisterActivity("Suffix", func(_ context.Context, s, suf string) (string, error) { return s + suf, nil }))
-			must(t, w.RegisterActivity("Len", func(_ context.Context, s string) (int, error) { return len(s), nil }))
+			testenv.Must(t, w.RegisterWorkflow("Pipeline", pipelineWorkflow))
+			testenv.Must(t, w.RegisterActivity("Upper", func(_ context.Context, s string) (string, error) { return strings.ToUpper(s), nil }))
+			testenv.Must(t, w.RegisterActivity("Suffix", func(_ context.Context, s, suf string) (string, error) { return s + suf, nil }))
+			testenv.Must(t, w.RegisterActivity("Len", func(_ context.Context, s string) (int, error) { return len(s), nil }))
 		})
 		h := e.start("Pipeline", "go")
-		if got, want := result[string](t, h), "GO|GO-1|2|4|GO-1!"; got != want {
+		if got, want := testenv.Result[string](t, h), "GO|GO-1|2|4|GO-1!"; got != want {
 			t.Errorf("result = %q, want %q", got, want)
 		}
 
-		evs := history(t, h)
-		if n := count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 5 {
+		evs := testenv.History(t, h)
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 5 {
 			t.Errorf("%d ActivityTaskScheduled events, want 5", n)
 		}
 		// The three parallel activities follow the same WorkflowTaskCompleted.
@@ -96,9 +90,9 @@ func TestActivitiesAndTimer(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Errorf("no workflow task scheduled 3 activities at once; history:\n%s", formatHistory(evs))
+			t.Errorf("no workflow task scheduled 3 activities at once; history:\n%s", testenv.FormatHistory(evs))
 		}
-		ts, tf := indexOf(evs, enumspb.EVENT_TYPE_TIMER_STARTED), indexOf(evs, enumspb.EVENT_TYPE_TIMER_FIRED)
+		ts, tf := testenv.IndexOf(evs, enumspb.EVENT_TYPE_TIMER_STARTED), testenv.IndexOf(evs, enumspb.EVENT_TYPE_TIMER_FIRED)
 		lastAct := -1
 		for i, ev := range evs {
 			if ev.EventType == enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED {
@@ -106,19 +100,19 @@ func TestActivitiesAndTimer(t *testing.T) {
 			}
 		}
 		if ts < 0 || tf < ts || ts < lastAct {
-			t.Errorf("timer should start after the last activity completed and fire; history:\n%s", formatHistory(evs))
+			t.Errorf("timer should start after the last activity completed and fire; history:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
 
 func TestActivityRetriesExhausted(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		var calls atomic.Int32
 		var mu sync.Mutex
 		var attempts []int32
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Retrying", func(ctx workflow.Context) (errSummary, error) {
+			testenv.Must(t, w.RegisterWorkflow("Retrying", func(ctx workflow.Context) (errSummary, error) {
 				_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{
 					StartToCloseTimeout: 10 * time.Second,
 					RetryPolicy: &temporal.RetryPolicy{
@@ -138,7 +132,7 @@ func TestActivityRetriesExhausted(t *testing.T) {
 				}
 				return s, nil
 			}))
-			must(t, w.RegisterActivity("AlwaysFails", func(ctx context.Context, in string) (string, error) {
+			testenv.Must(t, w.RegisterActivity("AlwaysFails", func(ctx context.Context, in string) (string, error) {
 				n := calls.Add(1)
 				mu.Lock()
 				attempts = append(attempts, activity.GetInfo(ctx).Attempt)
@@ -147,7 +141,7 @@ func TestActivityRetriesExhausted(t *testing.T) {
 			}))
 		})
 		h := e.start("Retrying")
-		s := result[errSummary](t, h)
+		s := testenv.Result[errSummary](t, h)
 		if n := calls.Load(); n != 5 {
 			t.Errorf("activity ran %d times, want 5", n)
 		}
@@ -167,11 +161,11 @@ func TestActivityRetriesExhausted(t *testing.T) {
 		if s != want {
 			t.Errorf("workflow saw %+v\nwant %+v", s, want)
 		}
-		evs := history(t, h)
-		if st := first(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED); st.GetActivityTaskStartedEventAttributes().GetAttempt() != 5 {
+		evs := testenv.History(t, h)
+		if st := testenv.First(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED); st.GetActivityTaskStartedEventAttributes().GetAttempt() != 5 {
 			t.Errorf("ActivityTaskStarted attempt = %d, want 5", st.GetActivityTaskStartedEventAttributes().GetAttempt())
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED); n != 1 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED); n != 1 {
 			t.Errorf("%d ActivityTaskFailed events, want 1", n)
 		}
 	})
@@ -213,14 +207,14 @@ func timeoutWorkflow(ctx workflow.Context, kind string) (errSummary, error) {
 }
 
 func TestActivityTimeouts(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Timeout", timeoutWorkflow))
-			must(t, w.RegisterActivity("Block", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Timeout", timeoutWorkflow))
+			testenv.Must(t, w.RegisterActivity("Block", func(ctx context.Context) (string, error) {
 				return "", e.blockUntilDone(ctx)
 			}))
-			must(t, w.RegisterActivity("HeartbeatOnceThenBlock", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("HeartbeatOnceThenBlock", func(ctx context.Context) (string, error) {
 				activity.RecordHeartbeat(ctx, "hb-1")
 				return "", e.blockUntilDone(ctx)
 			}))
@@ -238,7 +232,7 @@ func TestActivityTimeouts(t *testing.T) {
 		}
 		for _, k := range kinds {
 			t.Run(k.String(), func(t *testing.T) {
-				s := result[errSummary](t, handles[k])
+				s := testenv.Result[errSummary](t, handles[k])
 				if !s.ActivityError || s.TimeoutType != k.String() {
 					t.Errorf("workflow saw %+v, want an ActivityError caused by a TimeoutError of type %s", s, k)
 				}
@@ -279,13 +273,13 @@ func cancelBeforeSentWorkflow(ctx workflow.Context) (errSummary, error) {
 }
 
 func TestActivityCancellation(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		var started atomic.Int32
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("CancelActivity", cancelActivityWorkflow))
-			must(t, w.RegisterWorkflow("CancelBeforeSent", cancelBeforeSentWorkflow))
-			must(t, w.RegisterActivity("HeartbeatUntilCanceled", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("CancelActivity", cancelActivityWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("CancelBeforeSent", cancelBeforeSentWorkflow))
+			testenv.Must(t, w.RegisterActivity("HeartbeatUntilCanceled", func(ctx context.Context) (string, error) {
 				started.Add(1)
 				tick := time.NewTicker(100 * time.Millisecond)
 				defer tick.Stop()
@@ -313,26 +307,26 @@ func TestActivityCancellation(t *testing.T) {
 		for _, ct := range types {
 			t.Run(ct.String(), func(t *testing.T) {
 				h := handles[ct]
-				s := result[errSummary](t, h)
+				s := testenv.Result[errSummary](t, h)
 				if !s.Canceled || !s.ActivityError {
 					t.Errorf("workflow saw %+v, want a canceled ActivityError", s)
 				}
-				evs := history(t, h)
-				requested := indexOf(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
-				canceled := indexOf(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
-				completed := indexOf(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+				evs := testenv.History(t, h)
+				requested := testenv.IndexOf(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
+				canceled := testenv.IndexOf(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+				completed := testenv.IndexOf(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
 				switch ct {
 				case workflow.ActivityCancellationTryCancel:
 					if requested < 0 {
-						t.Errorf("TryCancel: no ActivityTaskCancelRequested; history:\n%s", formatHistory(evs))
+						t.Errorf("TryCancel: no ActivityTaskCancelRequested; history:\n%s", testenv.FormatHistory(evs))
 					}
 				case workflow.ActivityCancellationWaitCompleted:
 					if requested < 0 || canceled < requested || completed < canceled {
-						t.Errorf("WaitCompleted: want ActivityTaskCancelRequested, then ActivityTaskCanceled, then WorkflowExecutionCompleted; history:\n%s", formatHistory(evs))
+						t.Errorf("WaitCompleted: want ActivityTaskCancelRequested, then ActivityTaskCanceled, then WorkflowExecutionCompleted; history:\n%s", testenv.FormatHistory(evs))
 					}
 				case workflow.ActivityCancellationAbandon:
 					if requested >= 0 {
-						t.Errorf("Abandon: unexpected ActivityTaskCancelRequested; history:\n%s", formatHistory(evs))
+						t.Errorf("Abandon: unexpected ActivityTaskCancelRequested; history:\n%s", testenv.FormatHistory(evs))
 					}
 				}
 			})
@@ -341,13 +335,13 @@ func TestActivityCancellation(t *testing.T) {
 		t.Run("BeforeSent", func(t *testing.T) {
 			before := started.Load()
 			h := e.start("CancelBeforeSent")
-			s := result[errSummary](t, h)
+			s := testenv.Result[errSummary](t, h)
 			if !s.Canceled {
 				t.Errorf("workflow saw %+v, want a canceled error", s)
 			}
-			evs := history(t, h)
-			if n := count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 0 {
-				t.Errorf("%d ActivityTaskScheduled events, want none; history:\n%s", n, formatHistory(evs))
+			evs := testenv.History(t, h)
+			if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 0 {
+				t.Errorf("%d ActivityTaskScheduled events, want none; history:\n%s", n, testenv.FormatHistory(evs))
 			}
 			if started.Load() != before {
 				t.Errorf("the activity ran although it was cancelled before being scheduled")

@@ -8,6 +8,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -36,11 +37,11 @@ func fanOutWorkflow(ctx workflow.Context, n int) (int, error) {
 }
 
 func TestLongHistoryPaging(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("FanOut", fanOutWorkflow))
-			must(t, w.RegisterActivity("Square", func(_ context.Context, i int) (int, error) { return i * i, nil }))
+			testenv.Must(t, w.RegisterWorkflow("FanOut", fanOutWorkflow))
+			testenv.Must(t, w.RegisterActivity("Square", func(_ context.Context, i int) (int, error) { return i * i, nil }))
 		})
 		const n = 150
 		h := e.start("FanOut", n)
@@ -48,15 +49,15 @@ func TestLongHistoryPaging(t *testing.T) {
 		for i := range n {
 			want += i * i
 		}
-		if got := result[int](t, h); got != want {
+		if got := testenv.Result[int](t, h); got != want {
 			t.Errorf("sum = %d, want %d", got, want)
 		}
-		evs := history(t, h)
+		evs := testenv.History(t, h)
 		if len(evs) <= 400 {
 			t.Errorf("history has %d events; the test wants more than 400 to need paging", len(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("%d failed workflow tasks; history:\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("%d failed workflow tasks; history:\n%s", n, testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -69,18 +70,18 @@ func TestCacheEviction(t *testing.T) {
 		t.Run(fmt.Sprintf("size%d", size), func(t *testing.T) {
 			e := newEnv(t)
 			e.worker(worker.Options{CacheSize: size}, func(w *worker.Worker) {
-				must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
-				must(t, w.RegisterActivity("Echo", echo))
+				testenv.Must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
+				testenv.Must(t, w.RegisterActivity("Echo", echo))
 			})
 			var hs []*client.WorkflowHandle
 			for range 6 {
 				hs = append(hs, e.start("Evolving", 100*time.Millisecond))
 			}
 			for _, h := range hs {
-				if got := result[string](t, h); got != "echo a" {
+				if got := testenv.Result[string](t, h); got != "echo a" {
 					t.Errorf("%s: result %q", h.ID(), got)
 				}
-				if n := count(history(t, h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+				if n := testenv.Count(testenv.History(t, h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
 					t.Errorf("%s: %d failed workflow tasks", h.ID(), n)
 				}
 			}

@@ -5,16 +5,17 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
 func TestDynamicWorkflow(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) (string, error) { return "known", nil }))
-			must(t, w.RegisterDynamicWorkflowFuncWithOptions(func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
+			testenv.Must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) (string, error) { return "known", nil }))
+			testenv.Must(t, w.RegisterDynamicWorkflowFuncWithOptions(func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
 				var arg string
 				if err := workflow.PayloadConverter(ctx).FromPayloads(in, &arg); err != nil {
 					return nil, err
@@ -22,10 +23,10 @@ func TestDynamicWorkflow(t *testing.T) {
 				return workflow.PayloadConverter(ctx).ToPayloads(workflow.GetInfo(ctx).WorkflowType + ":" + arg)
 			}, worker.RegisterOptions{}))
 		})
-		if got := result[string](t, e.start("Known")); got != "known" {
+		if got := testenv.Result[string](t, e.start("Known")); got != "known" {
 			t.Fatalf("Known = %q", got)
 		}
-		if got := result[string](t, e.start("Anything", "x")); got != "Anything:x" {
+		if got := testenv.Result[string](t, e.start("Anything", "x")); got != "Anything:x" {
 			t.Fatalf("dynamic = %q, want Anything:x", got)
 		}
 	})

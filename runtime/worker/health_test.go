@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -65,11 +67,11 @@ func busyLoopWorkflow(ctx workflow.Context) (string, error) {
 }
 
 func TestDeadlockDetection(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("BusyLoop", busyLoopWorkflow))
-			must(t, w.RegisterWorkflow("Quick", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("BusyLoop", busyLoopWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("Quick", func(ctx workflow.Context) (string, error) {
 				if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {
 					return "", err
 				}
@@ -77,28 +79,28 @@ func TestDeadlockDetection(t *testing.T) {
 			}))
 		})
 		stuck := e.start("BusyLoop")
-		terminateAtEnd(t, stuck)
-		evs := waitHistory(t, stuck, "a failed workflow task", hasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
-		f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
+		testenv.TerminateAtEnd(t, stuck)
+		evs := testenv.WaitHistory(t, stuck, "a failed workflow task", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
+		f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
 		msg := f.GetFailure().GetMessage() + "\n" + f.GetFailure().GetStackTrace()
 		for _, s := range []string{"[TMPRL1101]", "busyLoopWorkflow"} {
 			if !strings.Contains(msg, s) {
 				t.Errorf("workflow task failure does not mention %q:\n%s", s, msg)
 			}
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED); n != 0 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED); n != 0 {
 			t.Errorf("the deadlocked workflow completed")
 		}
 
 		// The worker stays healthy.
-		if got := result[string](t, e.start("Quick")); got != "quick" {
+		if got := testenv.Result[string](t, e.start("Quick")); got != "quick" {
 			t.Errorf("Quick = %q", got)
 		}
 	})
 }
 
 func TestWorkerStopIsGraceful(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		rec := newRPCRecorder()
 		e := newEnv(t, rec.dialOption())
 		wfStarted, actStarted := make(chan struct{}), make(chan struct{})
@@ -107,7 +109,7 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 		var wfFinished, actFinished atomic.Bool
 		w := e.worker(worker.Options{CacheSize: cacheSize, DeadlockTimeout: time.Minute}, func(w *worker.Worker) {
 			// Holds its first workflow task until the test releases it.
-			must(t, w.RegisterWorkflow("HoldsTask", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("HoldsTask", func(ctx workflow.Context) (string, error) {
 				wfOnce.Do(func() { close(wfStarted) })
 				select {
 				case <-releaseWF:
@@ -116,10 +118,10 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 				wfFinished.Store(true)
 				return "released", nil
 			}))
-			must(t, w.RegisterWorkflow("RunsActivity", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("RunsActivity", func(ctx workflow.Context) (string, error) {
 				return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Holds").Get(ctx)
 			}))
-			must(t, w.RegisterActivity("Holds", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Holds", func(ctx context.Context) (string, error) {
 				actOnce.Do(func() { close(actStarted) })
 				select {
 				case <-releaseAct:
@@ -129,7 +131,7 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 				return "released", nil
 			}))
 		})
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 		wait := func(ch <-chan struct{}, what string) {
 			t.Helper()
 			select {
@@ -140,7 +142,7 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 		}
 		holder := e.start("HoldsTask")
 		runner := e.start("RunsActivity")
-		terminateAtEnd(t, runner)
+		testenv.TerminateAtEnd(t, runner)
 		wait(wfStarted, "the workflow task to start")
 		wait(actStarted, "the activity to start")
 
@@ -168,11 +170,11 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 			t.Errorf("when Stop returned: workflow task finished %v, activity finished %v; want both", fin[0], fin[1])
 		}
 		// Their results reached the server before Stop returned.
-		if evs := history(t, holder); count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) != 1 {
-			t.Errorf("held workflow task was not completed before Stop returned; history:\n%s", formatHistory(evs))
+		if evs := testenv.History(t, holder); testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) != 1 {
+			t.Errorf("held workflow task was not completed before Stop returned; history:\n%s", testenv.FormatHistory(evs))
 		}
-		if evs := history(t, runner); count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) != 1 {
-			t.Errorf("held activity was not completed before Stop returned; history:\n%s", formatHistory(evs))
+		if evs := testenv.History(t, runner); testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) != 1 {
+			t.Errorf("held activity was not completed before Stop returned; history:\n%s", testenv.FormatHistory(evs))
 		}
 
 		// A second Stop is a no-op.
@@ -195,19 +197,19 @@ func TestWorkerStopIsGraceful(t *testing.T) {
 }
 
 func TestUnknownWorkflowType(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		rec := newRPCRecorder()
 		e := newEnv(t, rec.dialOption())
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) error { return nil }))
-			must(t, w.RegisterWorkflow("AlsoKnown", func(ctx workflow.Context) error { return nil }))
+			testenv.Must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) error { return nil }))
+			testenv.Must(t, w.RegisterWorkflow("AlsoKnown", func(ctx workflow.Context) error { return nil }))
 		})
 		h := e.startOpts(client.StartWorkflowOptions{WorkflowTaskTimeout: time.Second}, "Nobody")
-		terminateAtEnd(t, h)
+		testenv.TerminateAtEnd(t, h)
 
 		// Wait until the server has moved past attempt 2: the worker has
 		// received the retried task and, as designed, not reported it.
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 		tick := time.NewTicker(100 * time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -225,14 +227,14 @@ func TestUnknownWorkflowType(t *testing.T) {
 			}
 		}
 
-		evs := history(t, h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 1 {
-			t.Fatalf("%d WorkflowTaskFailed events, want 1; history:\n%s", n, formatHistory(evs))
+		evs := testenv.History(t, h)
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 1 {
+			t.Fatalf("%d WorkflowTaskFailed events, want 1; history:\n%s", n, testenv.FormatHistory(evs))
 		}
 		if n := rec.count("RespondWorkflowTaskFailed"); n != 1 {
 			t.Errorf("worker reported %d workflow task failures, want 1 (attempt 1 only)", n)
 		}
-		f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
+		f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
 		msg := f.GetFailure().GetMessage()
 		for _, s := range []string{`"Nobody"`, "not registered", "AlsoKnown, Known"} {
 			if !strings.Contains(msg, s) {
@@ -250,23 +252,24 @@ func TestServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = own.Stop() })
-	forEachCache(t, func(t *testing.T, cacheSize int) {
-		log := testLogger(t)
-		c := dialServer(t, own, log)
-		tq := uniqueID("tq-" + t.Name())
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		log := testenv.Logger(t, slog.LevelInfo)
+		c := testenv.Dial(t, own, client.Options{Logger: log})
+		tq := testenv.UniqueID("tq-" + t.Name())
 		done := make(chan struct{})
 		var once sync.Once
-		startWorker(t, c, tq, worker.Options{CacheSize: cacheSize}, log, func() { once.Do(func() { close(done) }) }, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
-			must(t, w.RegisterActivity("Echo", echo))
+		testenv.StartWorker(t, c, tq, worker.Options{CacheSize: cacheSize, Logger: log}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
 		})
+		t.Cleanup(func() { once.Do(func() { close(done) }) })
 		run := func() {
 			t.Helper()
-			ctx := testCtx(t)
+			ctx := testenv.Context(t)
 			var h *client.WorkflowHandle
 			for {
 				var err error
-				h, err = c.StartWorkflow(ctx, client.StartWorkflowOptions{ID: uniqueID("restart"), TaskQueue: tq}, "Evolving", 100*time.Millisecond)
+				h, err = c.StartWorkflow(ctx, client.StartWorkflowOptions{ID: testenv.UniqueID("restart"), TaskQueue: tq}, "Evolving", 100*time.Millisecond)
 				if err == nil {
 					break
 				}
@@ -279,7 +282,7 @@ func TestServerRestart(t *testing.T) {
 				case <-time.After(200 * time.Millisecond):
 				}
 			}
-			if got := result[string](t, h); got != "echo a" {
+			if got := testenv.Result[string](t, h); got != "echo a" {
 				t.Errorf("result %q", got)
 			}
 		}
@@ -303,7 +306,7 @@ func TestWorkerStartErrors(t *testing.T) {
 	empty.Stop() // never started: a no-op
 
 	w := worker.New(e.c, e.tq, worker.Options{Logger: e.log})
-	must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) error { return nil }))
+	testenv.Must(t, w.RegisterWorkflow("Known", func(ctx workflow.Context) error { return nil }))
 	if err := w.RegisterWorkflow("Known", func(ctx workflow.Context) error { return nil }); err == nil {
 		t.Errorf("registering a workflow type twice succeeded")
 	}
@@ -313,7 +316,7 @@ func TestWorkerStartErrors(t *testing.T) {
 	if err := w.RegisterWorkflow("BadResults", func(ctx workflow.Context) (int, string) { return 0, "" }); err == nil {
 		t.Errorf("registering a workflow with results (int, string) succeeded")
 	}
-	must(t, w.Start())
+	testenv.Must(t, w.Start())
 	t.Cleanup(w.Stop)
 	if err := w.Start(); err == nil {
 		t.Errorf("second Start succeeded")

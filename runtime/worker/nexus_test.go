@@ -10,6 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -58,43 +59,43 @@ func nexusBacking(ctx workflow.Context, in string) (string, error) {
 }
 
 func TestNexusOperations(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
-		endpoint := strings.ReplaceAll(uniqueID("ep"), "_", "-")
-		out, err := srv.CLI(testCtx(t), "operator", "nexus", "endpoint", "create", "--name", endpoint,
+		endpoint := strings.ReplaceAll(testenv.UniqueID("ep"), "_", "-")
+		out, err := srv.CLI(testenv.Context(t), "operator", "nexus", "endpoint", "create", "--name", endpoint,
 			"--target-namespace", srv.Namespace(), "--target-task-queue", e.tq)
 		if err != nil {
 			t.Fatalf("creating endpoint: %v\n%s", err, out)
 		}
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("NexusCaller", nexusCaller))
-			must(t, w.RegisterWorkflow("NexusBacking", nexusBacking))
-			must(t, w.RegisterNexusOperation("text", "upper", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("NexusCaller", nexusCaller))
+			testenv.Must(t, w.RegisterWorkflow("NexusBacking", nexusBacking))
+			testenv.Must(t, w.RegisterNexusOperation("text", "upper", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
 				return strings.ToUpper(s), nil
 			})))
-			must(t, w.RegisterNexusOperation("text", "fail", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
+			testenv.Must(t, w.RegisterNexusOperation("text", "fail", worker.NexusSyncOperation(func(_ context.Context, s string) (string, error) {
 				return "", temporal.NewNonRetryableApplicationError("no "+s, "Refused", nil)
 			})))
-			must(t, w.RegisterNexusOperation("text", "run", worker.NexusWorkflowRunOperation(e.c, "NexusBacking", func(in string) client.StartWorkflowOptions {
-				return client.StartWorkflowOptions{ID: uniqueID("backing-" + in), TaskQueue: e.tq}
+			testenv.Must(t, w.RegisterNexusOperation("text", "run", worker.NexusWorkflowRunOperation(e.c, "NexusBacking", func(in string) client.StartWorkflowOptions {
+				return client.StartWorkflowOptions{ID: testenv.UniqueID("backing-" + in), TaskQueue: e.tq}
 			})))
 		})
 		h := e.start("NexusCaller", endpoint)
-		got := result[string](t, h)
-		evs := history(t, h)
+		got := testenv.Result[string](t, h)
+		evs := testenv.History(t, h)
 		// The middle part is the async operation's token: the backing
 		// workflow's id, or "" when the backing workflow completed before
 		// the server recorded the operation as started.
 		parts := strings.Split(got, "|")
 		if len(parts) != 5 || parts[0] != "HELLO" || parts[1] != "run:world" || parts[3] != "failed=true" || parts[4] != "canceled=true" ||
 			(parts[2] != "" && !strings.HasPrefix(parts[2], "backing-world")) {
-			t.Fatalf("result = %q\n%s", got, formatHistory(evs))
+			t.Fatalf("result = %q\n%s", got, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED); n != 4 {
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED); n != 4 {
 			t.Fatalf("%d NexusOperationScheduled events, want 4", n)
 		}
-		if count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED) != 1 || count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED) != 1 {
-			t.Fatalf("cancellation events missing:\n%s", formatHistory(evs))
+		if testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED) != 1 || testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED) != 1 {
+			t.Fatalf("cancellation events missing:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -52,23 +53,23 @@ func renamedActivity(ctx workflow.Context, d time.Duration) (string, error) {
 }
 
 func TestReplayNondeterminism(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
-			must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
 		})
 		h := e.start("Evolving", 100*time.Millisecond)
-		if got := result[string](t, h); got != "echo a" {
+		if got := testenv.Result[string](t, h); got != "echo a" {
 			t.Fatalf("result %q", got)
 		}
-		hist, err := h.FetchHistory(testCtx(t))
-		must(t, err)
-		scheduled := first(hist.Events, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).GetEventId()
+		hist, err := h.FetchHistory(testenv.Context(t))
+		testenv.Must(t, err)
+		scheduled := testenv.First(hist.Events, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).GetEventId()
 
 		replay := func(fn any) error {
 			r := worker.NewReplayer(worker.ReplayerOptions{})
-			must(t, r.RegisterWorkflow("Evolving", fn))
+			testenv.Must(t, r.RegisterWorkflow("Evolving", fn))
 			return r.ReplayHistory(h.ID(), h.RunID(), hist)
 		}
 		if err := replay(activityThenTimer); err != nil {
@@ -120,27 +121,27 @@ func TestReplayNondeterminism(t *testing.T) {
 // TestNondeterminismOnWorker has a worker running changed code receive the
 // rest of a workflow that an older worker started.
 func TestNondeterminismOnWorker(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		a := e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
-			must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Evolving", activityThenTimer))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
 		})
 		h := e.start("Evolving", time.Hour)
-		terminateAtEnd(t, h)
-		waitHistory(t, h, "the timer to start", hasEvent(enumspb.EVENT_TYPE_TIMER_STARTED))
+		testenv.TerminateAtEnd(t, h)
+		testenv.WaitHistory(t, h, "the timer to start", testenv.HasEvent(enumspb.EVENT_TYPE_TIMER_STARTED))
 		a.Stop()
 
 		// The new worker has a cache of the same size, but the run is not in
 		// it: it replays the whole history.
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Evolving", timerThenActivity))
-			must(t, w.RegisterActivity("Echo", echo))
+			testenv.Must(t, w.RegisterWorkflow("Evolving", timerThenActivity))
+			testenv.Must(t, w.RegisterActivity("Echo", echo))
 		})
 		// A signal makes a new workflow task.
-		must(t, h.Signal(testCtx(t), "poke"))
-		evs := waitHistory(t, h, "a failed workflow task", hasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
-		f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
+		testenv.Must(t, h.Signal(testenv.Context(t), "poke"))
+		evs := testenv.WaitHistory(t, h, "a failed workflow task", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
+		f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
 		if f.Cause != enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR {
 			t.Errorf("cause %s, want NON_DETERMINISTIC_ERROR", f.Cause)
 		}

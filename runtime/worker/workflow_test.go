@@ -14,6 +14,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -39,38 +40,38 @@ func cancellableWorkflow(ctx workflow.Context) (string, error) {
 }
 
 func TestWorkflowCancelFromClient(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		var cleanups atomic.Int32
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Cancellable", cancellableWorkflow))
-			must(t, w.RegisterActivity("Cleanup", func(context.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Cancellable", cancellableWorkflow))
+			testenv.Must(t, w.RegisterActivity("Cleanup", func(context.Context) (string, error) {
 				cleanups.Add(1)
 				return "cleaned", nil
 			}))
 		})
 		h := e.start("Cancellable")
-		waitHistory(t, h, "the timer to start", hasEvent(enumspb.EVENT_TYPE_TIMER_STARTED))
-		must(t, h.Cancel(testCtx(t)))
+		testenv.WaitHistory(t, h, "the timer to start", testenv.HasEvent(enumspb.EVENT_TYPE_TIMER_STARTED))
+		testenv.Must(t, h.Cancel(testenv.Context(t)))
 
-		err := h.Get(testCtx(t), nil)
+		err := h.Get(testenv.Context(t), nil)
 		var wee *temporal.WorkflowExecutionError
 		var ce *temporal.CanceledError
 		if !errors.As(err, &wee) || !errors.As(err, &ce) {
-			t.Fatalf("Get = %v (%T), want a WorkflowExecutionError wrapping a CanceledError\nhistory:\n%s", err, err, dumpHistory(t, h))
+			t.Fatalf("Get = %v (%T), want a WorkflowExecutionError wrapping a CanceledError\nhistory:\n%s", err, err, testenv.DumpHistory(h))
 		}
-		evs := history(t, h)
+		evs := testenv.History(t, h)
 		for _, et := range []enumspb.EventType{
 			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
 			enumspb.EVENT_TYPE_TIMER_CANCELED,
 			enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
 			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
 		} {
-			if count(evs, et) != 1 {
-				t.Errorf("want one %s event; history:\n%s", et, formatHistory(evs))
+			if testenv.Count(evs, et) != 1 {
+				t.Errorf("want one %s event; history:\n%s", et, testenv.FormatHistory(evs))
 			}
 		}
-		if a := first(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); a.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() != "Cleanup" {
+		if a := testenv.First(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); a.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() != "Cleanup" {
 			t.Errorf("scheduled activity %v, want Cleanup", a)
 		}
 		if n := cleanups.Load(); n != 1 {
@@ -85,15 +86,15 @@ type badInputDetail struct {
 }
 
 func TestWorkflowApplicationError(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Rejecting", func(ctx workflow.Context, field string) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Rejecting", func(ctx workflow.Context, field string) (string, error) {
 				return "", temporal.NewApplicationError("bad input", "BadInput", badInputDetail{Field: field, Code: 42})
 			}))
 		})
 		h := e.start("Rejecting", "email")
-		_, err := client.Result[string](testCtx(t), h)
+		_, err := client.Result[string](testenv.Context(t), h)
 		var wee *temporal.WorkflowExecutionError
 		var app *temporal.ApplicationError
 		if !errors.As(err, &wee) || !errors.As(err, &app) {
@@ -135,13 +136,13 @@ func randomWorkflow(ctx workflow.Context) (randomDraw, error) {
 var uuid4RE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestRandomAndUUIDDeterministic(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		var mu sync.Mutex
 		var recorded []randomDraw
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Random", randomWorkflow))
-			must(t, w.RegisterActivity("Record", func(_ context.Context, d randomDraw) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Random", randomWorkflow))
+			testenv.Must(t, w.RegisterActivity("Record", func(_ context.Context, d randomDraw) (string, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				recorded = append(recorded, d)
@@ -149,7 +150,7 @@ func TestRandomAndUUIDDeterministic(t *testing.T) {
 			}))
 		})
 		h := e.start("Random")
-		got := result[randomDraw](t, h)
+		got := testenv.Result[randomDraw](t, h)
 		mu.Lock()
 		if len(recorded) != 1 || recorded[0] != got {
 			t.Errorf("activity saw %+v, workflow returned %+v: want the same single draw", recorded, got)
@@ -163,14 +164,14 @@ func TestRandomAndUUIDDeterministic(t *testing.T) {
 		}
 
 		// A second run draws different values.
-		if other := result[randomDraw](t, e.start("Random")); other.UUID == got.UUID {
+		if other := testenv.Result[randomDraw](t, e.start("Random")); other.UUID == got.UUID {
 			t.Errorf("two runs drew the same UUID %s", got.UUID)
 		}
 
-		hist, err := h.FetchHistory(testCtx(t))
-		must(t, err)
+		hist, err := h.FetchHistory(testenv.Context(t))
+		testenv.Must(t, err)
 		r := worker.NewReplayer(worker.ReplayerOptions{})
-		must(t, r.RegisterWorkflow("Random", randomWorkflow))
+		testenv.Must(t, r.RegisterWorkflow("Random", randomWorkflow))
 		if err := r.ReplayHistory(h.ID(), h.RunID(), hist); err != nil {
 			t.Errorf("replaying the finished history: %v", err)
 		}
@@ -192,10 +193,10 @@ type infoSnapshot struct {
 }
 
 func TestWorkflowInfo(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Info", func(ctx workflow.Context) (infoSnapshot, error) {
+			testenv.Must(t, w.RegisterWorkflow("Info", func(ctx workflow.Context) (infoSnapshot, error) {
 				// A timer first, so that without a cache the info comes
 				// from a replay.
 				if err := workflow.Sleep(ctx, 100*time.Millisecond); err != nil {
@@ -224,8 +225,8 @@ func TestWorkflowInfo(t *testing.T) {
 			WorkflowTaskTimeout:      7 * time.Second,
 			RetryPolicy:              retry,
 		}, "Info")
-		got := result[infoSnapshot](t, h)
-		started := first(history(t, h), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).GetEventTime().AsTime()
+		got := testenv.Result[infoSnapshot](t, h)
+		started := testenv.First(testenv.History(t, h), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).GetEventTime().AsTime()
 
 		want := infoSnapshot{
 			Namespace: srv.Namespace(), WorkflowID: h.ID(), RunID: h.RunID(),
@@ -294,20 +295,20 @@ func coordinationWorkflow(ctx workflow.Context) ([]string, error) {
 }
 
 func TestGoAndAwait(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Coordination", coordinationWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("Coordination", coordinationWorkflow))
 		})
 		h := e.start("Coordination")
-		got := result[[]string](t, h)
+		got := testenv.Result[[]string](t, h)
 		want := []string{"timeout wait: false <nil>", "child saw 1", "met wait: true <nil>", "child saw 3", "main saw 4"}
 		if !slices.Equal(got, want) {
 			t.Errorf("log = %q\nwant %q", got, want)
 		}
-		evs := history(t, h)
-		if s, f, c := count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), count(evs, enumspb.EVENT_TYPE_TIMER_FIRED), count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); s != 3 || f != 2 || c != 1 {
-			t.Errorf("timers started/fired/canceled = %d/%d/%d, want 3/2/1 (the hour timer cancelled); history:\n%s", s, f, c, formatHistory(evs))
+		evs := testenv.History(t, h)
+		if s, f, c := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_FIRED), testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); s != 3 || f != 2 || c != 1 {
+			t.Errorf("timers started/fired/canceled = %d/%d/%d, want 3/2/1 (the hour timer cancelled); history:\n%s", s, f, c, testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -317,10 +318,10 @@ type typedInput struct {
 }
 
 func TestBadInput(t *testing.T) {
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("WrongResultType", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("WrongResultType", func(ctx workflow.Context) (string, error) {
 				n, err := workflow.ExecuteActivity[int](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "ReturnsString").Get(ctx)
 				if err == nil {
 					return fmt.Sprintf("no error, got %d", n), nil
@@ -331,25 +332,25 @@ func TestBadInput(t *testing.T) {
 				}
 				return err.Error(), nil
 			}))
-			must(t, w.RegisterWorkflow("TypedInput", func(ctx workflow.Context, in typedInput) (int, error) {
+			testenv.Must(t, w.RegisterWorkflow("TypedInput", func(ctx workflow.Context, in typedInput) (int, error) {
 				return in.N, nil
 			}))
-			must(t, w.RegisterActivity("ReturnsString", func(context.Context) (string, error) { return "not a number", nil }))
+			testenv.Must(t, w.RegisterActivity("ReturnsString", func(context.Context) (string, error) { return "not a number", nil }))
 		})
 
 		t.Run("ActivityResult", func(t *testing.T) {
 			h := e.start("WrongResultType")
-			got := result[string](t, h)
+			got := testenv.Result[string](t, h)
 			if !regexp.MustCompile(`\bint\b`).MatchString(got) {
 				t.Errorf("workflow result %q does not name int", got)
 			}
-			if count(history(t, h), enumspb.EVENT_TYPE_TIMER_FIRED) != 1 {
+			if testenv.Count(testenv.History(t, h), enumspb.EVENT_TYPE_TIMER_FIRED) != 1 {
 				t.Errorf("the workflow did not go on after the decode error")
 			}
 		})
 		t.Run("WorkflowArgument", func(t *testing.T) {
 			h := e.start("TypedInput", "not an object")
-			_, err := client.Result[int](testCtx(t), h)
+			_, err := client.Result[int](testenv.Context(t), h)
 			var app *temporal.ApplicationError
 			if !errors.As(err, &app) || app.Type() != "ArgumentDecodeError" {
 				t.Fatalf("Result error = %v, want an ApplicationError of type ArgumentDecodeError", err)

@@ -6,14 +6,11 @@ package workflow_test
 // replays the whole history).
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +23,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )
@@ -41,15 +39,6 @@ func TestMain(m *testing.M) {
 	}, func(s *devserver.Server) { srv = s }))
 }
 
-// cacheModes are the two worker configurations every scenario runs under.
-var cacheModes = []struct {
-	name string
-	size int
-}{
-	{"cache", worker.DefaultCacheSize},
-	{"nocache", 0},
-}
-
 // scenarioTimeout bounds one subtest: every wait derives from it.
 const scenarioTimeout = 3 * time.Minute
 
@@ -61,7 +50,7 @@ type env struct {
 	c         *client.Client
 	tq        string
 	cacheSize int
-	logs      *logBuffer
+	logs      *testenv.LogBuffer
 
 	mu        sync.Mutex
 	workflows map[string]any
@@ -72,30 +61,22 @@ type env struct {
 	w *worker.Worker
 }
 
-// forEachCache runs fn as two parallel subtests, one per cache mode.
+// forEachCache runs fn as two parallel subtests, one per cache mode
+// (testenv.ForEachCacheParallel).
 func forEachCache(t *testing.T, fn func(t *testing.T, e *env)) {
-	t.Parallel()
-	for _, m := range cacheModes {
-		t.Run(m.name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, newEnv(t, m.size))
-		})
-	}
+	t.Helper()
+	testenv.ForEachCacheParallel(t, func(t *testing.T, cacheSize int) { fn(t, newEnv(t, cacheSize)) })
 }
 
 func newEnv(t *testing.T, cacheSize int) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
 	t.Cleanup(cancel)
-	c, err := client.Dial(ctx, client.Options{HostPort: srv.Address(), Namespace: srv.Namespace()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
+	c := testenv.Dial(t, srv, client.Options{})
 	e := &env{
 		t: t, ctx: ctx, c: c, cacheSize: cacheSize,
-		tq:        uniqueID("tq-" + t.Name()),
-		logs:      &logBuffer{},
+		tq:        testenv.UniqueID("tq-" + t.Name()),
+		logs:      &testenv.LogBuffer{},
 		workflows: map[string]any{},
 		funcs: map[string]struct {
 			fn   worker.WorkflowFunc
@@ -109,11 +90,6 @@ func newEnv(t *testing.T, cacheSize int) *env {
 		}
 	})
 	return e
-}
-
-// uniqueID returns prefix with a random suffix, so reruns never collide.
-func uniqueID(prefix string) string {
-	return fmt.Sprintf("%s-%016x", strings.ReplaceAll(prefix, "/", "-"), rand.Uint64())
 }
 
 // register adds a workflow for the workers this env starts.
@@ -176,7 +152,7 @@ func (e *env) stopWorker() {
 func (e *env) start(workflowType string, args ...any) *client.WorkflowHandle {
 	e.t.Helper()
 	h, err := e.c.StartWorkflow(e.ctx, client.StartWorkflowOptions{
-		ID:        uniqueID(e.t.Name() + "-" + workflowType),
+		ID:        testenv.UniqueID(e.t.Name() + "-" + workflowType),
 		TaskQueue: e.tq,
 	}, workflowType, args...)
 	if err != nil {
@@ -225,19 +201,7 @@ func queryErr[T any](e *env, h *client.WorkflowHandle, name string, args ...any)
 // deadline. cond's error is reported if the deadline passes.
 func (e *env) eventually(what string, cond func() (bool, error)) {
 	e.t.Helper()
-	var last error
-	for {
-		ok, err := cond()
-		if ok {
-			return
-		}
-		last = err
-		select {
-		case <-e.ctx.Done():
-			e.t.Fatalf("timed out waiting for %s (last error: %v)", what, last)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	testenv.Eventually(e.t, e.ctx, what, cond)
 }
 
 // history returns the events recorded so far.
@@ -274,19 +238,6 @@ func isType(t enumspb.EventType) func(*historypb.HistoryEvent) bool {
 	return func(ev *historypb.HistoryEvent) bool { return ev.EventType == t }
 }
 
-// countEvents counts the events of the given types.
-func countEvents(events []*historypb.HistoryEvent, types ...enumspb.EventType) int {
-	n := 0
-	for _, ev := range events {
-		for _, t := range types {
-			if ev.EventType == t {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 var updateEventTypes = []enumspb.EventType{
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED,
 	enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
@@ -306,7 +257,7 @@ func (e *env) sendUpdate(h *client.WorkflowHandle, updateID, name string, stage 
 // sendUpdateCtx is sendUpdate bounded by ctx.
 func (e *env) sendUpdateCtx(ctx context.Context, h *client.WorkflowHandle, updateID, name string, stage enumspb.UpdateWorkflowExecutionLifecycleStage, args ...any) (*workflowservice.UpdateWorkflowExecutionResponse, error) {
 	if updateID == "" {
-		updateID = uniqueID("upd")
+		updateID = testenv.UniqueID("upd")
 	}
 	input, err := e.c.DataConverter().ToPayloads(args...)
 	if err != nil {
@@ -406,7 +357,7 @@ func mustUpdate[T any](e *env, h *client.WorkflowHandle, name string, args ...an
 // request (ExecuteMultiOperation); it returns the handle and the update's
 // outcome.
 func (e *env) updateWithStart(workflowType, updateID, updateName string, updateArgs ...any) (*client.WorkflowHandle, *updatepb.Outcome, error) {
-	id := uniqueID(e.t.Name() + "-" + workflowType)
+	id := testenv.UniqueID(e.t.Name() + "-" + workflowType)
 	input, err := e.c.DataConverter().ToPayloads(updateArgs...)
 	if err != nil {
 		return nil, nil, err
@@ -429,7 +380,7 @@ func (e *env) updateWithStart(workflowType, updateID, updateName string, updateA
 				WorkflowType:             &commonpb.WorkflowType{Name: workflowType},
 				TaskQueue:                &taskqueuepb.TaskQueue{Name: e.tq, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
 				Identity:                 "workflow_test",
-				RequestId:                uniqueID("req"),
+				RequestId:                testenv.UniqueID("req"),
 				WorkflowIdConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 			}}},
 			{Operation: &workflowservice.ExecuteMultiOperationRequest_Operation_UpdateWorkflow{UpdateWorkflow: upd}},
@@ -454,7 +405,7 @@ func (e *env) updateWithStart(workflowType, updateID, updateName string, updateA
 // (raw service).
 func (e *env) signalWithStart(workflowType string, workflowArgs []any, signalName string, signalArgs ...any) *client.WorkflowHandle {
 	e.t.Helper()
-	id := uniqueID(e.t.Name() + "-" + workflowType)
+	id := testenv.UniqueID(e.t.Name() + "-" + workflowType)
 	input, err := e.c.DataConverter().ToPayloads(signalArgs...)
 	if err != nil {
 		e.t.Fatal(err)
@@ -470,7 +421,7 @@ func (e *env) signalWithStart(workflowType string, workflowArgs []any, signalNam
 		TaskQueue:    &taskqueuepb.TaskQueue{Name: e.tq, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
 		Input:        wfInput,
 		Identity:     "workflow_test",
-		RequestId:    uniqueID("req"),
+		RequestId:    testenv.UniqueID("req"),
 		SignalName:   signalName,
 		SignalInput:  input,
 	})
@@ -484,39 +435,4 @@ func (e *env) signalWithStart(workflowType string, workflowArgs []any, signalNam
 func (e *env) cli(args ...string) (string, error) {
 	out, err := srv.CLI(e.ctx, args...)
 	return string(out), err
-}
-
-// --- log capture
-
-// logBuffer is a goroutine-safe writer collecting the worker's JSON logs.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines returns the log lines containing every one of subs.
-func (b *logBuffer) lines(subs ...string) []string {
-	var out []string
-	for line := range strings.SplitSeq(b.String(), "\n") {
-		ok := line != ""
-		for _, s := range subs {
-			ok = ok && strings.Contains(line, s)
-		}
-		if ok {
-			out = append(out, line)
-		}
-	}
-	return out
 }

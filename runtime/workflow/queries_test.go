@@ -9,6 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -164,10 +165,10 @@ func TestReadOnlyContext(t *testing.T) {
 		checkNoCommands := func(h *client.WorkflowHandle, accepted int) {
 			t.Helper()
 			events := e.history(h)
-			if n := countEvents(events, enumspb.EVENT_TYPE_TIMER_STARTED, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 0 {
+			if n := testenv.Count(events, enumspb.EVENT_TYPE_TIMER_STARTED, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED); n != 0 {
 				t.Errorf("history has %d timer/activity events; read-only calls must not issue commands", n)
 			}
-			if n := countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != accepted {
+			if n := testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != accepted {
 				t.Errorf("history has %d UpdateAccepted events, want %d", n, accepted)
 			}
 		}
@@ -248,12 +249,12 @@ func TestBadQueryAndUpdateInput(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "unknown query") || !strings.Contains(err.Error(), "times") || !strings.Contains(err.Error(), "__stack_trace") {
 			t.Errorf("unknown query: err %v; want an error listing the known queries (times, __stack_trace, ...)", err)
 		}
-		before := countEvents(e.history(h), updateEventTypes...)
+		before := testenv.Count(e.history(h), updateEventTypes...)
 		_, err = update[int](e, h, "", "nope", 1)
 		if err == nil || !strings.Contains(err.Error(), "unknown update") || !strings.Contains(err.Error(), "add") {
 			t.Errorf("unknown update: err %v; want a rejection naming the known update add", err)
 		}
-		if after := countEvents(e.history(h), updateEventTypes...); after != before {
+		if after := testenv.Count(e.history(h), updateEventTypes...); after != before {
 			t.Errorf("the rejected unknown update added %d update events to history", after-before)
 		}
 		e.signal(h, "stop")

@@ -13,6 +13,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -152,7 +153,7 @@ func TestSignalHandlerApplicationErrorFailsWorkflow(t *testing.T) {
 		if typ := last.GetWorkflowExecutionFailedEventAttributes().GetFailure().GetApplicationFailureInfo().GetType(); typ != "HandlerRefused" {
 			t.Errorf("WorkflowExecutionFailed failure type %q, want HandlerRefused", typ)
 		}
-		if n := countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+		if n := testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
 			t.Errorf("%d WorkflowTaskFailed events, want 0", n)
 		}
 	})
@@ -209,7 +210,7 @@ func TestSignalHandlerPanic(t *testing.T) {
 		if !strings.Contains(f.GetMessage(), "kaboom") {
 			t.Errorf("failure message %q does not mention the panic value", f.GetMessage())
 		}
-		if n := countEvents(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
 			t.Errorf("%d WorkflowTaskFailed events, want 0", n)
 		}
 
@@ -364,7 +365,7 @@ func TestBadSignalPayloadDropped(t *testing.T) {
 		if got != 5 {
 			t.Errorf("sum = %d, want 5", got)
 		}
-		if lines := e.logs.lines(`"level":"WARN"`, "num", "int"); len(lines) == 0 {
+		if lines := e.logs.Lines(`"level":"WARN"`, "num", "int"); len(lines) == 0 {
 			t.Errorf("no warning naming the signal \"num\" and the type int was logged")
 		}
 	})

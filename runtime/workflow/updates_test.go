@@ -13,6 +13,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -209,7 +210,7 @@ func TestRejectedUpdateLeavesNoEvents(t *testing.T) {
 			}
 		}
 		events := e.history(h)
-		if n := countEvents(events, updateEventTypes...); n != 0 {
+		if n := testenv.Count(events, updateEventTypes...); n != 0 {
 			t.Errorf("history has %d update events after rejections, want 0", n)
 		}
 		t.Logf("history length before the rejections %d, after %d", before, len(events))
@@ -218,9 +219,9 @@ func TestRejectedUpdateLeavesNoEvents(t *testing.T) {
 			t.Errorf("update set(7) after rejections = %d, %v; want 7", got, err)
 		}
 		events = e.history(h)
-		if a, c, r := countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
-			countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED),
-			countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); a != 1 || c != 1 || r != 0 {
+		if a, c, r := testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+			testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED),
+			testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED); a != 1 || c != 1 || r != 0 {
 			t.Errorf("history has %d accepted, %d completed, %d rejected update events; want 1, 1, 0", a, c, r)
 		}
 		e.signal(h, "stop")
@@ -255,7 +256,7 @@ func TestUpdateInFirstTask(t *testing.T) {
 		e.register("FirstTask", firstTaskWorkflow)
 		e.startWorker()
 
-		updateID := uniqueID("uws")
+		updateID := testenv.UniqueID("uws")
 		h, o, err := e.updateWithStart("FirstTask", updateID, "state")
 		if err != nil {
 			t.Fatalf("update-with-start: %v", err)
@@ -316,7 +317,7 @@ func TestUpdateDedupByID(t *testing.T) {
 		e.startWorker()
 		h := e.start("Dedup")
 
-		id1 := uniqueID("dedup-1")
+		id1 := testenv.UniqueID("dedup-1")
 		for i := range 2 {
 			if got, err := update[int](e, h, id1, "inc"); err != nil || got != 10 {
 				t.Errorf("call %d with update id %s: %d, %v; want 10", i+1, id1, got, err)
@@ -327,7 +328,7 @@ func TestUpdateDedupByID(t *testing.T) {
 		}
 
 		// Concurrent calls with one id.
-		id2 := uniqueID("dedup-2")
+		id2 := testenv.UniqueID("dedup-2")
 		var wg sync.WaitGroup
 		results := make([]int, 3)
 		errs := make([]error, 3)
@@ -370,7 +371,7 @@ func TestUpdateDedupByID(t *testing.T) {
 		if got := result[int](e, h); got != 3 {
 			t.Errorf("workflow returned %d, want 3", got)
 		}
-		if n := countEvents(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != 3 {
+		if n := testenv.Count(e.history(h), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED); n != 3 {
 			t.Errorf("history has %d UpdateAccepted events, want 3", n)
 		}
 	})
@@ -402,7 +403,7 @@ func TestUpdateAcrossWorkerRestart(t *testing.T) {
 		e.register("Blocker", blockerWorkflow)
 		e.startWorker()
 		h := e.start("Blocker")
-		id := uniqueID("restart")
+		id := testenv.UniqueID("restart")
 		resp, err := e.sendUpdate(h, id, "wait", stageAccepted, "x")
 		if err != nil {
 			t.Fatalf("start update: %v", err)
@@ -424,8 +425,8 @@ func TestUpdateAcrossWorkerRestart(t *testing.T) {
 			t.Errorf("workflow returned %q, want done", got)
 		}
 		events := e.history(h)
-		if a, c := countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
-			countEvents(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED); a != 1 || c != 1 {
+		if a, c := testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED),
+			testenv.Count(events, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED); a != 1 || c != 1 {
 			t.Errorf("history has %d accepted and %d completed update events, want 1 and 1", a, c)
 		}
 	})
@@ -471,7 +472,7 @@ func TestUnfinishedHandlersPolicy(t *testing.T) {
 				e.register("Unfinished", unfinishedWorkflow)
 				e.startWorker()
 				h := e.start("Unfinished", abandon)
-				id := uniqueID("stuck")
+				id := testenv.UniqueID("stuck")
 				if _, err := e.sendUpdate(h, id, "stuck-update", stageAccepted); err != nil {
 					t.Fatalf("start update: %v", err)
 				}
@@ -493,7 +494,7 @@ func TestUnfinishedHandlersPolicy(t *testing.T) {
 				} else {
 					t.Logf("abandoned update: %v", err)
 				}
-				warnings := e.logs.lines("TMPRL1102")
+				warnings := e.logs.Lines("TMPRL1102")
 				if abandon {
 					if len(warnings) != 0 {
 						t.Errorf("ABANDON policy logged TMPRL1102: %q", warnings)
@@ -541,7 +542,7 @@ func TestAllHandlersFinished(t *testing.T) {
 		})
 		e.startWorker()
 		h := e.start("WaitAll")
-		id := uniqueID("slow")
+		id := testenv.UniqueID("slow")
 		if _, err := e.sendUpdate(h, id, "slow", stageAccepted); err != nil {
 			t.Fatalf("start update: %v", err)
 		}
@@ -562,7 +563,7 @@ func TestAllHandlersFinished(t *testing.T) {
 		if got := result[string](e, h); got != "finished" {
 			t.Errorf("workflow returned %q", got)
 		}
-		if w := e.logs.lines("TMPRL1102"); len(w) != 0 {
+		if w := e.logs.Lines("TMPRL1102"); len(w) != 0 {
 			t.Errorf("a workflow that waited for its handlers logged %q", w)
 		}
 	})
@@ -611,15 +612,15 @@ func TestCurrentUpdateInfo(t *testing.T) {
 		e.startWorker()
 		h := e.start("Info")
 
-		id := uniqueID("my-update")
+		id := testenv.UniqueID("my-update")
 		if got, err := update[string](e, h, id, "who"); err != nil || got != id+"|who" {
 			t.Errorf("update who = %q, %v; want %q", got, err, id+"|who")
 		}
-		dynID := uniqueID("dyn-update")
+		dynID := testenv.UniqueID("dyn-update")
 		if got, err := update[string](e, h, dynID, "whatever"); err != nil || got != dynID+"|whatever|whatever" {
 			t.Errorf("dynamic update = %q, %v; want %q", got, err, dynID+"|whatever|whatever")
 		}
-		ids := []string{uniqueID("later-a"), uniqueID("later-b")}
+		ids := []string{testenv.UniqueID("later-a"), testenv.UniqueID("later-b")}
 		for _, id := range ids {
 			if _, err := e.sendUpdate(h, id, "who-later", stageAccepted); err != nil {
 				t.Fatal(err)
@@ -675,7 +676,7 @@ func TestUpdatePanics(t *testing.T) {
 		if _, err := update[string](e, h, "", "validator-panics"); err == nil || !strings.Contains(err.Error(), "validator exploded") {
 			t.Errorf("update with a panicking validator: err %v; want a rejection naming the panic", err)
 		}
-		if n := countEvents(e.history(h), updateEventTypes...); n != 0 {
+		if n := testenv.Count(e.history(h), updateEventTypes...); n != 0 {
 			t.Errorf("the rejected update left %d update events", n)
 		}
 		e.signal(h, "stop")

@@ -9,6 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -83,7 +84,7 @@ func cancelParent(ctx workflow.Context, childID string, ct workflow.ChildWorkflo
 
 func queryResolved(t *testing.T, h *client.WorkflowHandle) bool {
 	t.Helper()
-	v, err := client.Query[bool](testCtx(t), h, "resolved")
+	v, err := client.Query[bool](testenv.Context(t), h, "resolved")
 	if err != nil {
 		t.Fatalf("query resolved: %v", err)
 	}
@@ -102,7 +103,7 @@ func waitResolved(t *testing.T, h *client.WorkflowHandle) {
 // parent's history, and when the parent's future resolves.
 func TestChildCancellationTypes(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		for _, ct := range []workflow.ChildWorkflowCancellationType{
 			workflow.ChildWorkflowCancellationWaitCompleted,
 			workflow.ChildWorkflowCancellationTryCancel,
@@ -112,54 +113,54 @@ func TestChildCancellationTypes(t *testing.T) {
 			t.Run(ct.String(), func(t *testing.T) {
 				e := newEnv(t, cacheSize)
 				e.worker(func(w *worker.Worker) {
-					must(t, w.RegisterWorkflow("CancelParent", cancelParent))
-					must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
+					testenv.Must(t, w.RegisterWorkflow("CancelParent", cancelParent))
+					testenv.Must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
 				})
-				childID := uniqueID("child-" + ct.String())
+				childID := testenv.UniqueID("child-" + ct.String())
 				parent := e.start("CancelParent", childID, ct)
 				child := e.c.GetWorkflow(childID, "")
-				terminateAtEnd(t, child)
-				childCancelRequested := hasEvent(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+				testenv.TerminateAtEnd(t, child)
+				childCancelRequested := testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
 
 				switch ct {
 				case workflow.ChildWorkflowCancellationWaitCompleted:
-					waitHistory(t, child, "the cancel request on the child", childCancelRequested)
+					testenv.WaitHistory(t, child, "the cancel request on the child", childCancelRequested)
 					if queryResolved(t, parent) {
 						t.Errorf("WAIT_CANCELLATION_COMPLETED resolved before the child closed")
 					}
-					must(t, child.Signal(testCtx(t), "release"))
+					testenv.Must(t, child.Signal(testenv.Context(t), "release"))
 					waitResolved(t, parent)
 				case workflow.ChildWorkflowCancellationWaitRequested:
 					waitResolved(t, parent)
-					if evs := history(t, child); !childCancelRequested(evs) {
-						t.Errorf("WAIT_CANCELLATION_REQUESTED resolved before the child had the request; child history:\n%s", formatHistory(evs))
+					if evs := testenv.History(t, child); !childCancelRequested(evs) {
+						t.Errorf("WAIT_CANCELLATION_REQUESTED resolved before the child had the request; child history:\n%s", testenv.FormatHistory(evs))
 					}
 					if st := status(t, child); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 						t.Errorf("child status %s, want RUNNING (it waits for release)", st)
 					}
-					must(t, child.Signal(testCtx(t), "release"))
+					testenv.Must(t, child.Signal(testenv.Context(t), "release"))
 				case workflow.ChildWorkflowCancellationTryCancel:
 					waitResolved(t, parent)
-					waitHistory(t, child, "the cancel request on the child", childCancelRequested)
-					must(t, child.Signal(testCtx(t), "release"))
+					testenv.WaitHistory(t, child, "the cancel request on the child", childCancelRequested)
+					testenv.Must(t, child.Signal(testenv.Context(t), "release"))
 				case workflow.ChildWorkflowCancellationAbandon:
 					waitResolved(t, parent)
 				}
-				must(t, parent.Signal(testCtx(t), "finish"))
-				sum := result[errSummary](t, parent)
+				testenv.Must(t, parent.Signal(testenv.Context(t), "finish"))
+				sum := testenv.Result[errSummary](t, parent)
 				if !sum.ChildError || !sum.Canceled || sum.ChildWorkflowID != childID || sum.ChildWorkflowType != "BlockingChild" {
 					t.Errorf("child result error = %+v, want a ChildWorkflowError for %s wrapping a CanceledError", sum, childID)
 				}
 
-				pevs := history(t, parent)
-				cancelInitiated := count(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
+				pevs := testenv.History(t, parent)
+				cancelInitiated := testenv.Count(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED)
 				if ct == workflow.ChildWorkflowCancellationAbandon {
 					if cancelInitiated != 0 {
-						t.Errorf("ABANDON sent a cancel request; parent history:\n%s", formatHistory(pevs))
+						t.Errorf("ABANDON sent a cancel request; parent history:\n%s", testenv.FormatHistory(pevs))
 					}
-					cevs := history(t, child)
+					cevs := testenv.History(t, child)
 					if childCancelRequested(cevs) {
-						t.Errorf("ABANDON: child got a cancel request; child history:\n%s", formatHistory(cevs))
+						t.Errorf("ABANDON: child got a cancel request; child history:\n%s", testenv.FormatHistory(cevs))
 					}
 					if st := status(t, child); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 						t.Errorf("ABANDON: child status %s, want RUNNING", st)
@@ -167,14 +168,14 @@ func TestChildCancellationTypes(t *testing.T) {
 					return
 				}
 				if cancelInitiated != 1 {
-					t.Errorf("%d RequestCancelExternalWorkflowExecutionInitiated events, want 1; parent history:\n%s", cancelInitiated, formatHistory(pevs))
-				} else if a := first(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).GetRequestCancelExternalWorkflowExecutionInitiatedEventAttributes(); !a.GetChildWorkflowOnly() || a.GetWorkflowExecution().GetWorkflowId() != childID {
+					t.Errorf("%d RequestCancelExternalWorkflowExecutionInitiated events, want 1; parent history:\n%s", cancelInitiated, testenv.FormatHistory(pevs))
+				} else if a := testenv.First(pevs, enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).GetRequestCancelExternalWorkflowExecutionInitiatedEventAttributes(); !a.GetChildWorkflowOnly() || a.GetWorkflowExecution().GetWorkflowId() != childID {
 					t.Errorf("cancel request attributes %v, want child-only for %s", a, childID)
 				}
 				// The child closes as cancelled once released.
 				waitStatus(t, child, enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED)
-				if ct == workflow.ChildWorkflowCancellationWaitCompleted && count(pevs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED) != 1 {
-					t.Errorf("WAIT_CANCELLATION_COMPLETED: no ChildWorkflowExecutionCanceled in the parent; history:\n%s", formatHistory(pevs))
+				if ct == workflow.ChildWorkflowCancellationWaitCompleted && testenv.Count(pevs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED) != 1 {
+					t.Errorf("WAIT_CANCELLATION_COMPLETED: no ChildWorkflowExecutionCanceled in the parent; history:\n%s", testenv.FormatHistory(pevs))
 				}
 			})
 		}
@@ -185,14 +186,14 @@ func TestChildCancellationTypes(t *testing.T) {
 // and observes what the server does to each once the parent completes.
 func TestChildParentClosePolicies(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		policies := []workflow.ParentClosePolicy{
 			workflow.ParentClosePolicyTerminate, workflow.ParentClosePolicyAbandon, workflow.ParentClosePolicyRequestCancel,
 		}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
-			must(t, w.RegisterWorkflow("PolicyParent", func(ctx workflow.Context, ids []string) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
+			testenv.Must(t, w.RegisterWorkflow("PolicyParent", func(ctx workflow.Context, ids []string) ([]string, error) {
 				var hs []workflow.ChildWorkflowHandle[string]
 				for i, p := range policies {
 					h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: ids[i], ParentClosePolicy: p}, "BlockingChild")
@@ -212,18 +213,18 @@ func TestChildParentClosePolicies(t *testing.T) {
 				return runs, nil
 			}))
 		})
-		ids := []string{uniqueID("pcp-terminate"), uniqueID("pcp-abandon"), uniqueID("pcp-request-cancel")}
+		ids := []string{testenv.UniqueID("pcp-terminate"), testenv.UniqueID("pcp-abandon"), testenv.UniqueID("pcp-request-cancel")}
 		parent := e.start("PolicyParent", ids)
-		runs := result[[]string](t, parent)
+		runs := testenv.Result[[]string](t, parent)
 		if len(runs) != 3 || slices.Contains(runs, "") {
 			t.Fatalf("child run ids %q", runs)
 		}
 		term, aband, rc := e.c.GetWorkflow(ids[0], runs[0]), e.c.GetWorkflow(ids[1], runs[1]), e.c.GetWorkflow(ids[2], runs[2])
 		for _, h := range []*client.WorkflowHandle{term, aband, rc} {
-			terminateAtEnd(t, h)
+			testenv.TerminateAtEnd(t, h)
 		}
 		// The initiated events carry the policies.
-		pevs := history(t, parent)
+		pevs := testenv.History(t, parent)
 		var got []workflow.ParentClosePolicy
 		for _, ev := range pevs {
 			if a := ev.GetStartChildWorkflowExecutionInitiatedEventAttributes(); a != nil {
@@ -234,7 +235,7 @@ func TestChildParentClosePolicies(t *testing.T) {
 			t.Errorf("initiated events carry policies %v, want %v", got, policies)
 		}
 		waitStatus(t, term, enumspb.WORKFLOW_EXECUTION_STATUS_TERMINATED)
-		waitHistory(t, rc, "the REQUEST_CANCEL child's cancel request", hasEvent(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED))
+		testenv.WaitHistory(t, rc, "the REQUEST_CANCEL child's cancel request", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED))
 		if st := status(t, rc); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			t.Errorf("REQUEST_CANCEL child status %s, want RUNNING (it waits for release)", st)
 		}
@@ -243,8 +244,8 @@ func TestChildParentClosePolicies(t *testing.T) {
 		if st := status(t, aband); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			t.Errorf("ABANDON child status %s, want RUNNING", st)
 		}
-		if evs := history(t, aband); count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) != 0 {
-			t.Errorf("ABANDON child got a cancel request; history:\n%s", formatHistory(evs))
+		if evs := testenv.History(t, aband); testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED) != 0 {
+			t.Errorf("ABANDON child got a cancel request; history:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -253,11 +254,11 @@ func TestChildParentClosePolicies(t *testing.T) {
 // workflow.
 func TestChildStartDuplicateID(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
-			must(t, w.RegisterWorkflow("DupParent", func(ctx workflow.Context, id string) ([]errSummary, error) {
+			testenv.Must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
+			testenv.Must(t, w.RegisterWorkflow("DupParent", func(ctx workflow.Context, id string) ([]errSummary, error) {
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: id}, "BlockingChild")
 				if err != nil {
 					return nil, err
@@ -267,18 +268,18 @@ func TestChildStartDuplicateID(t *testing.T) {
 				return []errSummary{summarize(serr), summarize(rerr)}, nil
 			}))
 		})
-		taken := e.startOpts(client.StartWorkflowOptions{ID: uniqueID("taken")}, "BlockingChild")
+		taken := e.startOpts(client.StartWorkflowOptions{ID: testenv.UniqueID("taken")}, "BlockingChild")
 		parent := e.start("DupParent", taken.ID())
-		got := result[[]errSummary](t, parent)
+		got := testenv.Result[[]errSummary](t, parent)
 		for i, s := range got {
 			if !s.StartError || !s.AlreadyStarted || s.StartErrID != taken.ID() || s.ChildError {
 				t.Errorf("error %d = %+v, want a ChildWorkflowStartError with AlreadyStarted for %s", i, s, taken.ID())
 			}
 		}
-		evs := history(t, parent)
-		f := first(evs, enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)
+		evs := testenv.History(t, parent)
+		f := testenv.First(evs, enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED)
 		if f == nil || f.GetStartChildWorkflowExecutionFailedEventAttributes().GetCause() != enumspb.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS {
-			t.Errorf("no StartChildWorkflowExecutionFailed(WORKFLOW_ALREADY_EXISTS); history:\n%s", formatHistory(evs))
+			t.Errorf("no StartChildWorkflowExecutionFailed(WORKFLOW_ALREADY_EXISTS); history:\n%s", testenv.FormatHistory(evs))
 		}
 		if st := status(t, taken); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			t.Errorf("the workflow holding the id is %s, want RUNNING", st)
@@ -290,14 +291,14 @@ func TestChildStartDuplicateID(t *testing.T) {
 // child that times out, fails, or is terminated.
 func TestChildFailures(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
-			must(t, w.RegisterWorkflow("FailingChild", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("BlockingChild", blockingChild))
+			testenv.Must(t, w.RegisterWorkflow("FailingChild", func(ctx workflow.Context) (string, error) {
 				return "", temporal.NewApplicationError("child broke", "ChildBroke")
 			}))
-			must(t, w.RegisterWorkflow("ChildRunner", func(ctx workflow.Context, childType, id string, timeout time.Duration) (errSummary, error) {
+			testenv.Must(t, w.RegisterWorkflow("ChildRunner", func(ctx workflow.Context, childType, id string, timeout time.Duration) (errSummary, error) {
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: id, ExecutionTimeout: timeout}, childType)
 				if err != nil {
 					return errSummary{}, err
@@ -308,39 +309,39 @@ func TestChildFailures(t *testing.T) {
 		})
 
 		t.Run("timeout", func(t *testing.T) {
-			id := uniqueID("timeout-child")
+			id := testenv.UniqueID("timeout-child")
 			parent := e.start("ChildRunner", "BlockingChild", id, 2*time.Second)
-			sum := result[errSummary](t, parent)
+			sum := testenv.Result[errSummary](t, parent)
 			if !sum.ChildError || sum.TimeoutType == "" || sum.ChildWorkflowID != id {
 				t.Errorf("error = %+v, want a ChildWorkflowError for %s wrapping a TimeoutError", sum, id)
 			}
-			if evs := history(t, parent); count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT) != 1 {
-				t.Errorf("no ChildWorkflowExecutionTimedOut; history:\n%s", formatHistory(evs))
+			if evs := testenv.History(t, parent); testenv.Count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT) != 1 {
+				t.Errorf("no ChildWorkflowExecutionTimedOut; history:\n%s", testenv.FormatHistory(evs))
 			}
 			if st := status(t, e.c.GetWorkflow(id, "")); st != enumspb.WORKFLOW_EXECUTION_STATUS_TIMED_OUT {
 				t.Errorf("child status %s, want TIMED_OUT", st)
 			}
 		})
 		t.Run("failure", func(t *testing.T) {
-			id := uniqueID("failing-child")
+			id := testenv.UniqueID("failing-child")
 			parent := e.start("ChildRunner", "FailingChild", id, time.Duration(0))
-			sum := result[errSummary](t, parent)
+			sum := testenv.Result[errSummary](t, parent)
 			if !sum.ChildError || sum.ChildWorkflowID != id || sum.ChildWorkflowType != "FailingChild" ||
 				sum.AppErrType != "ChildBroke" || sum.AppErrMessage != "child broke" || sum.ChildRunID == "" {
 				t.Errorf("error = %+v, want a ChildWorkflowError for %s (FailingChild) wrapping ApplicationError ChildBroke \"child broke\"", sum, id)
 			}
 		})
 		t.Run("terminated", func(t *testing.T) {
-			id := uniqueID("terminated-child")
+			id := testenv.UniqueID("terminated-child")
 			parent := e.start("ChildRunner", "BlockingChild", id, time.Duration(0))
-			waitHistory(t, parent, "the child to start", hasEvent(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED))
-			must(t, e.c.GetWorkflow(id, "").Terminate(testCtx(t), "by the test"))
-			sum := result[errSummary](t, parent)
+			testenv.WaitHistory(t, parent, "the child to start", testenv.HasEvent(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED))
+			testenv.Must(t, e.c.GetWorkflow(id, "").Terminate(testenv.Context(t), "by the test"))
+			sum := testenv.Result[errSummary](t, parent)
 			if !sum.ChildError || !sum.Terminated || sum.ChildWorkflowID != id {
 				t.Errorf("error = %+v, want a ChildWorkflowError for %s wrapping a TerminatedError", sum, id)
 			}
-			if evs := history(t, parent); count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED) != 1 {
-				t.Errorf("no ChildWorkflowExecutionTerminated; history:\n%s", formatHistory(evs))
+			if evs := testenv.History(t, parent); testenv.Count(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED) != 1 {
+				t.Errorf("no ChildWorkflowExecutionTerminated; history:\n%s", testenv.FormatHistory(evs))
 			}
 		})
 	})
@@ -373,11 +374,11 @@ type handleReport struct {
 // start future, and signals the child through it.
 func TestChildHandle(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("GreetChild", greetChild))
-			must(t, w.RegisterWorkflow("HandleParent", func(ctx workflow.Context, id string) (handleReport, error) {
+			testenv.Must(t, w.RegisterWorkflow("GreetChild", greetChild))
+			testenv.Must(t, w.RegisterWorkflow("HandleParent", func(ctx workflow.Context, id string) (handleReport, error) {
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: id}, "GreetChild")
 				if err != nil {
 					return handleReport{}, err
@@ -393,12 +394,12 @@ func TestChildHandle(t *testing.T) {
 				return r, err
 			}))
 		})
-		id := uniqueID("greet-child")
+		id := testenv.UniqueID("greet-child")
 		parent := e.start("HandleParent", id)
-		r := result[handleReport](t, parent)
+		r := testenv.Result[handleReport](t, parent)
 		child := e.c.GetWorkflow(id, "")
-		d, err := child.Describe(testCtx(t))
-		must(t, err)
+		d, err := child.Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		want := handleReport{ID: id, RunBefore: "", Started: d.RunID, RunAfter: d.RunID, SignalErr: errSummary{Nil: true}, Result: "greeted:hello"}
 		if r != want {
 			t.Errorf("handle report\n got %+v\nwant %+v", r, want)
@@ -406,14 +407,14 @@ func TestChildHandle(t *testing.T) {
 		if d.FirstExecutionRunID != d.RunID {
 			t.Errorf("child FirstExecutionRunID %s != RunID %s", d.FirstExecutionRunID, d.RunID)
 		}
-		cevs := history(t, child)
-		sig := first(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+		cevs := testenv.History(t, child)
+		sig := testenv.First(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
 		if sig.GetWorkflowExecutionSignaledEventAttributes().GetSignalName() != "greet" {
-			t.Errorf("child history has no greet signal:\n%s", formatHistory(cevs))
+			t.Errorf("child history has no greet signal:\n%s", testenv.FormatHistory(cevs))
 		}
-		pevs := history(t, parent)
-		if count(pevs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) != 1 || count(pevs, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED) != 1 {
-			t.Errorf("parent history lacks the external signal events:\n%s", formatHistory(pevs))
+		pevs := testenv.History(t, parent)
+		if testenv.Count(pevs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) != 1 || testenv.Count(pevs, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED) != 1 {
+			t.Errorf("parent history lacks the external signal events:\n%s", testenv.FormatHistory(pevs))
 		}
 	})
 }
@@ -423,13 +424,13 @@ func TestChildHandle(t *testing.T) {
 // in the parent's initiated event.
 func TestChildOptions(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
-		otherTQ := uniqueID("child-tq")
+		otherTQ := testenv.UniqueID("child-tq")
 		retry := &temporal.RetryPolicy{InitialInterval: 3 * time.Second, BackoffCoefficient: 1.5, MaximumInterval: time.Minute, MaximumAttempts: 7, NonRetryableErrorTypes: []string{"Fatal"}}
 		when := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("OptionsParent", func(ctx workflow.Context, id string) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("OptionsParent", func(ctx workflow.Context, id string) (string, error) {
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{
 					WorkflowID:            id,
 					TaskQueue:             otherTQ,
@@ -449,13 +450,13 @@ func TestChildOptions(t *testing.T) {
 				return h.Started().Get(ctx)
 			}))
 		})
-		id := uniqueID("opts-child")
+		id := testenv.UniqueID("opts-child")
 		parent := e.start("OptionsParent", id)
-		runID := result[string](t, parent)
+		runID := testenv.Result[string](t, parent)
 		child := e.c.GetWorkflow(id, runID)
-		terminateAtEnd(t, child)
-		d, err := child.Describe(testCtx(t))
-		must(t, err)
+		testenv.TerminateAtEnd(t, child)
+		d, err := child.Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		if d.WorkflowType != "NeverRuns" || d.TaskQueue != otherTQ || d.WorkflowExecutionTimeout != time.Hour ||
 			d.WorkflowRunTimeout != 30*time.Minute || d.WorkflowTaskTimeout != 7*time.Second || d.Status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 			t.Errorf("child description: type %s task queue %s timeouts %v/%v/%v status %s", d.WorkflowType, d.TaskQueue,
@@ -484,8 +485,8 @@ func TestChildOptions(t *testing.T) {
 		if err := d.SearchAttributeValue(saDatetime, &dt); err != nil || !dt.Equal(when) {
 			t.Errorf("search attribute %s = %v, %v", saDatetime, dt, err)
 		}
-		cevs := history(t, child)
-		sa := first(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).GetWorkflowExecutionStartedEventAttributes()
+		cevs := testenv.History(t, child)
+		sa := testenv.First(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).GetWorkflowExecutionStartedEventAttributes()
 		if got := temporal.RetryPolicyFromProto(sa.GetRetryPolicy()); got == nil || got.InitialInterval != retry.InitialInterval ||
 			got.BackoffCoefficient != retry.BackoffCoefficient || got.MaximumInterval != retry.MaximumInterval ||
 			got.MaximumAttempts != retry.MaximumAttempts || !slices.Equal(got.NonRetryableErrorTypes, retry.NonRetryableErrorTypes) {
@@ -501,7 +502,7 @@ func TestChildOptions(t *testing.T) {
 		if err := converter.NewValues(sa.GetInput(), e.c.DataConverter()).Get(0, &arg); err != nil || arg != "arg" {
 			t.Errorf("child input %q, %v", arg, err)
 		}
-		init := first(history(t, parent), enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).GetStartChildWorkflowExecutionInitiatedEventAttributes()
+		init := testenv.First(testenv.History(t, parent), enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).GetStartChildWorkflowExecutionInitiatedEventAttributes()
 		if init.GetWorkflowIdReusePolicy() != enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE || init.GetParentClosePolicy() != enumspb.PARENT_CLOSE_POLICY_ABANDON ||
 			init.GetNamespace() != srv.Namespace() {
 			t.Errorf("initiated event: reuse policy %s, parent close policy %s, namespace %q", init.GetWorkflowIdReusePolicy(), init.GetParentClosePolicy(), init.GetNamespace())
@@ -514,11 +515,11 @@ func TestChildOptions(t *testing.T) {
 // find the child.
 func TestChildSignalBeforeStart(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("GreetChild", greetChild))
-			must(t, w.RegisterWorkflow("EarlySignal", func(ctx workflow.Context) (handleReport, error) {
+			testenv.Must(t, w.RegisterWorkflow("GreetChild", greetChild))
+			testenv.Must(t, w.RegisterWorkflow("EarlySignal", func(ctx workflow.Context) (handleReport, error) {
 				h, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{}, "GreetChild")
 				if err != nil {
 					return handleReport{}, err
@@ -532,7 +533,7 @@ func TestChildSignalBeforeStart(t *testing.T) {
 			}))
 		})
 		h := e.start("EarlySignal")
-		r := result[handleReport](t, h)
+		r := testenv.Result[handleReport](t, h)
 		if !r.SignalErr.Nil || r.Result != "greeted:early" || r.RunBefore != "" || r.RunAfter == "" {
 			t.Errorf("report %+v, want the early signal delivered once the child started", r)
 		}
@@ -540,9 +541,9 @@ func TestChildSignalBeforeStart(t *testing.T) {
 		if want := h.RunID() + "_1"; r.ID != want {
 			t.Errorf("default child id %q, want %q", r.ID, want)
 		}
-		evs := history(t, h)
-		if si, ci := indexOf(evs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED), indexOf(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED); si < ci || count(evs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED) != 0 {
-			t.Errorf("the signal was not sent after the child started:\n%s", formatHistory(evs))
+		evs := testenv.History(t, h)
+		if si, ci := testenv.IndexOf(evs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED), testenv.IndexOf(evs, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED); si < ci || testenv.Count(evs, enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED) != 0 {
+			t.Errorf("the signal was not sent after the child started:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -551,11 +552,11 @@ func TestChildSignalBeforeStart(t *testing.T) {
 // starts it: no command is sent and both futures resolve as cancelled.
 func TestChildCancelBeforeStart(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("GreetChild", greetChild))
-			must(t, w.RegisterWorkflow("CancelBeforeStart", func(ctx workflow.Context) ([]errSummary, error) {
+			testenv.Must(t, w.RegisterWorkflow("GreetChild", greetChild))
+			testenv.Must(t, w.RegisterWorkflow("CancelBeforeStart", func(ctx workflow.Context) ([]errSummary, error) {
 				cctx, cancel := workflow.WithCancel(ctx)
 				h, err := workflow.StartChildWorkflow[string](cctx, workflow.ChildWorkflowOptions{}, "GreetChild")
 				if err != nil {
@@ -572,12 +573,12 @@ func TestChildCancelBeforeStart(t *testing.T) {
 			}))
 		})
 		h := e.start("CancelBeforeStart")
-		r := result[[]errSummary](t, h)
+		r := testenv.Result[[]errSummary](t, h)
 		if !r[0].Canceled || !r[1].Canceled || !r[1].ChildError {
 			t.Errorf("started %+v, result %+v; want cancelled, and a ChildWorkflowError wrapping a cancellation", r[0], r[1])
 		}
-		if evs := history(t, h); count(evs, enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) != 0 {
-			t.Errorf("the cancelled child was started:\n%s", formatHistory(evs))
+		if evs := testenv.History(t, h); testenv.Count(evs, enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED) != 0 {
+			t.Errorf("the cancelled child was started:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -23,13 +24,13 @@ import (
 // them in that order, also when every task replays (no cache).
 func TestAsCompletedOrder(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		gates := map[string]chan struct{}{"a": make(chan struct{}), "b": make(chan struct{}), "c": make(chan struct{})}
 		var mu sync.Mutex
 		runs := map[string]int{}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Gate", func(ctx context.Context, name string) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Gate", func(ctx context.Context, name string) (string, error) {
 				mu.Lock()
 				runs[name]++
 				mu.Unlock()
@@ -42,7 +43,7 @@ func TestAsCompletedOrder(t *testing.T) {
 					return "", fmt.Errorf("test over")
 				}
 			}))
-			must(t, w.RegisterWorkflow("Race", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Race", func(ctx workflow.Context) ([]string, error) {
 				opts := workflow.ActivityOptions{StartToCloseTimeout: time.Minute}
 				var fs []workflow.Future[string]
 				for _, n := range []string{"a", "b", "c"} {
@@ -76,9 +77,9 @@ func TestAsCompletedOrder(t *testing.T) {
 		})
 		for i, n := range []string{"b", "c", "a"} {
 			close(gates[n])
-			waitHistory(t, h, n+" to be processed", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, i+1))
+			testenv.WaitHistory(t, h, n+" to be processed", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, i+1))
 		}
-		got := result[[]string](t, h)
+		got := testenv.Result[[]string](t, h)
 		if want := []string{"b", "c", "a"}; !slices.Equal(got, want) {
 			t.Errorf("AsCompleted order %v, want %v (completion order)", got, want)
 		}
@@ -89,13 +90,13 @@ func TestAsCompletedOrder(t *testing.T) {
 				t.Errorf("activity %s ran %d times", n, r)
 			}
 		}
-		evs := history(t, h)
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("failed workflow tasks:\n%s", formatHistory(evs))
+		evs := testenv.History(t, h)
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("failed workflow tasks:\n%s", testenv.FormatHistory(evs))
 		}
 		// The AsCompleted timeout timer was cancelled once all were in.
-		if s, c := count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); s != 2 || c != 1 {
-			t.Errorf("timers started/cancelled %d/%d, want 2/1:\n%s", s, c, formatHistory(evs))
+		if s, c := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_CANCELED); s != 2 || c != 1 {
+			t.Errorf("timers started/cancelled %d/%d, want 2/1:\n%s", s, c, testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -175,15 +176,15 @@ func handlersWorkflow(ctx workflow.Context, n int) ([]string, error) {
 // did not interleave.
 func TestHandlersWithChannelsAndLocks(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Handlers", handlersWorkflow)) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Handlers", handlersWorkflow)) })
 		h := e.start("Handlers", 7)
-		ctx := testCtx(t)
+		ctx := testenv.Context(t)
 		for _, s := range [][2]string{{"locked", "A"}, {"sem", "C"}, {"locked", "B"}, {"put", "x"}, {"sem", "D"}, {"locked", "E"}, {"put", "y"}} {
-			must(t, h.Signal(ctx, s[0], s[1]))
+			testenv.Must(t, h.Signal(ctx, s[0], s[1]))
 		}
-		got := result[[]string](t, h)
+		got := testenv.Result[[]string](t, h)
 		values, log := got[:7], got[7:]
 		if want := []string{"locked:A", "locked:B", "locked:E", "put:x", "put:y", "sem:C", "sem:D"}; !slices.Equal(values, want) {
 			t.Errorf("received %v, want %v", values, want)
@@ -208,8 +209,8 @@ func TestHandlersWithChannelsAndLocks(t *testing.T) {
 				}
 			}
 		}
-		if evs := history(t, h); count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED) != 0 {
-			t.Errorf("failed workflow tasks:\n%s", formatHistory(evs))
+		if evs := testenv.History(t, h); testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED) != 0 {
+			t.Errorf("failed workflow tasks:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -218,10 +219,10 @@ func TestHandlersWithChannelsAndLocks(t *testing.T) {
 // *temporal.TimeoutError when the futures are not ready in time.
 func TestAsCompletedTimeout(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("AsCompletedTimeout", func(ctx workflow.Context) ([]string, error) {
+			testenv.Must(t, w.RegisterWorkflow("AsCompletedTimeout", func(ctx workflow.Context) ([]string, error) {
 				fs := []workflow.Future[struct{}]{workflow.NewTimer(ctx, 50*time.Millisecond), workflow.NewTimer(ctx, time.Hour)}
 				var seen []string
 				for f, err := range workflow.AsCompleted(ctx, fs, 2*time.Second) {
@@ -236,7 +237,7 @@ func TestAsCompletedTimeout(t *testing.T) {
 			}))
 		})
 		h := e.start("AsCompletedTimeout")
-		if got, want := result[[]string](t, h), []string{"ready: true", "timeout error: true"}; !slices.Equal(got, want) {
+		if got, want := testenv.Result[[]string](t, h), []string{"ready: true", "timeout error: true"}; !slices.Equal(got, want) {
 			t.Errorf("iteration %v, want %v", got, want)
 		}
 	})

@@ -7,6 +7,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -62,10 +63,10 @@ func chainWorkflow(ctx workflow.Context, n int, recs []runRecord) ([]runRecord, 
 // with the client from the first run.
 func TestContinueAsNewChain(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Chain", chainWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("Chain", chainWorkflow))
 		})
 		retry := &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 3, MaximumInterval: time.Minute, MaximumAttempts: 5, NonRetryableErrorTypes: []string{"Fatal"}}
 		h := e.startOpts(client.StartWorkflowOptions{
@@ -76,9 +77,9 @@ func TestContinueAsNewChain(t *testing.T) {
 			WorkflowTaskTimeout: 9 * time.Second,
 		}, "Chain", 5, []runRecord(nil))
 		firstRun := h.RunID()
-		recs, err := client.Result[[]runRecord](testCtx(t), e.c.GetWorkflow(h.ID(), firstRun))
+		recs, err := client.Result[[]runRecord](testenv.Context(t), e.c.GetWorkflow(h.ID(), firstRun))
 		if err != nil {
-			t.Fatalf("Result from the first run: %v\nhistory:\n%s", err, dumpHistory(h))
+			t.Fatalf("Result from the first run: %v\nhistory:\n%s", err, testenv.DumpHistory(h))
 		}
 		if len(recs) != 5 {
 			t.Fatalf("%d records, want 5: %+v", len(recs), recs)
@@ -112,15 +113,15 @@ func TestContinueAsNewChain(t *testing.T) {
 			t.Errorf("first record's run %s, want %s", recs[0].RunID, firstRun)
 		}
 		// The server agrees: the latest run's memo and search attributes.
-		d, err := e.c.GetWorkflow(h.ID(), "").Describe(testCtx(t))
-		must(t, err)
+		d, err := e.c.GetWorkflow(h.ID(), "").Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		var m, kw string
 		if d.RunID != recs[4].RunID || d.MemoValue("m", &m) != nil || m != "carried" || d.SearchAttributeValue(saKeyword, &kw) != nil || kw != "chain-kw" {
 			t.Errorf("latest run %s: memo %q, keyword %q; want run %s, carried, chain-kw", d.RunID, m, kw, recs[4].RunID)
 		}
-		evs := history(t, e.c.GetWorkflow(h.ID(), firstRun))
-		if count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) != 1 {
-			t.Errorf("first run did not continue as new:\n%s", formatHistory(evs))
+		evs := testenv.History(t, e.c.GetWorkflow(h.ID(), firstRun))
+		if testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) != 1 {
+			t.Errorf("first run did not continue as new:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -129,9 +130,9 @@ func TestContinueAsNewChain(t *testing.T) {
 // new timeouts, memo, search attributes and retry policy.
 func TestContinueAsNewOptions(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
-		tq2 := uniqueID("can-tq2")
+		tq2 := testenv.UniqueID("can-tq2")
 		newRetry := &temporal.RetryPolicy{InitialInterval: 5 * time.Second, BackoffCoefficient: 2, MaximumInterval: 50 * time.Second, MaximumAttempts: 9}
 		wf := func(ctx workflow.Context, step int) (runRecord, error) {
 			if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {
@@ -150,7 +151,7 @@ func TestContinueAsNewOptions(t *testing.T) {
 			return recordRun(ctx), nil
 		}
 		for _, tq := range []string{e.tq, tq2} {
-			e.workerOn(tq, worker.Options{}, func(w *worker.Worker) { must(t, w.RegisterWorkflow("CANOptions", wf)) })
+			e.workerOn(tq, worker.Options{}, func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("CANOptions", wf)) })
 		}
 		h := e.startOpts(client.StartWorkflowOptions{
 			Memo:                map[string]any{"m": "old"},
@@ -159,7 +160,7 @@ func TestContinueAsNewOptions(t *testing.T) {
 			WorkflowRunTimeout:  time.Hour,
 			WorkflowTaskTimeout: 10 * time.Second,
 		}, "CANOptions", 0)
-		r := result[runRecord](t, h)
+		r := testenv.Result[runRecord](t, h)
 		if r.TaskQueue != tq2 || r.RunTimeout != 17*time.Minute || r.TaskTimeout != 4*time.Second {
 			t.Errorf("second run: task queue %s, timeouts %v/%v; want %s, 17m, 4s", r.TaskQueue, r.RunTimeout, r.TaskTimeout, tq2)
 		}
@@ -175,8 +176,8 @@ func TestContinueAsNewOptions(t *testing.T) {
 		if r.ContinuedRunID != h.RunID() {
 			t.Errorf("second run: ContinuedRunID %q, want %q", r.ContinuedRunID, h.RunID())
 		}
-		d, err := e.c.GetWorkflow(h.ID(), "").Describe(testCtx(t))
-		must(t, err)
+		d, err := e.c.GetWorkflow(h.ID(), "").Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		if d.TaskQueue != tq2 || d.WorkflowRunTimeout != 17*time.Minute || d.WorkflowTaskTimeout != 4*time.Second {
 			t.Errorf("Describe: task queue %s, timeouts %v/%v", d.TaskQueue, d.WorkflowRunTimeout, d.WorkflowTaskTimeout)
 		}
@@ -201,10 +202,10 @@ func keys[V any](m map[string]V) []string {
 // and search attributes: the next run starts with the current values.
 func TestContinueAsNewCarriesUpserts(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("CANUpsert", func(ctx workflow.Context, run int) (runRecord, error) {
+			testenv.Must(t, w.RegisterWorkflow("CANUpsert", func(ctx workflow.Context, run int) (runRecord, error) {
 				if run == 0 {
 					if err := workflow.UpsertMemo(ctx, map[string]any{"m": "upserted"}); err != nil {
 						return runRecord{}, err
@@ -221,7 +222,7 @@ func TestContinueAsNewCarriesUpserts(t *testing.T) {
 			Memo:             map[string]any{"m": "start"},
 			SearchAttributes: map[string]any{saKeyword: "start-kw", saInt: 4},
 		}, "CANUpsert", 0)
-		r := result[runRecord](t, h)
+		r := testenv.Result[runRecord](t, h)
 		if r.Memo != "upserted" || r.Keyword != "upserted-kw" || r.Int != 0 || r.ContinuedRunID != h.RunID() {
 			t.Errorf("next run: memo %q, keyword %q, int %d, continued from %q; want upserted, upserted-kw, removed, %s",
 				r.Memo, r.Keyword, r.Int, r.ContinuedRunID, h.RunID())

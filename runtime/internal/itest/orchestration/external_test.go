@@ -5,6 +5,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -41,12 +42,12 @@ type externalReport struct {
 // GetExternalWorkflowHandle, and does both to workflows that do not exist.
 func TestExternalWorkflows(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("SignalTarget", signalTarget))
-			must(t, w.RegisterWorkflow("CancelTarget", cancelTarget))
-			must(t, w.RegisterWorkflow("ExternalCaller", func(ctx workflow.Context, sigID, sigRun, cancelID, missing string) (externalReport, error) {
+			testenv.Must(t, w.RegisterWorkflow("SignalTarget", signalTarget))
+			testenv.Must(t, w.RegisterWorkflow("CancelTarget", cancelTarget))
+			testenv.Must(t, w.RegisterWorkflow("ExternalCaller", func(ctx workflow.Context, sigID, sigRun, cancelID, missing string) (externalReport, error) {
 				var r externalReport
 				sh := workflow.GetExternalWorkflowHandle(ctx, sigID, sigRun)
 				r.HandleID, r.HandleRunID = sh.ID(), sh.RunID()
@@ -67,9 +68,9 @@ func TestExternalWorkflows(t *testing.T) {
 		})
 		sig := e.start("SignalTarget")
 		can := e.start("CancelTarget")
-		missing := uniqueID("no-such-workflow")
+		missing := testenv.UniqueID("no-such-workflow")
 		caller := e.start("ExternalCaller", sig.ID(), sig.RunID(), can.ID(), missing)
-		r := result[externalReport](t, caller)
+		r := testenv.Result[externalReport](t, caller)
 		if r.HandleID != sig.ID() || r.HandleRunID != sig.RunID() {
 			t.Errorf("handle id/run id %s/%s, want %s/%s", r.HandleID, r.HandleRunID, sig.ID(), sig.RunID())
 		}
@@ -84,20 +85,20 @@ func TestExternalWorkflows(t *testing.T) {
 		if r.SignalMissing.ExternalOp != "signal" || r.CancelMissing.ExternalOp != "cancel" {
 			t.Errorf("ops %q/%q, want signal/cancel", r.SignalMissing.ExternalOp, r.CancelMissing.ExternalOp)
 		}
-		if got := result[string](t, sig); got != "from-external" {
+		if got := testenv.Result[string](t, sig); got != "from-external" {
 			t.Errorf("signal target returned %q", got)
 		}
 		waitStatus(t, can, enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED)
-		cevs := history(t, can)
-		cr := first(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED).GetWorkflowExecutionCancelRequestedEventAttributes()
+		cevs := testenv.History(t, can)
+		cr := testenv.First(cevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED).GetWorkflowExecutionCancelRequestedEventAttributes()
 		if cr.GetExternalWorkflowExecution().GetWorkflowId() != caller.ID() {
 			t.Errorf("cancel request came from %v, want %s", cr.GetExternalWorkflowExecution(), caller.ID())
 		}
-		sevs := history(t, sig)
-		if s := first(sevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).GetWorkflowExecutionSignaledEventAttributes(); s.GetExternalWorkflowExecution().GetWorkflowId() != caller.ID() {
+		sevs := testenv.History(t, sig)
+		if s := testenv.First(sevs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).GetWorkflowExecutionSignaledEventAttributes(); s.GetExternalWorkflowExecution().GetWorkflowId() != caller.ID() {
 			t.Errorf("signal came from %v, want %s", s.GetExternalWorkflowExecution(), caller.ID())
 		}
-		pevs := history(t, caller)
+		pevs := testenv.History(t, caller)
 		for et, n := range map[enumspb.EventType]int{
 			enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:         3,
 			enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:                 1,
@@ -106,8 +107,8 @@ func TestExternalWorkflows(t *testing.T) {
 			enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:         1,
 			enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:    1,
 		} {
-			if got := count(pevs, et); got != n {
-				t.Errorf("%d %s events, want %d; history:\n%s", got, et, n, formatHistory(pevs))
+			if got := testenv.Count(pevs, et); got != n {
+				t.Errorf("%d %s events, want %d; history:\n%s", got, et, n, testenv.FormatHistory(pevs))
 			}
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -53,41 +54,41 @@ func panicky(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, e
 // the workflow task (and the workflow keeps running).
 func TestFailureErrors(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflowFuncWithOptions("Panicky", panicky, worker.RegisterOptions{FailWorkflowOn: failOnFatal}))
+			testenv.Must(t, w.RegisterWorkflowFuncWithOptions("Panicky", panicky, worker.RegisterOptions{FailWorkflowOn: failOnFatal}))
 		})
 
 		t.Run("matching panic fails the workflow", func(t *testing.T) {
 			h := e.start("Panicky", "match")
-			_, err := client.Result[string](testCtx(t), h)
+			_, err := client.Result[string](testenv.Context(t), h)
 			var wee *temporal.WorkflowExecutionError
 			var app *temporal.ApplicationError
 			if !errors.As(err, &wee) || !errors.As(err, &app) {
-				t.Fatalf("Result error %v (%T), want a WorkflowExecutionError wrapping an ApplicationError\nhistory:\n%s", err, err, dumpHistory(h))
+				t.Fatalf("Result error %v (%T), want a WorkflowExecutionError wrapping an ApplicationError\nhistory:\n%s", err, err, testenv.DumpHistory(h))
 			}
 			if app.Message() != "fatal: stop the workflow" {
 				t.Errorf("failure message %q", app.Message())
 			}
 			t.Logf("failure type %q", app.Type())
-			evs := history(t, h)
-			if count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED) != 1 || count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED) != 0 {
-				t.Errorf("want WorkflowExecutionFailed and no failed task:\n%s", formatHistory(evs))
+			evs := testenv.History(t, h)
+			if testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED) != 1 || testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED) != 0 {
+				t.Errorf("want WorkflowExecutionFailed and no failed task:\n%s", testenv.FormatHistory(evs))
 			}
 		})
 		t.Run("other panic fails the task", func(t *testing.T) {
 			h := e.start("Panicky", "other")
-			evs := waitHistory(t, h, "the failed workflow task", hasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
-			f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
+			evs := testenv.WaitHistory(t, h, "the failed workflow task", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
+			f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes()
 			if f.GetFailure().GetMessage() == "" {
 				t.Errorf("task failure without a message: %v", f)
 			}
 			if st := status(t, h); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
 				t.Errorf("status %s, want RUNNING (the task is retried)", st)
 			}
-			if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED); n != 0 {
-				t.Errorf("the workflow failed:\n%s", formatHistory(evs))
+			if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED); n != 0 {
+				t.Errorf("the workflow failed:\n%s", testenv.FormatHistory(evs))
 			}
 		})
 	})
@@ -98,7 +99,7 @@ func TestFailureErrors(t *testing.T) {
 // the workflow task fails.
 func TestFailureErrorsNondeterminism(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		for _, listed := range []bool{true, false} {
 			name := "listed"
 			if !listed {
@@ -127,33 +128,33 @@ func TestFailureErrorsNondeterminism(t *testing.T) {
 						opts.FailWorkflowOn = failOnNondeterminism
 					}
 					return e.workerOn(e.tq, worker.Options{}, func(w *worker.Worker) {
-						must(t, w.RegisterWorkflowFuncWithOptions("Changing", gen(step), opts))
+						testenv.Must(t, w.RegisterWorkflowFuncWithOptions("Changing", gen(step), opts))
 						for _, s := range []string{"Old", "New"} {
-							must(t, w.RegisterActivity(s, func(context.Context) (string, error) { return s, nil }))
+							testenv.Must(t, w.RegisterActivity(s, func(context.Context) (string, error) { return s, nil }))
 						}
 					})
 				}
 				w1 := start("Old")
 				h := e.start("Changing")
-				waitHistory(t, h, "the workflow to wait for its signal", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 1))
+				testenv.WaitHistory(t, h, "the workflow to wait for its signal", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 1))
 				w1.Stop()
 				start("New")
-				must(t, h.Signal(testCtx(t), "go"))
+				testenv.Must(t, h.Signal(testenv.Context(t), "go"))
 				if listed {
-					_, err := client.Result[string](testCtx(t), h)
+					_, err := client.Result[string](testenv.Context(t), h)
 					var wee *temporal.WorkflowExecutionError
 					if !errors.As(err, &wee) {
-						t.Fatalf("Result error %v, want the workflow to fail\nhistory:\n%s", err, dumpHistory(h))
+						t.Fatalf("Result error %v, want the workflow to fail\nhistory:\n%s", err, testenv.DumpHistory(h))
 					}
-					evs := history(t, h)
-					if count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED) != 1 {
-						t.Errorf("no WorkflowExecutionFailed:\n%s", formatHistory(evs))
+					evs := testenv.History(t, h)
+					if testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED) != 1 {
+						t.Errorf("no WorkflowExecutionFailed:\n%s", testenv.FormatHistory(evs))
 					}
 					t.Logf("failure: %v", err)
 					return
 				}
-				evs := waitHistory(t, h, "the failed workflow task", hasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
-				if c := first(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes().GetCause(); c != enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR {
+				evs := testenv.WaitHistory(t, h, "the failed workflow task", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
+				if c := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes().GetCause(); c != enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR {
 					t.Errorf("task failed with cause %s, want NON_DETERMINISTIC_ERROR", c)
 				}
 				if st := status(t, h); st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {

@@ -9,6 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
@@ -67,12 +68,12 @@ func infoWorkflow(ctx workflow.Context) (infoView, error) {
 // its parent and root.
 func TestInfoChild(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		retry := &temporal.RetryPolicy{InitialInterval: 2 * time.Second, BackoffCoefficient: 2, MaximumInterval: 20 * time.Second, MaximumAttempts: 3}
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("InfoChild", infoWorkflow))
-			must(t, w.RegisterWorkflow("InfoParent", func(ctx workflow.Context, childID string) ([]infoView, error) {
+			testenv.Must(t, w.RegisterWorkflow("InfoChild", infoWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("InfoParent", func(ctx workflow.Context, childID string) ([]infoView, error) {
 				c, err := workflow.ExecuteChildWorkflow[infoView](ctx, workflow.ChildWorkflowOptions{
 					WorkflowID: childID, ExecutionTimeout: time.Hour, RunTimeout: 30 * time.Minute, TaskTimeout: 6 * time.Second,
 					RetryPolicy: retry, Memo: map[string]any{"k": "v"}, SearchAttributes: []temporal.SearchAttributeUpdate{keyBool.ValueSet(true)},
@@ -80,12 +81,12 @@ func TestInfoChild(t *testing.T) {
 				return []infoView{viewInfo(ctx), c}, err
 			}))
 		})
-		childID := uniqueID("info-child")
+		childID := testenv.UniqueID("info-child")
 		parent := e.start("InfoParent", childID)
-		views := result[[]infoView](t, parent)
+		views := testenv.Result[[]infoView](t, parent)
 		p, c := views[0], views[1]
 		child := e.c.GetWorkflow(childID, c.RunID)
-		cevs := history(t, child)
+		cevs := testenv.History(t, child)
 		started := cevs[0].GetEventTime().AsTime()
 		if !c.StartTime.Equal(started) {
 			t.Errorf("child StartTime %v, want its started event's time %v", c.StartTime, started)
@@ -137,13 +138,13 @@ func equalInfo(a, b infoView) bool {
 // TestInfoCron checks CronSchedule in the info of a cron workflow's run.
 func TestInfoCron(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("InfoCron", infoWorkflow)) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("InfoCron", infoWorkflow)) })
 		h := e.startOpts(client.StartWorkflowOptions{CronSchedule: "@every 1s"}, "InfoCron")
 		var v infoView
-		if err := h.GetWithOptions(testCtx(t), &v, client.GetOptions{DisableFollowingRuns: true}); err != nil {
-			t.Fatalf("first cron run: %v\nhistory:\n%s", err, dumpHistory(h))
+		if err := h.GetWithOptions(testenv.Context(t), &v, client.GetOptions{DisableFollowingRuns: true}); err != nil {
+			t.Fatalf("first cron run: %v\nhistory:\n%s", err, testenv.DumpHistory(h))
 		}
 		if v.CronSchedule != "@every 1s" || v.RunID != h.RunID() || v.Attempt != 1 {
 			t.Errorf("cron run info: schedule %q run %s attempt %d; want @every 1s, %s, 1", v.CronSchedule, v.RunID, v.Attempt, h.RunID())
@@ -155,10 +156,10 @@ func TestInfoCron(t *testing.T) {
 // policy; the second attempt sees Attempt 2.
 func TestInfoRetryAttempt(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("InfoRetry", func(ctx workflow.Context) (infoView, error) {
+			testenv.Must(t, w.RegisterWorkflow("InfoRetry", func(ctx workflow.Context) (infoView, error) {
 				if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {
 					return infoView{}, err
 				}
@@ -169,13 +170,13 @@ func TestInfoRetryAttempt(t *testing.T) {
 			}))
 		})
 		h := e.startOpts(client.StartWorkflowOptions{RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 2}}, "InfoRetry")
-		v := result[infoView](t, h)
+		v := testenv.Result[infoView](t, h)
 		if v.Attempt != 2 || v.FirstExecutionRunID != h.RunID() || v.RunID == h.RunID() {
 			t.Errorf("retry info: attempt %d, first run %s, run %s; want 2, %s, a new run", v.Attempt, v.FirstExecutionRunID, v.RunID, h.RunID())
 		}
-		evs := history(t, e.c.GetWorkflow(h.ID(), h.RunID()))
-		if f := first(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED); f == nil || f.GetWorkflowExecutionFailedEventAttributes().GetNewExecutionRunId() != v.RunID {
-			t.Errorf("first attempt did not fail into run %s:\n%s", v.RunID, formatHistory(evs))
+		evs := testenv.History(t, e.c.GetWorkflow(h.ID(), h.RunID()))
+		if f := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED); f == nil || f.GetWorkflowExecutionFailedEventAttributes().GetNewExecutionRunId() != v.RunID {
+			t.Errorf("first attempt did not fail into run %s:\n%s", v.RunID, testenv.FormatHistory(evs))
 		}
 		t.Logf("attempt 2: ContinuedRunID %q (first run %s)", v.ContinuedRunID, h.RunID())
 	})
@@ -185,10 +186,10 @@ func TestInfoRetryAttempt(t *testing.T) {
 // continue-as-new and that HistoryLength grows with each workflow task.
 func TestInfoContinuedAndHistoryLength(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("InfoLengths", func(ctx workflow.Context, run int) (historyGrowth, error) {
+			testenv.Must(t, w.RegisterWorkflow("InfoLengths", func(ctx workflow.Context, run int) (historyGrowth, error) {
 				var g historyGrowth
 				record := func() {
 					in := workflow.GetInfo(ctx)
@@ -208,7 +209,7 @@ func TestInfoContinuedAndHistoryLength(t *testing.T) {
 				}
 				return g, nil
 			}))
-			must(t, w.RegisterWorkflow("InfoContinued", func(ctx workflow.Context, run int) (infoView, error) {
+			testenv.Must(t, w.RegisterWorkflow("InfoContinued", func(ctx workflow.Context, run int) (infoView, error) {
 				if err := workflow.Sleep(ctx, 10*time.Millisecond); err != nil {
 					return infoView{}, err
 				}
@@ -219,14 +220,14 @@ func TestInfoContinuedAndHistoryLength(t *testing.T) {
 			}))
 		})
 		h := e.start("InfoContinued", 0)
-		v := result[infoView](t, h)
+		v := testenv.Result[infoView](t, h)
 		if v.ContinuedRunID != h.RunID() || v.FirstExecutionRunID != h.RunID() || v.RunID == h.RunID() || v.Attempt != 1 {
 			t.Errorf("continued run: ContinuedRunID %q FirstExecutionRunID %q RunID %q attempt %d; want %s, %s, a new run, 1",
 				v.ContinuedRunID, v.FirstExecutionRunID, v.RunID, v.Attempt, h.RunID(), h.RunID())
 		}
 
 		hl := e.start("InfoLengths", 0)
-		g := result[historyGrowth](t, hl)
+		g := testenv.Result[historyGrowth](t, hl)
 		lengths := g.Lengths
 		if len(lengths) != 3 || lengths[0] != 3 || !(lengths[0] < lengths[1] && lengths[1] < lengths[2]) {
 			t.Errorf("HistoryLength over the second run %v, want [3, growing...]", lengths)
@@ -238,7 +239,7 @@ func TestInfoContinuedAndHistoryLength(t *testing.T) {
 			t.Errorf("ContinueAsNewSuggested in a short history")
 		}
 		// HistoryLength is the id of the workflow task started event.
-		evs := history(t, e.c.GetWorkflow(hl.ID(), ""))
+		evs := testenv.History(t, e.c.GetWorkflow(hl.ID(), ""))
 		var startedIDs []int64
 		for _, ev := range evs {
 			if ev.EventType == enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED {
@@ -261,11 +262,11 @@ type historyGrowth struct {
 // events), then continues as new.
 func TestInfoContinueAsNewSuggested(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Noop", func(context.Context) (string, error) { return "", nil }))
-			must(t, w.RegisterWorkflow("Suggested", func(ctx workflow.Context, run int) (int64, error) {
+			testenv.Must(t, w.RegisterActivity("Noop", func(context.Context) (string, error) { return "", nil }))
+			testenv.Must(t, w.RegisterWorkflow("Suggested", func(ctx workflow.Context, run int) (int64, error) {
 				if run == 1 {
 					return workflow.GetInfo(ctx).HistoryLength, nil
 				}
@@ -284,7 +285,7 @@ func TestInfoContinueAsNewSuggested(t *testing.T) {
 			}))
 		})
 		h := e.start("Suggested", 0)
-		if n := result[int64](t, h); n != 3 {
+		if n := testenv.Result[int64](t, h); n != 3 {
 			t.Errorf("continued run started at history length %d, want 3", n)
 		}
 	})

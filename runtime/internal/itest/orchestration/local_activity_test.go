@@ -10,6 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -48,18 +49,18 @@ var laOpts = workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second
 // replays (every task without a cache) do not run them again.
 func TestLocalActivityMarkersAndReplay(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		var runs atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Count", func(ctx context.Context, s string) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Count", func(ctx context.Context, s string) (string, error) {
 				runs.Add(1)
 				if !activity.GetInfo(ctx).IsLocal {
 					return "", temporal.NewApplicationError("not local", "NotLocal")
 				}
 				return "<" + s + ">", nil
 			}))
-			must(t, w.RegisterWorkflow("LocalTwice", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalTwice", func(ctx workflow.Context) (string, error) {
 				a, err := workflow.ExecuteLocalActivity[string](ctx, laOpts, "Count", "a").Get(ctx)
 				if err != nil {
 					return "", err
@@ -78,16 +79,16 @@ func TestLocalActivityMarkersAndReplay(t *testing.T) {
 			}))
 		})
 		h := e.start("LocalTwice")
-		if got := result[string](t, h); got != "<a><b>" {
+		if got := testenv.Result[string](t, h); got != "<a><b>" {
 			t.Errorf("result %q, want <a><b>", got)
 		}
 		if n := runs.Load(); n != 2 {
 			t.Errorf("local activity ran %d times, want 2 (replays must use the markers)", n)
 		}
-		evs := history(t, h)
+		evs := testenv.History(t, h)
 		ms := markers(evs, localMarker)
 		if len(ms) != 2 {
-			t.Fatalf("%d %s markers, want 2; history:\n%s", len(ms), localMarker, formatHistory(evs))
+			t.Fatalf("%d %s markers, want 2; history:\n%s", len(ms), localMarker, testenv.FormatHistory(evs))
 		}
 		for i, m := range ms {
 			d := markerData(t, m)
@@ -95,11 +96,11 @@ func TestLocalActivityMarkersAndReplay(t *testing.T) {
 				t.Errorf("marker %d data %+v", i, d)
 			}
 		}
-		if count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) != 0 {
-			t.Errorf("local activities scheduled as normal activities:\n%s", formatHistory(evs))
+		if testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) != 0 {
+			t.Errorf("local activities scheduled as normal activities:\n%s", testenv.FormatHistory(evs))
 		}
-		if count(evs, enumspb.EVENT_TYPE_TIMER_STARTED) != 2 {
-			t.Errorf("want exactly the workflow's 2 timers:\n%s", formatHistory(evs))
+		if testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED) != 2 {
+			t.Errorf("want exactly the workflow's 2 timers:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -121,13 +122,13 @@ func flaky(runs *atomic.Int32, failUntil int32) func(ctx context.Context) (int32
 // durable timer per backoff and a marker per attempt series).
 func TestLocalActivityRetries(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		t.Run("within threshold", func(t *testing.T) {
 			e := newEnv(t, cacheSize)
 			var runs atomic.Int32
 			e.worker(func(w *worker.Worker) {
-				must(t, w.RegisterActivity("Flaky", flaky(&runs, 3)))
-				must(t, w.RegisterWorkflow("LocalRetry", func(ctx workflow.Context) (int32, error) {
+				testenv.Must(t, w.RegisterActivity("Flaky", flaky(&runs, 3)))
+				testenv.Must(t, w.RegisterWorkflow("LocalRetry", func(ctx workflow.Context) (int32, error) {
 					return workflow.ExecuteLocalActivity[int32](ctx, workflow.LocalActivityOptions{
 						StartToCloseTimeout: 10 * time.Second,
 						RetryPolicy:         &temporal.RetryPolicy{InitialInterval: 50 * time.Millisecond, BackoffCoefficient: 1, MaximumAttempts: 5},
@@ -135,27 +136,27 @@ func TestLocalActivityRetries(t *testing.T) {
 				}))
 			})
 			h := e.start("LocalRetry")
-			if got := result[int32](t, h); got != 3 {
+			if got := testenv.Result[int32](t, h); got != 3 {
 				t.Errorf("succeeded on attempt %d, want 3", got)
 			}
 			if n := runs.Load(); n != 3 {
 				t.Errorf("%d executions, want 3", n)
 			}
-			evs := history(t, h)
+			evs := testenv.History(t, h)
 			ms := markers(evs, localMarker)
 			if len(ms) != 1 || markerData(t, ms[0]).Attempt != 3 {
-				t.Errorf("want one marker for attempt 3; history:\n%s", formatHistory(evs))
+				t.Errorf("want one marker for attempt 3; history:\n%s", testenv.FormatHistory(evs))
 			}
-			if count(evs, enumspb.EVENT_TYPE_TIMER_STARTED) != 0 {
-				t.Errorf("retries within the threshold used a timer:\n%s", formatHistory(evs))
+			if testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED) != 0 {
+				t.Errorf("retries within the threshold used a timer:\n%s", testenv.FormatHistory(evs))
 			}
 		})
 		t.Run("past threshold", func(t *testing.T) {
 			e := newEnv(t, cacheSize)
 			var runs atomic.Int32
 			e.worker(func(w *worker.Worker) {
-				must(t, w.RegisterActivity("Flaky", flaky(&runs, 3)))
-				must(t, w.RegisterWorkflow("LocalBackoff", func(ctx workflow.Context) (int32, error) {
+				testenv.Must(t, w.RegisterActivity("Flaky", flaky(&runs, 3)))
+				testenv.Must(t, w.RegisterWorkflow("LocalBackoff", func(ctx workflow.Context) (int32, error) {
 					return workflow.ExecuteLocalActivity[int32](ctx, workflow.LocalActivityOptions{
 						StartToCloseTimeout: 10 * time.Second,
 						RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 1, MaximumAttempts: 5},
@@ -164,13 +165,13 @@ func TestLocalActivityRetries(t *testing.T) {
 				}))
 			})
 			h := e.start("LocalBackoff")
-			if got := result[int32](t, h); got != 3 {
+			if got := testenv.Result[int32](t, h); got != 3 {
 				t.Errorf("succeeded on attempt %d, want 3", got)
 			}
 			if n := runs.Load(); n != 3 {
 				t.Errorf("%d executions, want 3", n)
 			}
-			evs := history(t, h)
+			evs := testenv.History(t, h)
 			ms := markers(evs, localMarker)
 			var attempts []int32
 			for i, m := range ms {
@@ -181,15 +182,15 @@ func TestLocalActivityRetries(t *testing.T) {
 				}
 			}
 			if len(attempts) != 3 || attempts[0] != 1 || attempts[1] != 2 || attempts[2] != 3 {
-				t.Errorf("marker attempts %v, want [1 2 3]; history:\n%s", attempts, formatHistory(evs))
+				t.Errorf("marker attempts %v, want [1 2 3]; history:\n%s", attempts, testenv.FormatHistory(evs))
 			}
-			if s, f := count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), count(evs, enumspb.EVENT_TYPE_TIMER_FIRED); s != 2 || f != 2 {
-				t.Errorf("timers started/fired %d/%d, want 2/2 (one per backoff); history:\n%s", s, f, formatHistory(evs))
+			if s, f := testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_STARTED), testenv.Count(evs, enumspb.EVENT_TYPE_TIMER_FIRED); s != 2 || f != 2 {
+				t.Errorf("timers started/fired %d/%d, want 2/2 (one per backoff); history:\n%s", s, f, testenv.FormatHistory(evs))
 			}
 			// Each backoff timer follows the marker of the failed attempt.
 			for i, ev := range evs {
 				if ev.EventType == enumspb.EVENT_TYPE_TIMER_STARTED && (i == 0 || evs[i-1].GetMarkerRecordedEventAttributes().GetMarkerName() != localMarker) {
-					t.Errorf("timer %d does not follow a local activity marker:\n%s", ev.EventId, formatHistory(evs))
+					t.Errorf("timer %d does not follow a local activity marker:\n%s", ev.EventId, testenv.FormatHistory(evs))
 				}
 			}
 		})
@@ -207,7 +208,7 @@ type laCancelReport struct {
 // with each cancellation type.
 func TestLocalActivityCancellation(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		for _, ct := range []workflow.ActivityCancellationType{
 			workflow.ActivityCancellationTryCancel,
 			workflow.ActivityCancellationWaitCompleted,
@@ -228,7 +229,7 @@ func TestLocalActivityCancellation(t *testing.T) {
 					// Watch runs until its context is done, then (for
 					// the test to see) waits for release unless it is
 					// the WaitCompleted case, and returns a result.
-					must(t, w.RegisterActivity("Watch", func(ctx context.Context, wait bool) (string, error) {
+					testenv.Must(t, w.RegisterActivity("Watch", func(ctx context.Context, wait bool) (string, error) {
 						select {
 						case <-ctx.Done():
 							sawCancel.Store(true)
@@ -245,7 +246,7 @@ func TestLocalActivityCancellation(t *testing.T) {
 						}
 						return "returned after cancel", nil
 					}))
-					must(t, w.RegisterWorkflow("LocalCancel", func(ctx workflow.Context, ct workflow.ActivityCancellationType) (laCancelReport, error) {
+					testenv.Must(t, w.RegisterWorkflow("LocalCancel", func(ctx workflow.Context, ct workflow.ActivityCancellationType) (laCancelReport, error) {
 						actx, cancel := workflow.WithCancel(ctx)
 						f := workflow.ExecuteLocalActivity[string](actx, workflow.LocalActivityOptions{
 							StartToCloseTimeout: time.Minute, CancellationType: ct,
@@ -272,31 +273,31 @@ func TestLocalActivityCancellation(t *testing.T) {
 				switch ct {
 				case workflow.ActivityCancellationWaitCompleted:
 					// Resolves only once the activity function returned.
-					r = result[laCancelReport](t, h)
+					r = testenv.Result[laCancelReport](t, h)
 					if !sawCancel.Load() {
 						t.Errorf("the activity's context was not cancelled")
 					}
 					if r.Result != "returned after cancel" || !r.Err.Nil || r.FutureReadyAt != "not ready after cancel" {
 						t.Errorf("report %+v, want the activity's own result after the cancel", r)
 					}
-					evs := history(t, h)
+					evs := testenv.History(t, h)
 					if ms := markers(evs, localMarker); len(ms) != 1 {
-						t.Errorf("want the activity's result recorded in a marker:\n%s", formatHistory(evs))
+						t.Errorf("want the activity's result recorded in a marker:\n%s", testenv.FormatHistory(evs))
 					}
 				default:
 					// Resolves at once as cancelled, while the activity
 					// function still runs (it waits for release).
-					r = result[laCancelReport](t, h)
+					r = testenv.Result[laCancelReport](t, h)
 					if !r.Err.Canceled || !r.Err.ActivityError || r.FutureReadyAt != "ready at cancel" {
 						t.Errorf("report %+v, want an ActivityError wrapping a CanceledError, ready at once", r)
 					}
 					close(release)
 				}
-				evs := history(t, h)
-				if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT); n != 0 {
-					t.Errorf("%d workflow task timeouts:\n%s", n, formatHistory(evs))
+				evs := testenv.History(t, h)
+				if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT); n != 0 {
+					t.Errorf("%d workflow task timeouts:\n%s", n, testenv.FormatHistory(evs))
 				}
-				t.Logf("%s: activity saw cancellation: %v; history:\n%s", ct, sawCancel.Load(), formatHistory(evs))
+				t.Logf("%s: activity saw cancellation: %v; history:\n%s", ct, sawCancel.Load(), testenv.FormatHistory(evs))
 			})
 		}
 	})
@@ -306,11 +307,11 @@ func TestLocalActivityCancellation(t *testing.T) {
 // workflow task timeout: the worker heartbeats the workflow task.
 func TestLocalActivityHeartbeat(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		var runs atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Slow", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Slow", func(ctx context.Context) (string, error) {
 				runs.Add(1)
 				select {
 				case <-time.After(5 * time.Second):
@@ -319,27 +320,27 @@ func TestLocalActivityHeartbeat(t *testing.T) {
 					return "", ctx.Err()
 				}
 			}))
-			must(t, w.RegisterWorkflow("LocalSlow", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalSlow", func(ctx workflow.Context) (string, error) {
 				return workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 30 * time.Second}, "Slow").Get(ctx)
 			}))
 		})
 		h := e.startOpts(client.StartWorkflowOptions{WorkflowTaskTimeout: 2 * time.Second}, "LocalSlow")
-		if got := result[string](t, h); got != "slow done" {
+		if got := testenv.Result[string](t, h); got != "slow done" {
 			t.Errorf("result %q", got)
 		}
 		if n := runs.Load(); n != 1 {
 			t.Errorf("activity ran %d times, want 1", n)
 		}
-		evs := history(t, h)
-		mi := indexOf(evs, enumspb.EVENT_TYPE_MARKER_RECORDED)
+		evs := testenv.History(t, h)
+		mi := testenv.IndexOf(evs, enumspb.EVENT_TYPE_MARKER_RECORDED)
 		if mi < 0 {
-			t.Fatalf("no marker:\n%s", formatHistory(evs))
+			t.Fatalf("no marker:\n%s", testenv.FormatHistory(evs))
 		}
-		if n := count(evs[:mi], enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n < 2 {
-			t.Errorf("%d workflow tasks completed before the marker, want heartbeats (>= 2):\n%s", n, formatHistory(evs))
+		if n := testenv.Count(evs[:mi], enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED); n < 2 {
+			t.Errorf("%d workflow tasks completed before the marker, want heartbeats (>= 2):\n%s", n, testenv.FormatHistory(evs))
 		}
-		if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) + count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-			t.Errorf("workflow tasks timed out or failed:\n%s", formatHistory(evs))
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) + testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+			t.Errorf("workflow tasks timed out or failed:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }
@@ -348,16 +349,16 @@ func TestLocalActivityHeartbeat(t *testing.T) {
 // its start-to-close timeout.
 func TestLocalActivityTimeout(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		var runs atomic.Int32
 		e.worker(func(w *worker.Worker) {
-			must(t, w.RegisterActivity("Sleepy", func(ctx context.Context) (string, error) {
+			testenv.Must(t, w.RegisterActivity("Sleepy", func(ctx context.Context) (string, error) {
 				runs.Add(1)
 				<-ctx.Done()
 				return "", ctx.Err()
 			}))
-			must(t, w.RegisterWorkflow("LocalTimeout", func(ctx workflow.Context) (errSummary, error) {
+			testenv.Must(t, w.RegisterWorkflow("LocalTimeout", func(ctx workflow.Context) (errSummary, error) {
 				_, err := workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{
 					StartToCloseTimeout: time.Second,
 					RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
@@ -366,17 +367,17 @@ func TestLocalActivityTimeout(t *testing.T) {
 			}))
 		})
 		h := e.start("LocalTimeout")
-		s := result[errSummary](t, h)
+		s := testenv.Result[errSummary](t, h)
 		if !s.ActivityError || s.ActivityType != "Sleepy" || s.TimeoutType != enumspb.TIMEOUT_TYPE_START_TO_CLOSE.String() {
 			t.Errorf("error %+v, want an ActivityError (Sleepy) wrapping a START_TO_CLOSE TimeoutError", s)
 		}
 		if n := runs.Load(); n != 1 {
 			t.Errorf("%d executions, want 1", n)
 		}
-		evs := history(t, h)
+		evs := testenv.History(t, h)
 		ms := markers(evs, localMarker)
 		if len(ms) != 1 || ms[0].GetMarkerRecordedEventAttributes().GetFailure() == nil {
-			t.Errorf("want one marker carrying the failure:\n%s", formatHistory(evs))
+			t.Errorf("want one marker carrying the failure:\n%s", testenv.FormatHistory(evs))
 		}
 	})
 }

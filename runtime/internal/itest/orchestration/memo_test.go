@@ -8,6 +8,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -127,17 +128,17 @@ func propsWorkflow(ctx workflow.Context) ([]propsView, error) {
 // through Describe and inside the workflow.
 func TestMemoAndSearchAttributes(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
-		e.worker(func(w *worker.Worker) { must(t, w.RegisterWorkflow("Props", propsWorkflow)) })
+		e.worker(func(w *worker.Worker) { testenv.Must(t, w.RegisterWorkflow("Props", propsWorkflow)) })
 		h := e.startOpts(client.StartWorkflowOptions{
 			Memo:             map[string]any{"a": "initial", "b": 2},
 			SearchAttributes: map[string]any{saKeyword: "at-start"},
 		}, "Props")
 
-		waitHistory(t, h, "the upserts", settled(enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 1))
-		d, err := h.Describe(testCtx(t))
-		must(t, err)
+		testenv.WaitHistory(t, h, "the upserts", settled(enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 1))
+		d, err := h.Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		var a, c string
 		if err := d.MemoValue("a", &a); err != nil || a != "changed" {
 			t.Errorf("Describe memo a = %q, %v; want changed", a, err)
@@ -173,10 +174,10 @@ func TestMemoAndSearchAttributes(t *testing.T) {
 			}
 		}
 
-		must(t, h.Signal(testCtx(t), "next"))
-		waitHistory(t, h, "the removals", settled(enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 2))
-		d, err = h.Describe(testCtx(t))
-		must(t, err)
+		testenv.Must(t, h.Signal(testenv.Context(t), "next"))
+		testenv.WaitHistory(t, h, "the removals", settled(enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 2))
+		d, err = h.Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		for _, name := range []string{saKeyword, saText, saInt, saDouble, saBool, saDatetime, saKeywordList} {
 			if p, ok := d.SearchAttributes[name]; ok {
 				t.Errorf("Describe still has search attribute %s = %s after its removal", name, p.GetData())
@@ -186,8 +187,8 @@ func TestMemoAndSearchAttributes(t *testing.T) {
 			t.Errorf("Describe memo still has c after its removal: %v", keys(d.Memo))
 		}
 
-		must(t, h.Signal(testCtx(t), "finish"))
-		views := result[[]propsView](t, h)
+		testenv.Must(t, h.Signal(testenv.Context(t), "finish"))
+		views := testenv.Result[[]propsView](t, h)
 		if len(views) != 4 {
 			t.Fatalf("%d views", len(views))
 		}
@@ -224,11 +225,11 @@ func TestMemoAndSearchAttributes(t *testing.T) {
 				t.Errorf("view %d: memo keys %v, want [a]", i+2, v.MemoKeys)
 			}
 		}
-		evs := history(t, h)
-		if n := count(evs, enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES); n != 2 {
-			t.Errorf("%d upsert events, want 2:\n%s", n, formatHistory(evs))
+		evs := testenv.History(t, h)
+		if n := testenv.Count(evs, enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES); n != 2 {
+			t.Errorf("%d upsert events, want 2:\n%s", n, testenv.FormatHistory(evs))
 		}
-		mod := first(evs, enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED).GetWorkflowPropertiesModifiedEventAttributes().GetUpsertedMemo().GetFields()
+		mod := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED).GetWorkflowPropertiesModifiedEventAttributes().GetUpsertedMemo().GetFields()
 		if _, ok := mod["b"]; !ok || len(mod) != 3 {
 			t.Errorf("first WorkflowPropertiesModified memo %v, want a, b (removal) and c", keys(mod))
 		}

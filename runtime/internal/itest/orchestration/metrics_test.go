@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -78,11 +79,11 @@ func (f timerFunc) Record(d time.Duration) { f(d) }
 // when every task replays the earlier ones (no cache).
 func TestMetricMeterSilentOnReplay(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		mh := newCountingHandler()
 		e.workerOn(e.tq, worker.Options{MetricsHandler: mh}, func(w *worker.Worker) {
-			must(t, w.RegisterWorkflow("Metered", func(ctx workflow.Context) (string, error) {
+			testenv.Must(t, w.RegisterWorkflow("Metered", func(ctx workflow.Context) (string, error) {
 				m := workflow.MetricMeter(ctx).WithTags(map[string]string{"step": "all"})
 				m.Counter("orch_steps").Inc(1)
 				m.Gauge("orch_gauge").Update(1.5)
@@ -99,7 +100,7 @@ func TestMetricMeterSilentOnReplay(t *testing.T) {
 			}))
 		})
 		h := e.start("Metered")
-		result[string](t, h)
+		testenv.Result[string](t, h)
 		mh.mu.Lock()
 		defer mh.mu.Unlock()
 		if got := mh.counts["orch_steps"]; got != 6 {

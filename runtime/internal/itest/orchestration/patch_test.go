@@ -10,6 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 
+	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
@@ -90,30 +91,30 @@ func activityTypes(evs []*historypb.HistoryEvent) []string {
 // the earlier generation's history.
 func TestPatchGenerations(t *testing.T) {
 	t.Parallel()
-	forEachCache(t, func(t *testing.T, cacheSize int) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t, cacheSize)
 		startGen := func(gen int) *worker.Worker {
 			return e.workerOn(e.tq, worker.Options{}, func(w *worker.Worker) {
-				must(t, w.RegisterWorkflow("Patchy", patchGen(gen)))
+				testenv.Must(t, w.RegisterWorkflow("Patchy", patchGen(gen)))
 				for _, step := range []string{"Old", "New"} {
-					must(t, w.RegisterActivity(step, func(context.Context) (string, error) { return step, nil }))
+					testenv.Must(t, w.RegisterActivity(step, func(context.Context) (string, error) { return step, nil }))
 				}
 			})
 		}
 		startBlocked := func() *client.WorkflowHandle {
 			h := e.start("Patchy")
-			waitHistory(t, h, "the workflow to wait for its signal", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 1))
+			testenv.WaitHistory(t, h, "the workflow to wait for its signal", settled(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 1))
 			return h
 		}
 		finish := func(h *client.WorkflowHandle, want string) []*historypb.HistoryEvent {
 			t.Helper()
-			must(t, h.Signal(testCtx(t), "go"))
-			if got := result[string](t, h); got != want {
-				t.Errorf("workflow %s took the %s path, want %s; history:\n%s", h.ID(), got, want, dumpHistory(h))
+			testenv.Must(t, h.Signal(testenv.Context(t), "go"))
+			if got := testenv.Result[string](t, h); got != want {
+				t.Errorf("workflow %s took the %s path, want %s; history:\n%s", h.ID(), got, want, testenv.DumpHistory(h))
 			}
-			evs := history(t, h)
-			if n := count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
-				t.Errorf("workflow %s: %d failed workflow tasks:\n%s", h.ID(), n, formatHistory(evs))
+			evs := testenv.History(t, h)
+			if n := testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED); n != 0 {
+				t.Errorf("workflow %s: %d failed workflow tasks:\n%s", h.ID(), n, testenv.FormatHistory(evs))
 			}
 			return evs
 		}
@@ -137,9 +138,9 @@ func TestPatchGenerations(t *testing.T) {
 			t.Errorf("generation-2 workflow: markers %v, activities %v; want [%s], [New]", m, a, patchID)
 		}
 		// The marker is followed by the TemporalChangeVersion upsert.
-		mi := indexOf(evs, enumspb.EVENT_TYPE_MARKER_RECORDED)
+		mi := testenv.IndexOf(evs, enumspb.EVENT_TYPE_MARKER_RECORDED)
 		if mi < 0 || mi+1 >= len(evs) || evs[mi+1].EventType != enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES {
-			t.Errorf("no UpsertWorkflowSearchAttributes after the patch marker:\n%s", formatHistory(evs))
+			t.Errorf("no UpsertWorkflowSearchAttributes after the patch marker:\n%s", testenv.FormatHistory(evs))
 		} else {
 			var ids []string
 			p := evs[mi+1].GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()["TemporalChangeVersion"]
@@ -147,8 +148,8 @@ func TestPatchGenerations(t *testing.T) {
 				t.Errorf("upserted TemporalChangeVersion %v (%v), want [%s]", ids, err, patchID)
 			}
 		}
-		d, err := h2.Describe(testCtx(t))
-		must(t, err)
+		d, err := h2.Describe(testenv.Context(t))
+		testenv.Must(t, err)
 		var cv []string
 		if err := d.SearchAttributeValue("TemporalChangeVersion", &cv); err != nil || !slices.Contains(cv, patchID) {
 			t.Errorf("Describe: TemporalChangeVersion %v (%v), want it to contain %s", cv, err, patchID)
