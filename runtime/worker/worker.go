@@ -148,8 +148,8 @@ type Worker struct {
 	wg      sync.WaitGroup // pollers
 	tasks   sync.WaitGroup // workflow tasks in flight
 	slots   chan struct{}
-	// pool runs workflow tasks and their engine steps on goroutines
-	// whose stacks earlier tasks have already grown.
+	// pool runs successor pollers (which go on to handle the next task)
+	// and engine steps on goroutines whose stacks earlier tasks grew.
 	pool *gopool.Pool
 	// coroutines are finished workflow coroutines shared by all runs.
 	coroutines *coro.Pool

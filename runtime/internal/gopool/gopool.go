@@ -1,12 +1,13 @@
 // Package gopool runs short functions on goroutines that are kept for
 // reuse.
 //
-// A worker starts a goroutine for every workflow task, every workflow task
-// step and every activity task. A fresh goroutine starts with a small stack
-// that the gRPC calls and the engine then grow, by copying, several times;
-// a goroutine that has run one task already has the stack the next one
-// needs. A Pool keeps up to MaxIdle finished goroutines waiting for the
-// next function, each for up to IdleTimeout, and starts a new goroutine
+// A worker needs a goroutine whenever a poller takes a task (the poller
+// handles the task and a successor takes over polling), for every workflow
+// task step, and so on. A fresh goroutine starts with a small stack that
+// the gRPC calls and the engine then grow, by copying, several times; a
+// goroutine that has run one task already has the stack the next one
+// needs. A Pool keeps up to maxIdle finished goroutines waiting for the
+// next function, each for up to idleTimeout, and starts a new goroutine
 // only when none is waiting:
 //
 //	p := gopool.New(64, 10*time.Second)
