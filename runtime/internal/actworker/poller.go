@@ -13,7 +13,9 @@
 // logged at warn level and retried forever with Config.Backoff until the
 // poller stops; the backoff resets after a successful poll.
 //
-// Every task runs in its own goroutine with a context that carries the
+// A poll loop that receives a task runs it itself, after starting a
+// successor loop (on a pooled goroutine) to keep polling, so every task
+// runs on a goroutine of its own, with a context that carries the
 // activity environment read by package runtime/activity, and whose
 // deadline is the earlier of start-to-close and schedule-to-close. The
 // outcome is reported with one of the Respond RPCs:
