@@ -92,7 +92,10 @@ func (f *fakeFrontend) GetSystemInfo(ctx context.Context, _ *workflowservice.Get
 	return &workflowservice.GetSystemInfoResponse{ServerVersion: "fake"}, nil
 }
 
-func TestDialSendsHeaders(t *testing.T) {
+// startFakeFrontend serves a fakeFrontend on a loopback port until the
+// test ends and returns it with its address.
+func startFakeFrontend(t *testing.T) (*fakeFrontend, string) {
+	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -101,10 +104,15 @@ func TestDialSendsHeaders(t *testing.T) {
 	fake := &fakeFrontend{}
 	workflowservice.RegisterWorkflowServiceServer(srv, fake)
 	go func() { _ = srv.Serve(lis) }()
-	defer srv.Stop()
+	t.Cleanup(srv.Stop)
+	return fake, lis.Addr().String()
+}
+
+func TestDialSendsHeaders(t *testing.T) {
+	fake, addr := startFakeFrontend(t)
 
 	c, err := Dial(context.Background(), Options{
-		HostPort:   lis.Addr().String(),
+		HostPort:   addr,
 		Namespace:  "ns1",
 		APIKey:     "key1",
 		DisableTLS: true,
@@ -134,17 +142,9 @@ func TestDialSendsHeaders(t *testing.T) {
 }
 
 func TestDialKeepsHeadersTheCallerSet(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	fake := &fakeFrontend{}
-	workflowservice.RegisterWorkflowServiceServer(srv, fake)
-	go func() { _ = srv.Serve(lis) }()
-	defer srv.Stop()
+	fake, addr := startFakeFrontend(t)
 
-	c, err := Dial(context.Background(), Options{HostPort: lis.Addr().String(), Namespace: "ns1", DisableTLS: true})
+	c, err := Dial(context.Background(), Options{HostPort: addr, Namespace: "ns1", DisableTLS: true})
 	if err != nil {
 		t.Fatal(err)
 	}
