@@ -131,27 +131,31 @@ func headerInterceptor(namespace, apiKey string) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 		// Headers the caller set win. Looking them up one by one does not
 		// copy the outgoing metadata, which FromOutgoingContext would on
-		// every call.
-		missing := 0
+		// every call; usually the caller set none and kv goes as it is.
+		add := kv
 		for i := 0; i < len(kv); i += 2 {
-			if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) == 0 {
-				missing++
+			if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) > 0 {
+				add = unsetHeaders(ctx, kv)
+				break
 			}
 		}
-		switch {
-		case missing == len(kv)/2:
-			ctx = metadata.AppendToOutgoingContext(ctx, kv...)
-		case missing > 0:
-			add := make([]string, 0, 2*missing)
-			for i := 0; i < len(kv); i += 2 {
-				if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) == 0 {
-					add = append(add, kv[i], kv[i+1])
-				}
-			}
+		if len(add) > 0 {
 			ctx = metadata.AppendToOutgoingContext(ctx, add...)
 		}
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}
+}
+
+// unsetHeaders returns the key-value pairs of kv whose key ctx's outgoing
+// metadata does not have.
+func unsetHeaders(ctx context.Context, kv []string) []string {
+	var out []string
+	for i := 0; i < len(kv); i += 2 {
+		if len(metadata.ValueFromOutgoingContext(ctx, kv[i])) == 0 {
+			out = append(out, kv[i], kv[i+1])
+		}
+	}
+	return out
 }
 
 // WorkflowService returns the raw gRPC service client, for calls this

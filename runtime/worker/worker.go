@@ -174,7 +174,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		nexus:      make(map[string]NexusOperation),
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
-		pool:       gopool.New(idleGoroutines, idleGoroutineTimeout),
+		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())

@@ -31,15 +31,9 @@ const (
 	SDKVersion = "0.1.0"
 )
 
-// Goroutines kept for reuse by a worker's pools (see package gopool): a
-// task's goroutine then starts with the stack earlier tasks grew.
-const (
-	idleGoroutines       = 64
-	idleGoroutineTimeout = 30 * time.Second
-	// idleCoroutines bounds the finished workflow coroutines a worker
-	// keeps for reuse by any run (see coro.Pool).
-	idleCoroutines = 256
-)
+// idleCoroutines bounds the finished workflow coroutines a worker keeps
+// for reuse by any run (see coro.Pool).
+const idleCoroutines = 256
 
 // longPollTimeout bounds one long poll; the server answers empty after
 // about a minute.

@@ -168,7 +168,7 @@ func New(cfg Config, reg *Registry) *Poller {
 	p := &Poller{
 		cfg:   cfg,
 		reg:   reg,
-		pool:  gopool.New(idleGoroutines, idleGoroutineTimeout),
+		pool:  gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		log:   cfg.Logger.With("namespace", cfg.Namespace, "task_queue", cfg.TaskQueue),
 		slots: make(chan struct{}, cfg.MaxConcurrent),
 	}
@@ -237,12 +237,6 @@ func (p *Poller) Stop(ctx context.Context) error {
 
 // abandonAfter is how long Stop waits for activities it cancelled.
 const abandonAfter = 5 * time.Second
-
-// Goroutines kept for reuse by the activity pool (see package gopool).
-const (
-	idleGoroutines       = 64
-	idleGoroutineTimeout = 30 * time.Second
-)
 
 // pollRequest returns the PollActivityTaskQueue request of this poller.
 func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {

@@ -24,6 +24,13 @@ import (
 	"time"
 )
 
+// Defaults for New: enough idle goroutines for a worker's bursts of
+// tasks, kept long enough to bridge the gaps between them.
+const (
+	DefaultMaxIdle     = 64
+	DefaultIdleTimeout = 30 * time.Second
+)
+
 // Pool keeps idle goroutines for reuse. Its zero value is not usable; use
 // New.
 type Pool struct {
