@@ -215,11 +215,14 @@ func isTimeout(err error) bool {
 
 // order returns the implementations rotated by k, so that no
 // implementation always runs first.
-func order(k int) []string {
-	n := len(shape.Impls)
+func order(k int) []string { return rotate(shape.Impls, k) }
+
+// rotate returns impls rotated left by k.
+func rotate(impls []string, k int) []string {
+	n := len(impls)
 	out := make([]string, 0, n)
 	for i := range n {
-		out = append(out, shape.Impls[(i+k)%n])
+		out = append(out, impls[(i+k)%n])
 	}
 	return out
 }

@@ -122,8 +122,7 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 		}
 	}
 	for r := range rounds {
-		for k := range impls {
-			impl := impls[(k+r)%len(impls)]
+		for _, impl := range rotate(impls, r) {
 			s := st[impl]
 			n := h.cfg.Workflows/rounds + boolInt(r < h.cfg.Workflows%rounds)
 			s0, err := s.c.stats()
@@ -330,15 +329,9 @@ func (h *harness) latencyRuns(ctx context.Context, impls []string, ops int, extr
 		st[impl] = &state{id: tq, run: run, res: &LatencyResult{Ops: ops}}
 	}
 	warm := max(5, ops/50)
-	rotated := func(i int) []string {
-		out := make([]string, 0, len(impls))
-		for k := range impls {
-			out = append(out, impls[(i+k)%len(impls)])
-		}
-		return out
-	}
+
 	for i := range warm + ops {
-		for _, impl := range rotated(i) {
+		for _, impl := range rotate(impls, i) {
 			s := st[impl]
 			t0 := time.Now()
 			if err := h.lg.signal(ctx, s.id, shape.SigInc); err != nil {
@@ -363,7 +356,7 @@ func (h *harness) latencyRuns(ctx context.Context, impls []string, ops int, extr
 		}
 	}
 	for i := range warm + ops {
-		for _, impl := range rotated(i) {
+		for _, impl := range rotate(impls, i) {
 			s := st[impl]
 			t0 := time.Now()
 			n, err := h.lg.update(ctx, s.id, shape.UpdAdd)
