@@ -10,7 +10,6 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
@@ -37,13 +36,13 @@ func (w *Worker) newLocalRunner() *localRunner {
 }
 
 // start runs each request in its own goroutine and cancels the ones asked.
-func (lr *localRunner) start(c engine.Completion) {
-	for _, seq := range c.CancelLocalActivities {
+func (lr *localRunner) start(c engine.Output) {
+	for _, seq := range c.CancelLocal {
 		if cancel, ok := lr.cancels[seq]; ok {
 			cancel()
 		}
 	}
-	for _, req := range c.LocalActivities {
+	for _, req := range c.RunLocal {
 		ctx, cancel := context.WithCancel(lr.w.localCtx)
 		lr.cancels[req.Seq] = cancel
 		lr.abandon[req.Seq] = req.Options.CancellationType == sm.Abandon
@@ -227,59 +226,39 @@ func retryDelay(err error, p temporal.RetryPolicy, attempt int32) time.Duration 
 }
 
 // runLocals runs the local activities of a workflow task until the task
-// can complete. While they run past 80% of the workflow task timeout, it
-// completes the task with the commands so far and asks the server for a
-// new one (a workflow task heartbeat), so the task does not time out.
-func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, c engine.Completion) {
+// can complete, and returns the task to answer (a heartbeat replaces it)
+// with the step output that completes it. While the activities run past
+// out.HeartbeatAfter, it completes the task with the commands so far and
+// asks the server for a new one (a workflow task heartbeat), so the task
+// does not time out. A nil task comes back when a heartbeat failed.
+func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, out engine.Output) (*workflowservice.PollWorkflowTaskQueueResponse, engine.Output, error) {
 	lr := w.newLocalRunner()
 	defer lr.stop()
-	timeout := run.Info().TaskTimeout
-	if timeout <= 0 {
-		timeout = 10 * time.Second
-	}
-	every := timeout * 8 / 10
-	hb := time.NewTimer(every)
+	hb := time.NewTimer(out.HeartbeatAfter)
 	defer hb.Stop()
-	exec := task.GetWorkflowExecution()
-	for c.WaitingForLocalActivities {
-		lr.start(c)
+	var err error
+	for err == nil && out.WaitLocal {
+		lr.start(out)
 		results, ok := lr.collect(hb.C)
-		var err error
-		if ok && w.localCtx.Err() != nil {
+		switch {
+		case ok && w.localCtx.Err() != nil:
 			// The worker is shutting down and cancelled the local
 			// activities: record nothing, and fail the task so that
 			// another worker runs them again at once.
 			err = errLocalShutdown
-		} else if ok {
-			c, err = w.apply(run, func() (engine.Completion, error) { return run.ResolveLocalActivities(results) })
-		} else {
+		case ok:
+			out, err = w.step(run, engine.Input{LocalResults: results})
+		default:
 			task, err = w.heartbeatTask(task, run)
 			if err == nil {
 				next := task
-				c, err = w.apply(run, func() (engine.Completion, error) {
-					return run.Apply(engine.Task{Events: after(next.GetHistory().GetEvents(), run.LastEventID()),
-						StartedEventID: next.StartedEventId, Messages: next.Messages})
-				})
+				out, err = w.step(run, engine.Input{Task: &engine.Task{Events: after(next.GetHistory().GetEvents(), run.LastEventID()),
+					StartedEventID: next.StartedEventId, Messages: next.Messages, Queries: next.Queries}})
 			}
-			hb.Reset(every)
-		}
-		if err != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if task != nil && !errors.Is(err, errHeartbeat) {
-				if !errors.Is(err, errDeadlock) {
-					run.Close()
-				}
-				w.failTask(ctx, task, causeOf(err), w.describeFailure(err, exec.GetWorkflowId(), exec.GetRunId()), stackOf(err))
-			} else {
-				run.Close()
-			}
-			cancel()
-			return
+			hb.Reset(out.HeartbeatAfter)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	w.complete(ctx, task, run, c)
+	return task, out, err
 }
 
 var (
@@ -292,11 +271,15 @@ var (
 func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run) (*workflowservice.PollWorkflowTaskQueueResponse, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	hb := run.Heartbeat()
+	hb, err := run.Step(engine.Input{Heartbeat: true})
+	if err != nil {
+		return nil, err
+	}
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, &workflowservice.RespondWorkflowTaskCompletedRequest{
 		TaskToken:                  task.TaskToken,
 		Commands:                   hb.Commands,
 		Messages:                   hb.Messages,
+		QueryResults:               hb.QueryResults,
 		Identity:                   w.client.Identity(),
 		Namespace:                  w.client.Namespace(),
 		ForceCreateNewWorkflowTask: true,
@@ -311,12 +294,3 @@ func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueRespon
 	return resp.GetWorkflowTask(), nil
 }
 
-// after returns the events with ids above id.
-func after(events []*historypb.HistoryEvent, id int64) []*historypb.HistoryEvent {
-	for i, e := range events {
-		if e.EventId > id {
-			return events[i:]
-		}
-	}
-	return nil
-}

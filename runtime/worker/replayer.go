@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/temporalproto"
 
@@ -127,12 +126,7 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		},
 	}, workflowID, runID)
 	defer run.Close()
-	_, err := run.Apply(engine.Task{Events: events, StartedEventID: math.MaxInt64})
-	if err == nil && events[len(events)-1].EventType != enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED {
-		// Commands of a task the history has not completed yet are not in
-		// it; every other command must be.
-		err = run.Machines().Unmatched()
-	}
+	_, err := run.Step(engine.Input{Task: &engine.Task{Events: events, StartedEventID: math.MaxInt64, Whole: true}})
 	if err != nil {
 		var nd *temporal.NondeterminismError
 		if errors.As(err, &nd) && nd.WorkflowID == "" {

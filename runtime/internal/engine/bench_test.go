@@ -58,7 +58,7 @@ func BenchmarkReplaySignals(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		r := newTestRun(fns)
-		c, err := r.Apply(Task{Events: events, Replay: true})
+		c, err := r.apply(Task{Events: events, Replay: true})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -131,7 +131,7 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 
 	// Incremental: first task, then the events after it (sticky cache).
 	r := newTestRun(fns)
-	c, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, err := r.apply(Task{Events: h.events, StartedEventID: 3})
 	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 	sched := h.activityScheduled("1", "Echo")
 	h.activityCompleted(sched, payload(t, "pong"))
 	h.task()
-	c, err = r.Apply(Task{Events: h.events[first:], StartedEventID: h.events[len(h.events)-1].EventId})
+	c, err = r.apply(Task{Events: h.events[first:], StartedEventID: h.events[len(h.events)-1].EventId})
 	cmds = c.Commands
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func TestApplyIncrementalAndFullReplayAgree(t *testing.T) {
 
 	// Full replay (no cache) of the same history gives the same commands.
 	r2 := newTestRun(fns)
-	c, err = r2.Apply(Task{Events: h.events, StartedEventID: h.events[len(h.events)-1].EventId})
+	c, err = r2.apply(Task{Events: h.events, StartedEventID: h.events[len(h.events)-1].EventId})
 	cmds = c.Commands
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestReplayMismatchIsNondeterminism(t *testing.T) {
 	h.timerStarted("1") // history: a timer; code: an activity
 	h.task()
 	r := newTestRun(map[string]WorkflowFunc{"W": activityThenReturn})
-	_, err := r.Apply(Task{Events: h.events, StartedEventID: 7})
+	_, err := r.apply(Task{Events: h.events, StartedEventID: 7})
 	var nd *temporal.NondeterminismError
 	if !errors.As(err, &nd) {
 		t.Fatalf("err = %v, want NondeterminismError", err)
@@ -207,7 +207,7 @@ func TestCancelRequestCancelsActivityAndWorkflow(t *testing.T) {
 	h.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, nil)
 	h.task()
 	r := newTestRun(map[string]WorkflowFunc{"W": activityThenReturn})
-	c, err := r.Apply(Task{Events: h.events, StartedEventID: 8})
+	c, err := r.apply(Task{Events: h.events, StartedEventID: 8})
 	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
@@ -228,7 +228,7 @@ func TestWorkflowErrorFailsWorkflow(t *testing.T) {
 	r := newTestRun(map[string]WorkflowFunc{"W": func(*Context, *commonpb.Payloads) (*commonpb.Payloads, error) {
 		return nil, temporal.NewApplicationError("bad", "Bad")
 	}})
-	c, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, err := r.apply(Task{Events: h.events, StartedEventID: 3})
 	cmds := c.Commands
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +249,7 @@ func TestPanicFailsTask(t *testing.T) {
 	r := newTestRun(map[string]WorkflowFunc{"W": func(*Context, *commonpb.Payloads) (*commonpb.Payloads, error) {
 		panic("boom")
 	}})
-	_, err := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	_, err := r.apply(Task{Events: h.events, StartedEventID: 3})
 	var pe *coro.PanicError
 	if !errors.As(err, &pe) || pe.Value != "boom" {
 		t.Fatalf("err = %v, want PanicError(boom)", err)
@@ -260,7 +260,7 @@ func TestUnknownWorkflowType(t *testing.T) {
 	h := &hist{t0: time.Unix(1000, 0)}
 	h.started("Nope")
 	h.task()
-	_, err := newTestRun(nil).Apply(Task{Events: h.events, StartedEventID: 3})
+	_, err := newTestRun(nil).apply(Task{Events: h.events, StartedEventID: 3})
 	var uw *UnknownWorkflowError
 	if !errors.As(err, &uw) || uw.Type != "Nope" {
 		t.Fatalf("err = %v", err)
@@ -272,11 +272,11 @@ func TestMissingEventsIsAnError(t *testing.T) {
 	h.started("W")
 	h.task()
 	r := newTestRun(map[string]WorkflowFunc{"W": activityThenReturn})
-	if _, err := r.Apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
+	if _, err := r.apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
 		t.Fatal(err)
 	}
 	gap := []*historypb.HistoryEvent{{EventId: 9, EventType: enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED}}
-	if _, err := r.Apply(Task{Events: gap, StartedEventID: 9}); err == nil {
+	if _, err := r.apply(Task{Events: gap, StartedEventID: 9}); err == nil {
 		t.Fatal("expected an error for a gap in event ids")
 	}
 }
@@ -292,7 +292,7 @@ func TestRandomIsStablePerRun(t *testing.T) {
 			u, n = ctx.Run().UUID4(), ctx.Run().Rand().Uint64()
 			return nil, nil
 		}})
-		if _, err := r.Apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
+		if _, err := r.apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
 			t.Fatal(err)
 		}
 		return u, n
@@ -317,7 +317,7 @@ func TestTimerAndAwaitWithTimeout(t *testing.T) {
 		ok, err = ctx.AwaitWithTimeout(time.Minute, func() bool { return false })
 		return nil, err
 	}})
-	c, aerr := r.Apply(Task{Events: h.events, StartedEventID: 3})
+	c, aerr := r.apply(Task{Events: h.events, StartedEventID: 3})
 	cmds := c.Commands
 	if aerr != nil {
 		t.Fatal(aerr)
@@ -331,7 +331,7 @@ func TestTimerAndAwaitWithTimeout(t *testing.T) {
 		e.Attributes = &historypb.HistoryEvent_TimerFiredEventAttributes{TimerFiredEventAttributes: &historypb.TimerFiredEventAttributes{TimerId: "1", StartedEventId: 5}}
 	})
 	h.task()
-	c, aerr = r.Apply(Task{Events: h.events[3:], StartedEventID: 8})
+	c, aerr = r.apply(Task{Events: h.events[3:], StartedEventID: 8})
 	cmds = c.Commands
 	if aerr != nil || ok || err != nil {
 		t.Fatalf("ok=%v err=%v applyErr=%v", ok, err, aerr)

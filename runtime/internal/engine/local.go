@@ -290,10 +290,10 @@ func (r *Run) takeLocalRequests() []LocalActivityRequest {
 	return out
 }
 
-// ResolveLocalActivities applies the results of local activities the
-// worker ran, runs workflow code, and returns what to do next: more local
-// activities, or the commands to send.
-func (r *Run) ResolveLocalActivities(results []LocalActivityResult) (Completion, error) {
+// resolveLocals applies the results of local activities the worker ran,
+// runs workflow code, and returns what to do next: more local activities,
+// or the commands to send.
+func (r *Run) resolveLocals(results []LocalActivityResult) (Output, error) {
 	r.messages = nil
 	for _, res := range results {
 		for _, la := range r.locals {
@@ -304,19 +304,19 @@ func (r *Run) ResolveLocalActivities(results []LocalActivityResult) (Completion,
 		}
 	}
 	if err := r.runCode(); err != nil {
-		return Completion{}, err
+		return Output{}, err
 	}
 	return r.completion(), nil
 }
 
 // completion builds the answer of the current (live) task: local
 // activities to run first, or the commands.
-func (r *Run) completion() Completion {
-	c := Completion{Messages: r.messages, CancelLocalActivities: r.cancelLocals}
+func (r *Run) completion() Output {
+	c := Output{Messages: r.messages, CancelLocal: r.cancelLocals}
 	r.messages, r.cancelLocals = nil, nil
 	if reqs := r.takeLocalRequests(); len(reqs) > 0 || r.localsRunning() {
-		c.LocalActivities = reqs
-		c.WaitingForLocalActivities = true
+		c.RunLocal = reqs
+		c.WaitLocal = true
 		return c
 	}
 	c.Commands = r.ms.TakeCommands()
@@ -332,10 +332,10 @@ func (r *Run) localsRunning() bool {
 	return false
 }
 
-// Heartbeat returns the commands issued so far, for a workflow task
+// heartbeat returns the commands issued so far, for a workflow task
 // completion that keeps the task alive while local activities run.
-func (r *Run) Heartbeat() Completion {
-	c := Completion{Commands: r.ms.TakeCommands(), Messages: r.messages}
+func (r *Run) heartbeat() Output {
+	c := Output{Commands: r.ms.TakeCommands(), Messages: r.messages}
 	r.messages = nil
 	return c
 }

@@ -28,7 +28,7 @@ func BenchmarkParkedRunMemory(b *testing.B) {
 		h.started("W")
 		h.task()
 		runs[i] = newTestRun(fns)
-		if _, err := runs[i].Apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
+		if _, err := runs[i].apply(Task{Events: h.events, StartedEventID: 3}); err != nil {
 			b.Fatal(err)
 		}
 	}

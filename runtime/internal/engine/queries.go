@@ -17,10 +17,10 @@ const (
 	metadataQuery   = "__temporal_workflow_metadata"
 )
 
-// Query answers a query against the run's current state. Handlers run
+// query answers a query against the run's current state. Handlers run
 // read-only: any call that would issue a command returns (or panics with)
 // a *temporal.ReadOnlyContextError, and panics become query failures.
-func (r *Run) Query(name string, args *commonpb.Payloads) (*commonpb.Payloads, error) {
+func (r *Run) query(name string, args *commonpb.Payloads) (*commonpb.Payloads, error) {
 	switch name {
 	case stackTraceQuery:
 		return r.cfg.DataConverter.ToPayloads(r.sched.Stacks())

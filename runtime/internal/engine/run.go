@@ -1,8 +1,3 @@
-// Package engine runs one workflow execution: it feeds history events to
-// the command state machines (package sm), runs workflow code as
-// coroutines (package coro) at each workflow task boundary, and returns the
-// commands to send. It does no I/O: the worker gives it events and sends
-// what it returns.
 package engine
 
 import (
@@ -11,11 +6,11 @@ import (
 	"log/slog"
 	"time"
 
-	commandpb "go.temporal.io/api/command/v1"
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	protocolpb "go.temporal.io/api/protocol/v1"
+	querypb "go.temporal.io/api/query/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
@@ -64,25 +59,15 @@ type Task struct {
 	// Messages are the protocol messages (update requests) delivered with
 	// the task; they are handled at the task's boundary.
 	Messages []*protocolpb.Message
+	// Queries are the queries delivered with the task, by id; they are
+	// answered when the task completes (Output.QueryResults).
+	Queries map[string]*querypb.WorkflowQuery
 	// Replay marks every boundary as replaying: for replayers and for
 	// query-only tasks, whose commands are never sent.
 	Replay bool
-}
-
-// Completion is what a task produced: commands and protocol messages to
-// send, or local activities to run before the task can complete.
-type Completion struct {
-	Commands []*commandpb.Command
-	Messages []*protocolpb.Message
-	// LocalActivities are new local activities for the worker to run;
-	// report their results with Run.ResolveLocalActivities.
-	LocalActivities []LocalActivityRequest
-	// CancelLocalActivities are sequence numbers of running local
-	// activities to cancel.
-	CancelLocalActivities []int64
-	// WaitingForLocalActivities is set while local activities are
-	// running: Commands is empty until they are resolved.
-	WaitingForLocalActivities bool
+	// Whole says the events are a whole recorded history (a replayer's):
+	// every command of its completed tasks must be in it.
+	Whole bool
 }
 
 // Run is the state of one workflow execution.
@@ -120,6 +105,7 @@ type Run struct {
 	patchAhead map[string]bool // patch markers among the next command events
 
 	instance any
+	queries  map[string]*querypb.WorkflowQuery // of the task being answered
 
 	locals       []*localActivity
 	localAhead   map[int64]LocalActivityResult // local activity markers among the next command events
@@ -189,8 +175,6 @@ func (r *Run) Logger() *slog.Logger {
 // DataConverter returns the converter for payloads.
 func (r *Run) DataConverter() converter.DataConverter { return r.cfg.DataConverter }
 
-// Machines returns the run's command state machines.
-func (r *Run) Machines() *sm.Machines { return r.ms }
 
 // Close unwinds every coroutine of the run. The run cannot be used after.
 func (r *Run) Close() {
@@ -200,16 +184,11 @@ func (r *Run) Close() {
 	}
 }
 
-// Apply applies the events of a task and runs workflow code at each
+// apply applies the events of a task and runs workflow code at each
 // workflow task boundary. It returns the commands of the last boundary
-// (the task being answered). Errors are *temporal.NondeterminismError,
-// *coro.PanicError (workflow code panicked), or plain errors for histories
-// that cannot be processed; after an error the run must be dropped.
-func (r *Run) Apply(t Task) (Completion, error) {
-	if r.closed {
-		return Completion{}, errors.New("engine: run is closed")
-	}
-	var out Completion
+// (the task being answered). Errors are those of Step.
+func (r *Run) apply(t Task) (Output, error) {
+	var out Output
 	live, err := requestsFromMessages(t.Messages)
 	if err != nil {
 		return out, err

@@ -91,12 +91,12 @@ func (s *Sim) Task() *Sim {
 	s.t.Helper()
 	s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, nil)
 	started := s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, nil)
-	c, err := s.run.Apply(engine.Task{Events: s.events[s.applied:], StartedEventID: started.EventId})
+	c, err := s.run.Step(engine.Input{Task: &engine.Task{Events: s.events[s.applied:], StartedEventID: started.EventId}})
 	if err != nil {
 		s.t.Fatalf("task at event %d: %v", started.EventId, err)
 	}
 	s.applied = len(s.events)
-	if c.WaitingForLocalActivities {
+	if c.WaitLocal {
 		s.t.Fatalf("local activities are not simulated")
 	}
 	s.Commands = c.Commands
@@ -117,7 +117,7 @@ func (s *Sim) checkReplay(want []*commandpb.Command) {
 	cfg.Metrics = nil
 	r := engine.NewRun(cfg, "wf", "run")
 	defer r.Close()
-	c, err := r.Apply(engine.Task{Events: s.events, StartedEventID: s.events[len(s.events)-1].EventId})
+	c, err := r.Step(engine.Input{Task: &engine.Task{Events: s.events, StartedEventID: s.events[len(s.events)-1].EventId}})
 	if err != nil {
 		s.t.Fatalf("full replay failed: %v", err)
 	}
@@ -186,7 +186,7 @@ func (s *Sim) Replay(metrics temporal.MetricsHandler) error {
 	cfg.Metrics = metrics
 	r := engine.NewRun(cfg, "wf", "run")
 	defer r.Close()
-	_, err := r.Apply(engine.Task{Events: s.events, Replay: true})
+	_, err := r.Step(engine.Input{Task: &engine.Task{Events: s.events, Replay: true}})
 	return err
 }
 
@@ -304,8 +304,6 @@ func ReplayWith(events []*historypb.HistoryEvent, fn engine.WorkflowFunc) error 
 		Lookup:           func(string) (*engine.Definition, bool) { return &engine.Definition{Fn: fn}, true },
 	}, "wf", "run")
 	defer r.Close()
-	if _, err := r.Apply(engine.Task{Events: events, Replay: true}); err != nil {
-		return err
-	}
-	return r.Machines().Unmatched()
+	_, err := r.Step(engine.Input{Task: &engine.Task{Events: events, Replay: true, Whole: true}})
+	return err
 }
