@@ -131,6 +131,7 @@ type Worker struct {
 	nexus      map[string]NexusOperation
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
+	locals     *actworker.Local // runs local activities
 
 	stickyQueue string
 	cache       *cache
@@ -177,6 +178,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
+	w.locals = &actworker.Local{Registry: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log}
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)

@@ -51,6 +51,14 @@
 // return context.Canceled because of the shutdown are reported as
 // retryable failures of type "WorkerShutdown", so another worker retries
 // them.
+//
+// Local activities run here too, through [Local], with no task queue:
+// [Local.Run] takes the engine's request, runs attempts in the worker's
+// process under the same registry and activity context, and retries them
+// with [Retry] (the activity retry policy with the server's defaults,
+// delays computed by package backoff) while the next delay stays within
+// the request's local retry threshold; a longer delay is returned to the
+// workflow, which waits it out on a durable timer.
 package actworker
 
 import (

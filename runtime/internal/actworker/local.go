@@ -1,0 +1,116 @@
+package actworker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
+	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/lazylog"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// Local runs local activities in the worker's process. Unlike activity
+// tasks, whose retries the server schedules, a local activity retries in
+// process while the next delay is within its local retry threshold; a
+// longer delay goes back to the workflow, which waits it out on a durable
+// timer and asks again.
+type Local struct {
+	Registry         *Registry
+	DataConverter    converter.DataConverter
+	FailureConverter converter.FailureConverter
+	Logger           *slog.Logger
+}
+
+// Run runs attempts of a local activity until one succeeds, it fails for
+// good, ctx ends, or the next retry is past the local retry threshold
+// (the result then carries the failure and the Backoff to wait).
+func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine.LocalActivityResult {
+	fn, ok := l.Registry.Lookup(req.ActivityType)
+	if !ok {
+		err := temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("local activity type %q is not registered on this worker; registered types: [%s]",
+				req.ActivityType, strings.Join(l.Registry.Names(), ", ")),
+			ActivityNotRegisteredErrorType, nil)
+		return l.failed(err, req.Attempt, time.Now())
+	}
+	opts := req.Options
+	retry := RetrySchedule(temporal.RetryPolicyFromProto(opts.RetryPolicy))
+	var deadline time.Time
+	if opts.ScheduleToCloseTimeout > 0 {
+		deadline = req.ScheduleTime.Add(opts.ScheduleToCloseTimeout)
+	}
+	for attempt := req.Attempt; ; attempt++ {
+		result, err := l.attempt(ctx, req, fn, attempt, deadline)
+		now := time.Now()
+		if err == nil {
+			return engine.LocalActivityResult{Result: result, Attempt: attempt, CompleteTime: now}
+		}
+		delay, again := retry.Next(err, attempt)
+		if ctx.Err() != nil || !again || (!deadline.IsZero() && now.Add(delay).After(deadline)) {
+			return l.failed(err, attempt, now)
+		}
+		if delay > opts.LocalRetryThreshold {
+			r := l.failed(err, attempt, now)
+			r.Backoff = delay
+			return r
+		}
+		if backoff.Wait(ctx, delay) != nil {
+			return l.failed(temporal.NewCanceledError(), attempt, time.Now())
+		}
+	}
+}
+
+func (l *Local) failed(err error, attempt int32, at time.Time) engine.LocalActivityResult {
+	return engine.LocalActivityResult{Failure: l.FailureConverter.ErrorToFailure(err), Attempt: attempt, CompleteTime: at}
+}
+
+// attempt runs one attempt, bounded by the start-to-close timeout and the
+// schedule-to-close deadline.
+func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn Func, attempt int32, deadline time.Time) (*commonpb.Payloads, error) {
+	start := time.Now()
+	if req.Options.StartToCloseTimeout > 0 {
+		if d := start.Add(req.Options.StartToCloseTimeout); deadline.IsZero() || d.Before(deadline) {
+			deadline = d
+		}
+	}
+	actx := ctx
+	if !deadline.IsZero() {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
+	env := &actctx.Env{
+		Info: actctx.Info{
+			WorkflowNamespace: req.Namespace, WorkflowID: req.WorkflowID, WorkflowRunID: req.RunID, WorkflowType: req.WorkflowType,
+			ActivityID: req.ActivityID, ActivityType: req.ActivityType, TaskQueue: req.TaskQueue, Attempt: attempt,
+			ScheduledTime: req.ScheduleTime, StartedTime: start, Deadline: deadline,
+			ScheduleToCloseTimeout: req.Options.ScheduleToCloseTimeout, StartToCloseTimeout: req.Options.StartToCloseTimeout,
+			IsLocal: true,
+		},
+		Heartbeat:     func(*commonpb.Payloads) {},
+		DataConverter: l.DataConverter,
+		Logger:        lazylog.With(l.Logger, "activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
+	}
+	result, err := Invoke(actctx.With(actx, env), fn, l.DataConverter, req.Input)
+	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		tt := enumspb.TIMEOUT_TYPE_START_TO_CLOSE
+		if req.Options.ScheduleToCloseTimeout > 0 && deadline.Equal(req.ScheduleTime.Add(req.Options.ScheduleToCloseTimeout)) {
+			tt = enumspb.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE
+		}
+		err = temporal.NewTimeoutError(tt, nil)
+	}
+	if err != nil && ctx.Err() != nil {
+		err = temporal.NewCanceledError()
+	}
+	return result, err
+}
