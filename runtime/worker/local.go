@@ -156,4 +156,3 @@ func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueRespon
 	}
 	return resp.GetWorkflowTask(), nil
 }
-

@@ -175,7 +175,6 @@ func (r *Run) Logger() *slog.Logger {
 // DataConverter returns the converter for payloads.
 func (r *Run) DataConverter() converter.DataConverter { return r.cfg.DataConverter }
 
-
 // Close unwinds every coroutine of the run. The run cannot be used after.
 func (r *Run) Close() {
 	if !r.closed {
