@@ -31,7 +31,12 @@ type RegisterOptions struct {
 	// which the server would retry. Generated code sets it from the
 	// workflow's failure_errors option.
 	FailWorkflowOn func(v any) bool
-	// VersioningBehavior is reported with every workflow task completion.
+	// VersioningBehavior says how runs of this type move between worker
+	// deployment versions. It takes effect only on a worker that uses
+	// deployment versioning, which this worker does not yet offer: until
+	// then it is not sent (the server rejects completions that carry a
+	// behavior without deployment options), and registering it logs a
+	// warning once.
 	VersioningBehavior enumspb.VersioningBehavior
 }
 
@@ -48,8 +53,21 @@ func (w *Worker) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, o
 	if _, dup := w.workflows[name]; dup {
 		return fmt.Errorf("worker: workflow type %q is already registered", name)
 	}
+	w.warnVersioning(name, opts)
 	w.workflows[name] = definition(fn, opts)
 	return nil
+}
+
+// warnVersioning warns, once per worker, that a versioning behavior has
+// no effect without deployment versioning.
+func (w *Worker) warnVersioning(name string, opts RegisterOptions) {
+	if opts.VersioningBehavior == enumspb.VERSIONING_BEHAVIOR_UNSPECIFIED {
+		return
+	}
+	w.versioningWarning.Do(func() {
+		w.log.Warn("versioning behavior has no effect: this worker does not use worker deployment versioning",
+			"workflow_type", name, "versioning_behavior", opts.VersioningBehavior.String())
+	})
 }
 
 // RegisterDynamicWorkflowFuncWithOptions registers the workflow run for
@@ -62,6 +80,7 @@ func (w *Worker) RegisterDynamicWorkflowFuncWithOptions(fn WorkflowFunc, opts Re
 	if w.dynamic != nil {
 		return fmt.Errorf("worker: a dynamic workflow is already registered")
 	}
+	w.warnVersioning("(dynamic)", opts)
 	w.dynamic = definition(fn, opts)
 	return nil
 }

@@ -63,9 +63,8 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	if !run.SDKRecorded() {
 		req.SdkMetadata = &sdkpb.WorkflowTaskCompletedMetadata{SdkName: SDKName, SdkVersion: SDKVersion}
 	}
-	if def := run.Definition(); def != nil {
-		req.VersioningBehavior = def.Versioning
-	}
+	// The definition's versioning behavior is not sent: the server
+	// rejects it from a worker without deployment versioning.
 	runID := task.GetWorkflowExecution().GetRunId()
 	keep := w.cache != nil && out.Keep
 	if keep {

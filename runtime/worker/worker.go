@@ -133,6 +133,8 @@ type Worker struct {
 	actPoller  *actworker.Poller
 	locals     *actworker.Local // runs local activities
 
+	versioningWarning sync.Once // see warnVersioning
+
 	stickyQueue string
 	cache       *cache
 	watchdog    *watchdog

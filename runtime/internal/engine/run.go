@@ -46,7 +46,8 @@ type Definition struct {
 	// nondeterminism error: true fails the workflow with it instead of
 	// failing (and retrying) the workflow task.
 	FailWorkflow func(v any) bool
-	// Versioning is sent with every task completion.
+	// Versioning is how runs move between worker deployment versions; a
+	// worker without deployment versioning does not send it.
 	Versioning enumspb.VersioningBehavior
 }
 
