@@ -28,8 +28,9 @@ type RegisterOptions struct {
 	// FailWorkflowOn is asked about every panic of the workflow's code (its
 	// argument is the panic value) and about nondeterminism errors: true
 	// fails the workflow with it instead of failing the workflow task,
-	// which the server would retry. Generated code sets it from the
-	// workflow's failure_errors option.
+	// which the server would retry. A panic it accepts in an update
+	// handler fails that update only, and the workflow runs on. Generated
+	// code sets it from the workflow's failure_errors option.
 	FailWorkflowOn func(v any) bool
 	// VersioningBehavior says how runs of this type move between worker
 	// deployment versions. It takes effect only on a worker that uses

@@ -379,14 +379,21 @@ func (r *Run) failOrReturn(err error) error {
 	if r.def == nil || r.def.FailWorkflow == nil || !errors.As(err, &pe) || !r.def.FailWorkflow(pe.Value) {
 		return err
 	}
-	perr, ok := pe.Value.(error)
-	if !ok {
-		perr = fmt.Errorf("%v", pe.Value)
-	}
-	r.finish(nil, temporal.NewApplicationErrorWithOptions(perr.Error(), temporal.ApplicationErrorOptions{Type: fmt.Sprintf("%T", pe.Value), Cause: perr}))
+	r.finish(nil, panicFailure(pe.Value))
 	r.warnUnfinished()
 	r.sched.Close()
 	return nil
+}
+
+// panicFailure is the error a panic the definition lists as a failure
+// fails the workflow (or an update) with: an ApplicationError whose type
+// is the panic value's Go type.
+func panicFailure(v any) error {
+	perr, ok := v.(error)
+	if !ok {
+		perr = fmt.Errorf("%v", v)
+	}
+	return temporal.NewApplicationErrorWithOptions(perr.Error(), temporal.ApplicationErrorOptions{Type: fmt.Sprintf("%T", v), Cause: perr})
 }
 
 // Go starts fn as a new coroutine of the run.

@@ -117,10 +117,28 @@ func (r *Run) startUpdate(u updateRequest) {
 		r.accept(u)
 		rn := &running{kind: "update", name: name, id: u.id(), policy: h.Unfinished}
 		lazily(&r.h.running)[rn] = struct{}{}
-		res, err := h.Fn(ctx, name, args)
+		res, err := r.runUpdate(h, ctx, name, args)
 		delete(r.h.running, rn)
 		r.respond(u, res, err)
 	})
+}
+
+// runUpdate runs an accepted update's handler. A panic the definition
+// lists as a workflow failure fails the update, not the workflow: the
+// update completes with it as an ApplicationError and the workflow runs
+// on. Other panics fail the workflow task, as anywhere in workflow code.
+func (r *Run) runUpdate(h *UpdateHandler, ctx *Context, name string, args converter.Values) (res any, err error) {
+	if r.def.FailWorkflow != nil {
+		defer func() {
+			if p := recover(); p != nil {
+				if !r.def.FailWorkflow(p) {
+					panic(p)
+				}
+				res, err = nil, panicFailure(p)
+			}
+		}()
+	}
+	return h.Fn(ctx, name, args)
 }
 
 func (r *Run) accept(u updateRequest) {
