@@ -137,7 +137,7 @@ type Worker struct {
 
 	stickyQueue string
 	cache       *cache
-	watchdog    *watchdog
+	watchdog    *coro.Watchdog
 
 	// localCtx parents local activities; StopContext cancels it when its
 	// grace period ends.
@@ -212,9 +212,9 @@ func (w *Worker) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
 	if !w.opts.DisableWorkflowWorker && (len(w.workflows) > 0 || w.dynamic != nil) {
-		w.watchdog = newWatchdog(w.opts.DeadlockTimeout)
+		w.watchdog = coro.NewWatchdog(w.opts.DeadlockTimeout)
 		w.wg.Add(1)
-		go func() { defer w.wg.Done(); w.watchdog.loop(ctx) }()
+		go func() { defer w.wg.Done(); w.watchdog.Loop(ctx) }()
 		w.startWorkflowPollers(ctx)
 	}
 	if len(w.nexus) > 0 {

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -143,29 +144,18 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 // run is never touched again: its coroutine keeps its goroutine until the
 // user code returns.
 func (w *Worker) step(run *engine.Run, in engine.Input) (engine.Output, error) {
-	deadlock := make(chan error, 1)
-	done := w.watchdog.watch(run.Scheduler(), func(name, stack string) {
-		deadlock <- &temporal.DeadlockError{Coroutine: name, Timeout: w.opts.DeadlockTimeout, Stack: stack}
-	})
 	type result struct {
 		out engine.Output
 		err error
 	}
-	res := make(chan result, 1)
-	w.pool.Go(func() {
+	r, stuck := coro.Guard(w.watchdog, run.Scheduler(), w.pool.Go, func() result {
 		out, err := run.Step(in)
-		res <- result{out, err}
+		return result{out, err}
 	})
-	select {
-	case r := <-res:
-		if done() {
-			return r.out, r.err
-		}
-		// The watchdog fired just as the task finished.
-		return engine.Output{}, <-deadlock
-	case err := <-deadlock:
-		return engine.Output{}, err
+	if stuck != nil {
+		return engine.Output{}, &temporal.DeadlockError{Coroutine: stuck.Coroutine, Timeout: w.opts.DeadlockTimeout, Stack: stuck.Stack}
 	}
+	return r.out, r.err
 }
 
 func (w *Worker) newRun(workflowID, runID string) *engine.Run {

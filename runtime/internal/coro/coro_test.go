@@ -1,10 +1,12 @@
 package coro
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunOrderAndBlocking(t *testing.T) {
@@ -172,5 +174,28 @@ func BenchmarkSpawn(b *testing.B) {
 	for range b.N {
 		s.Spawn("h", func(*Coroutine) {})
 		_ = s.Run()
+	}
+}
+
+func TestWatchdogGuard(t *testing.T) {
+	d := NewWatchdog(20 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Loop(ctx)
+
+	s := New()
+	defer s.Close()
+	s.Spawn("quick", func(*Coroutine) {})
+	if err, stuck := Guard(d, s, nil, s.Run); err != nil || stuck != nil {
+		t.Fatalf("quick: %v, %v", err, stuck)
+	}
+
+	spin := New()
+	release := make(chan struct{})
+	spin.Spawn("spinner", func(*Coroutine) { <-release })
+	_, stuck := Guard(d, spin, nil, spin.Run)
+	close(release)
+	if stuck == nil || stuck.Coroutine != "spinner" || !strings.Contains(stuck.Stack, "TestWatchdogGuard") {
+		t.Fatalf("stuck = %+v, want the spinner with its stack", stuck)
 	}
 }
