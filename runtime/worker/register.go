@@ -2,16 +2,13 @@ package worker
 
 import (
 	"context"
-	"fmt"
-	"reflect"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
-	"github.com/temporalgen/temporalgen/runtime/internal/engine"
-	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
@@ -48,14 +45,10 @@ func (w *Worker) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
 
 // RegisterWorkflowFuncWithOptions registers a workflow type with options.
 func (w *Worker) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, opts RegisterOptions) error {
-	if name == "" || fn == nil {
-		return fmt.Errorf("worker: RegisterWorkflowFunc needs a name and a function")
-	}
-	if _, dup := w.workflows[name]; dup {
-		return fmt.Errorf("worker: workflow type %q is already registered", name)
+	if err := w.workflows.Register(name, fn, opts.wfreg()); err != nil {
+		return err
 	}
 	w.warnVersioning(name, opts)
-	w.workflows[name] = definition(fn, opts)
 	return nil
 }
 
@@ -75,25 +68,15 @@ func (w *Worker) warnVersioning(name string, opts RegisterOptions) {
 // every workflow type that has no registration of its own; it reads the
 // type from workflow.GetInfo(ctx).WorkflowType.
 func (w *Worker) RegisterDynamicWorkflowFuncWithOptions(fn WorkflowFunc, opts RegisterOptions) error {
-	if fn == nil {
-		return fmt.Errorf("worker: RegisterDynamicWorkflowFuncWithOptions needs a function")
-	}
-	if w.dynamic != nil {
-		return fmt.Errorf("worker: a dynamic workflow is already registered")
+	if err := w.workflows.RegisterDynamic(fn, opts.wfreg()); err != nil {
+		return err
 	}
 	w.warnVersioning("(dynamic)", opts)
-	w.dynamic = definition(fn, opts)
 	return nil
 }
 
-func definition(fn WorkflowFunc, opts RegisterOptions) *engine.Definition {
-	return &engine.Definition{
-		Fn: func(ctx *engine.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
-			return fn(ctx, in)
-		},
-		FailWorkflow: opts.FailWorkflowOn,
-		Versioning:   opts.VersioningBehavior,
-	}
+func (o RegisterOptions) wfreg() wfreg.Options {
+	return wfreg.Options{FailWorkflowOn: o.FailWorkflowOn, Versioning: o.VersioningBehavior}
 }
 
 // RegisterWorkflow registers a Go function as the workflow type name. fn
@@ -103,7 +86,7 @@ func definition(fn WorkflowFunc, opts RegisterOptions) *engine.Definition {
 // the workflow with a non-retryable ApplicationError of type
 // "ArgumentDecodeError".
 func (w *Worker) RegisterWorkflow(name string, fn any) error {
-	adapted, err := adaptWorkflow(name, fn, w.dc)
+	adapted, err := wfreg.Adapt(name, fn, w.dc)
 	if err != nil {
 		return err
 	}
@@ -126,57 +109,4 @@ func (w *Worker) RegisterActivityFunc(name string, fn ActivityFunc) error {
 // parameter is a context.Context, named prefix+method name.
 func (w *Worker) RegisterActivities(prefix string, v any) error {
 	return w.activities.RegisterStruct(prefix, v)
-}
-
-var (
-	contextType = reflect.TypeFor[workflow.Context]()
-	errorType   = reflect.TypeFor[error]()
-)
-
-func adaptWorkflow(name string, fn any, dc converter.DataConverter) (WorkflowFunc, error) {
-	v := reflect.ValueOf(fn)
-	t := v.Type()
-	if t.Kind() != reflect.Func {
-		return nil, fmt.Errorf("worker: workflow %q: expected a function, got %s", name, t)
-	}
-	if t.NumIn() == 0 || t.In(0) != contextType {
-		return nil, fmt.Errorf("worker: workflow %q: first parameter must be workflow.Context", name)
-	}
-	if t.IsVariadic() {
-		return nil, fmt.Errorf("worker: workflow %q: variadic functions are not supported", name)
-	}
-	switch {
-	case t.NumOut() == 1 && t.Out(0) == errorType:
-	case t.NumOut() == 2 && t.Out(1) == errorType:
-	default:
-		return nil, fmt.Errorf("worker: workflow %q: results must be (R, error) or error, got %s", name, t)
-	}
-	params := make([]reflect.Type, t.NumIn()-1)
-	for i := range params {
-		params[i] = t.In(i + 1)
-	}
-	return func(ctx workflow.Context, in *commonpb.Payloads) (*commonpb.Payloads, error) {
-		args := make([]reflect.Value, 1+len(params))
-		args[0] = reflect.ValueOf(&ctx).Elem()
-		n := len(in.GetPayloads())
-		for i, pt := range params {
-			ptr := reflect.New(pt)
-			if i < n {
-				if err := dc.FromPayload(in.Payloads[i], ptr.Interface()); err != nil {
-					return nil, temporal.NewNonRetryableApplicationError(
-						fmt.Sprintf("workflow %s: argument %d: cannot decode into %s: %v", name, i+1, pt, err),
-						"ArgumentDecodeError", err)
-				}
-			}
-			args[i+1] = ptr.Elem()
-		}
-		out := v.Call(args)
-		if e := out[len(out)-1]; !e.IsNil() {
-			return nil, e.Interface().(error)
-		}
-		if len(out) == 1 {
-			return nil, nil
-		}
-		return dc.ToPayloads(out[0].Interface())
-	}, nil
 }

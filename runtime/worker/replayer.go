@@ -14,6 +14,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -31,8 +32,7 @@ type ReplayerOptions struct {
 // `temporal workflow show --output json`.
 type Replayer struct {
 	opts      ReplayerOptions
-	workflows map[string]*engine.Definition
-	dynamic   *engine.Definition
+	workflows wfreg.Registry
 }
 
 // NewReplayer returns a replayer with nothing registered.
@@ -46,13 +46,13 @@ func NewReplayer(opts ReplayerOptions) *Replayer {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Replayer{opts: opts, workflows: make(map[string]*engine.Definition)}
+	return &Replayer{opts: opts}
 }
 
 // RegisterWorkflow registers a Go function as a workflow type, like
 // Worker.RegisterWorkflow.
 func (r *Replayer) RegisterWorkflow(name string, fn any) error {
-	adapted, err := adaptWorkflow(name, fn, r.opts.DataConverter)
+	adapted, err := wfreg.Adapt(name, fn, r.opts.DataConverter)
 	if err != nil {
 		return err
 	}
@@ -67,21 +67,13 @@ func (r *Replayer) RegisterWorkflowFunc(name string, fn WorkflowFunc) error {
 // RegisterWorkflowFuncWithOptions registers a reflection-free workflow
 // type with options, like Worker.RegisterWorkflowFuncWithOptions.
 func (r *Replayer) RegisterWorkflowFuncWithOptions(name string, fn WorkflowFunc, opts RegisterOptions) error {
-	if _, dup := r.workflows[name]; dup {
-		return fmt.Errorf("worker: workflow type %q is already registered", name)
-	}
-	r.workflows[name] = definition(fn, opts)
-	return nil
+	return r.workflows.Register(name, fn, opts.wfreg())
 }
 
 // RegisterDynamicWorkflowFuncWithOptions registers the workflow replayed
 // for types without their own registration.
 func (r *Replayer) RegisterDynamicWorkflowFuncWithOptions(fn WorkflowFunc, opts RegisterOptions) error {
-	if r.dynamic != nil {
-		return fmt.Errorf("worker: a dynamic workflow is already registered")
-	}
-	r.dynamic = definition(fn, opts)
-	return nil
+	return r.workflows.RegisterDynamic(fn, opts.wfreg())
 }
 
 // ReplayError reports a history that did not replay. It wraps the cause: a
@@ -118,12 +110,7 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		DataConverter:    r.opts.DataConverter,
 		FailureConverter: r.opts.FailureConverter,
 		Logger:           r.opts.Logger,
-		Lookup: func(t string) (*engine.Definition, bool) {
-			if d, ok := r.workflows[t]; ok {
-				return d, true
-			}
-			return r.dynamic, r.dynamic != nil
-		},
+		Lookup:           r.workflows.Lookup,
 	}, workflowID, runID)
 	defer run.Close()
 	_, err := run.Step(engine.Input{Task: &engine.Task{Events: events, StartedEventID: math.MaxInt64, Whole: true}})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -169,12 +168,7 @@ func (w *Worker) describeFailure(err error, workflowID, runID string) error {
 	}
 	var uw *engine.UnknownWorkflowError
 	if errors.As(err, &uw) {
-		names := make([]string, 0, len(w.workflows))
-		for n := range w.workflows {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return fmt.Errorf("%w; registered workflow types: [%s]", err, strings.Join(names, ", "))
+		return fmt.Errorf("%w; registered workflow types: [%s]", err, strings.Join(w.workflows.Names(), ", "))
 	}
 	return err
 }

@@ -39,8 +39,8 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
-	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
+	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -126,8 +126,7 @@ type Worker struct {
 	dc        converter.DataConverter
 	fc        converter.FailureConverter
 
-	workflows  map[string]*engine.Definition
-	dynamic    *engine.Definition // for types without their own registration
+	workflows  wfreg.Registry
 	nexus      map[string]NexusOperation
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
@@ -173,7 +172,6 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		log:        opts.Logger.With("task_queue", taskQueue),
 		dc:         c.DataConverter(),
 		fc:         c.FailureConverter(),
-		workflows:  make(map[string]*engine.Definition),
 		nexus:      make(map[string]NexusOperation),
 		activities: actworker.NewRegistry(),
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
@@ -205,13 +203,13 @@ func (w *Worker) Start() error {
 	if w.started {
 		return errors.New("worker: already started")
 	}
-	if len(w.workflows) == 0 && w.dynamic == nil && len(w.activities.Names()) == 0 && len(w.nexus) == 0 {
+	if w.workflows.Empty() && len(w.activities.Names()) == 0 && len(w.nexus) == 0 {
 		return errors.New("worker: nothing registered: register a workflow or an activity before Start")
 	}
 	w.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	if !w.opts.DisableWorkflowWorker && (len(w.workflows) > 0 || w.dynamic != nil) {
+	if !w.opts.DisableWorkflowWorker && !w.workflows.Empty() {
 		w.watchdog = coro.NewWatchdog(w.opts.DeadlockTimeout)
 		w.wg.Add(1)
 		go func() { defer w.wg.Done(); w.watchdog.Loop(ctx) }()

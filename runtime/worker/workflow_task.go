@@ -167,11 +167,6 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		Logger:           w.log,
 		Metrics:          w.opts.MetricsHandler,
 		Coroutines:       w.coroutines,
-		Lookup: func(t string) (*engine.Definition, bool) {
-			if d, ok := w.workflows[t]; ok {
-				return d, true
-			}
-			return w.dynamic, w.dynamic != nil
-		},
+		Lookup:           w.workflows.Lookup,
 	}, workflowID, runID)
 }
