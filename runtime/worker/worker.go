@@ -102,7 +102,7 @@ func (o Options) withDefaults(c *client.Client) Options {
 		o.StickyScheduleToStartTimeout = 5 * time.Second
 	}
 	if o.DeadlockTimeout <= 0 {
-		o.DeadlockTimeout = 2 * time.Second
+		o.DeadlockTimeout = DefaultDeadlockTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = c.Logger()
@@ -160,6 +160,9 @@ type Worker struct {
 	stickyAttrs *taskqueuepb.StickyExecutionAttributes
 }
 
+// DefaultDeadlockTimeout is Options.DeadlockTimeout when it is not set.
+const DefaultDeadlockTimeout = 2 * time.Second
+
 // New returns a worker for taskQueue on c's namespace. Register workflows
 // and activities, then Start it.
 func New(c *client.Client, taskQueue string, opts Options) *Worker {
@@ -178,7 +181,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
-	w.locals = &actworker.Local{Registry: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log}
+	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log}
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)

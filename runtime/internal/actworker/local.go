@@ -25,23 +25,51 @@ import (
 // longer delay goes back to the workflow, which waits it out on a durable
 // timer and asks again.
 type Local struct {
-	Registry         *Registry
+	Activities       Activities
 	DataConverter    converter.DataConverter
 	FailureConverter converter.FailureConverter
 	Logger           *slog.Logger
+	// Clock tells the time and waits between attempts (nil: real time).
+	Clock Clock
+}
+
+// Activities finds activity implementations; *Registry is one.
+type Activities interface {
+	Lookup(name string) (Func, bool)
+	Names() []string
+}
+
+// Clock is the time a Local runs on.
+type Clock interface {
+	Now() time.Time
+	// Sleep waits d unless ctx ends first, which it returns.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                                   { return time.Now() }
+func (realClock) Sleep(ctx context.Context, d time.Duration) error { return backoff.Wait(ctx, d) }
+
+func (l *Local) clock() Clock {
+	if l.Clock == nil {
+		return realClock{}
+	}
+	return l.Clock
 }
 
 // Run runs attempts of a local activity until one succeeds, it fails for
 // good, ctx ends, or the next retry is past the local retry threshold
 // (the result then carries the failure and the Backoff to wait).
 func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine.LocalActivityResult {
-	fn, ok := l.Registry.Lookup(req.ActivityType)
+	clk := l.clock()
+	fn, ok := l.Activities.Lookup(req.ActivityType)
 	if !ok {
 		err := temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("local activity type %q is not registered on this worker; registered types: [%s]",
-				req.ActivityType, strings.Join(l.Registry.Names(), ", ")),
+				req.ActivityType, strings.Join(l.Activities.Names(), ", ")),
 			ActivityNotRegisteredErrorType, nil)
-		return l.failed(err, req.Attempt, time.Now())
+		return l.failed(err, req.Attempt, clk.Now())
 	}
 	opts := req.Options
 	retry := RetrySchedule(temporal.RetryPolicyFromProto(opts.RetryPolicy))
@@ -51,7 +79,7 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 	}
 	for attempt := req.Attempt; ; attempt++ {
 		result, err := l.attempt(ctx, req, fn, attempt, deadline)
-		now := time.Now()
+		now := clk.Now()
 		if err == nil {
 			return engine.LocalActivityResult{Result: result, Attempt: attempt, CompleteTime: now}
 		}
@@ -64,8 +92,8 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 			r.Backoff = delay
 			return r
 		}
-		if backoff.Wait(ctx, delay) != nil {
-			return l.failed(temporal.NewCanceledError(), attempt, time.Now())
+		if clk.Sleep(ctx, delay) != nil {
+			return l.failed(temporal.NewCanceledError(), attempt, clk.Now())
 		}
 	}
 }
@@ -77,7 +105,7 @@ func (l *Local) failed(err error, attempt int32, at time.Time) engine.LocalActiv
 // attempt runs one attempt, bounded by the start-to-close timeout and the
 // schedule-to-close deadline.
 func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn Func, attempt int32, deadline time.Time) (*commonpb.Payloads, error) {
-	start := time.Now()
+	start := l.clock().Now()
 	if req.Options.StartToCloseTimeout > 0 {
 		if d := start.Add(req.Options.StartToCloseTimeout); deadline.IsZero() || d.Before(deadline) {
 			deadline = d
@@ -85,8 +113,10 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 	}
 	actx := ctx
 	if !deadline.IsZero() {
+		// The deadline is on the Local's clock; the context counts the
+		// time left in real time.
 		var cancel context.CancelFunc
-		actx, cancel = context.WithDeadline(ctx, deadline)
+		actx, cancel = context.WithTimeout(ctx, deadline.Sub(start))
 		defer cancel()
 	}
 	env := &actctx.Env{

@@ -56,7 +56,7 @@ func newLocal(t *testing.T, funcs map[string]any) *Local {
 		}
 	}
 	dc := converter.Default()
-	return &Local{Registry: reg, DataConverter: dc, FailureConverter: converter.NewFailureConverter(dc, converter.FailureConverterOptions{}),
+	return &Local{Activities: reg, DataConverter: dc, FailureConverter: converter.NewFailureConverter(dc, converter.FailureConverterOptions{}),
 		Logger: slog.New(slog.DiscardHandler)}
 }
 

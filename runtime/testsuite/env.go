@@ -1,0 +1,245 @@
+package testsuite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
+	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+)
+
+// DefaultStartTime is the virtual time an environment starts at unless
+// Options.StartTime says otherwise.
+var defaultStartTime = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// Options configure an Env. The zero value is a time-skipping environment
+// starting at 2026-01-01T00:00:00Z with the default converters.
+type Options struct {
+	// StartTime is the virtual time the environment starts at.
+	StartTime time.Time
+	// RealTime makes the clock follow real time: timers take as long as
+	// they say. By default time jumps to the next timer whenever every
+	// workflow is blocked.
+	RealTime bool
+	// Namespace and TaskQueue are what workflows see in their info
+	// (default "default" and "testsuite").
+	Namespace string
+	TaskQueue string
+	// DataConverter and FailureConverter default to the runtime's.
+	DataConverter    converter.DataConverter
+	FailureConverter converter.FailureConverter
+	// Logger receives workflow and activity logs (default: the test's log
+	// at warn level).
+	Logger *slog.Logger
+	// DeadlockTimeout bounds how long a workflow coroutine may run without
+	// yielding, as on a worker (default worker.DefaultDeadlockTimeout).
+	DeadlockTimeout time.Duration
+	// ActivityIdle is how long (real time) the environment waits for
+	// running activities when nothing else can happen, before it lets the
+	// virtual clock move on around them (default 50ms): an activity that
+	// blocks until it is cancelled or times out then meets its timeouts on
+	// the virtual clock.
+	ActivityIdle time.Duration
+	// MaxSteps bounds the workflow tasks of one ExecuteWorkflow (default
+	// 100000), so a workflow that loops forever on timers ends the test.
+	MaxSteps int
+}
+
+func (o Options) withDefaults(t testing.TB) Options {
+	if o.StartTime.IsZero() {
+		o.StartTime = defaultStartTime
+	}
+	if o.Namespace == "" {
+		o.Namespace = "default"
+	}
+	if o.TaskQueue == "" {
+		o.TaskQueue = "testsuite"
+	}
+	if o.DataConverter == nil {
+		o.DataConverter = converter.Default()
+	}
+	if o.FailureConverter == nil {
+		o.FailureConverter = converter.NewFailureConverter(o.DataConverter, converter.FailureConverterOptions{})
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	if o.DeadlockTimeout <= 0 {
+		o.DeadlockTimeout = worker.DefaultDeadlockTimeout
+	}
+	if o.ActivityIdle <= 0 {
+		o.ActivityIdle = 50 * time.Millisecond
+	}
+	if o.MaxSteps <= 0 {
+		o.MaxSteps = 100000
+	}
+	return o
+}
+
+// testWriter writes logs to the test's log.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// Env is an in-process Temporal: it runs workflows on the runtime's engine
+// with no server, skipping time, and plays the server's part in their
+// histories. Register workflows and activities (or mocks), then
+// ExecuteWorkflow. An Env runs one workflow at a time (with its children);
+// it is not safe for concurrent use.
+type Env struct {
+	t    testing.TB
+	opts Options
+
+	workflows   wfreg.Registry
+	activities  *actworker.Registry
+	mocks       *actworker.Registry
+	locals      *actworker.Local
+	childMocks  wfreg.Registry
+	watchdog    *coro.Watchdog
+	stopWatch   context.CancelFunc
+	clock       clock
+	mu          sync.Mutex // guards now for activity goroutines
+	executions  []*execution
+	byID        map[string]*execution // latest run of each workflow id
+	results     chan attemptResult
+	running     int // activity attempts running
+	root        *execution
+	fatal       error // ends the run: a test setup problem
+	steps       int
+	runSeq      int
+	updates     []*update
+}
+
+// New returns an environment for test t; it is cleaned up with the test.
+func New(t testing.TB, opts Options) *Env {
+	opts = opts.withDefaults(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Env{
+		t: t, opts: opts,
+		activities: actworker.NewRegistry(),
+		mocks:      actworker.NewRegistry(),
+		watchdog:   coro.NewWatchdog(opts.DeadlockTimeout),
+		stopWatch:  cancel,
+		byID:       make(map[string]*execution),
+		results:    make(chan attemptResult, 64),
+	}
+	e.clock.now = opts.StartTime
+	e.locals = &actworker.Local{Activities: envActivities{e}, DataConverter: opts.DataConverter, FailureConverter: opts.FailureConverter,
+		Logger: opts.Logger, Clock: virtualClock{e}}
+	go e.watchdog.Loop(ctx)
+	t.Cleanup(e.close)
+	return e
+}
+
+func (e *Env) close() {
+	e.stopWatch()
+	for _, x := range e.executions {
+		x.closeRuns()
+	}
+}
+
+// Now returns the virtual time.
+func (e *Env) Now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.clock.now
+}
+
+// RegisterWorkflow registers a Go function as the workflow type name, as
+// worker.Worker.RegisterWorkflow does.
+func (e *Env) RegisterWorkflow(name string, fn any) error {
+	adapted, err := wfreg.Adapt(name, fn, e.opts.DataConverter)
+	if err != nil {
+		return err
+	}
+	return e.workflows.Register(name, adapted, wfreg.Options{})
+}
+
+// RegisterWorkflowFuncWithOptions registers a reflection-free workflow
+// type; generated Register functions call it.
+func (e *Env) RegisterWorkflowFuncWithOptions(name string, fn worker.WorkflowFunc, opts worker.RegisterOptions) error {
+	return e.workflows.Register(name, fn, wfreg.Options{FailWorkflowOn: opts.FailWorkflowOn, Versioning: opts.VersioningBehavior})
+}
+
+// RegisterDynamicWorkflowFuncWithOptions registers the workflow run for
+// every type without its own registration.
+func (e *Env) RegisterDynamicWorkflowFuncWithOptions(fn worker.WorkflowFunc, opts worker.RegisterOptions) error {
+	return e.workflows.RegisterDynamic(fn, wfreg.Options{FailWorkflowOn: opts.FailWorkflowOn, Versioning: opts.VersioningBehavior})
+}
+
+// RegisterActivity registers a Go function as the activity type name.
+func (e *Env) RegisterActivity(name string, fn any) error { return e.activities.Register(name, fn) }
+
+// RegisterActivityFunc registers a reflection-free activity; generated
+// Register functions call it.
+func (e *Env) RegisterActivityFunc(name string, fn worker.ActivityFunc) error {
+	return e.activities.RegisterFunc(name, actworker.Func(fn))
+}
+
+// RegisterActivities registers every exported method of v whose first
+// parameter is a context.Context, named prefix+method name.
+func (e *Env) RegisterActivities(prefix string, v any) error {
+	return e.activities.RegisterStruct(prefix, v)
+}
+
+// OnActivity replaces the activity type name, registered or not, with
+// fn, a function of an activity's shape (func(context.Context, A...) (R,
+// error) or func(context.Context, A...) error). Every call of the type
+// runs fn, as activity or local activity.
+func (e *Env) OnActivity(name string, fn any) error { return e.mocks.Register(name, fn) }
+
+// OnWorkflow replaces the child workflow type name with fn, a function
+// of a workflow's shape. The child runs fn in the environment.
+func (e *Env) OnWorkflow(name string, fn any) error {
+	adapted, err := wfreg.Adapt(name, fn, e.opts.DataConverter)
+	if err != nil {
+		return err
+	}
+	return e.childMocks.Register(name, adapted, wfreg.Options{})
+}
+
+// RegisterDelayedCallback runs fn when the virtual clock has moved d past
+// now, between workflow tasks: send signals, updates or cancellations
+// from it.
+func (e *Env) RegisterDelayedCallback(fn func(), d time.Duration) {
+	e.clock.after(d, fn)
+}
+
+// activity finds the implementation of an activity type: a mock first.
+func (e *Env) activity(name string) (actworker.Func, error) {
+	if fn, ok := e.mocks.Lookup(name); ok {
+		return fn, nil
+	}
+	if fn, ok := e.activities.Lookup(name); ok {
+		return fn, nil
+	}
+	known := append(e.activities.Names(), e.mocks.Names()...)
+	return nil, fmt.Errorf("testsuite: activity %q is neither registered nor mocked; known activities: [%s]", name, strings.Join(known, ", "))
+}
+
+// errStuck reports a workflow blocked with nothing left that could wake it.
+var errStuck = errors.New("testsuite: the workflow is blocked and nothing is scheduled that could unblock it")
+
+// encode encodes arguments with the environment's converter.
+func (e *Env) encode(args ...any) *commonpb.Payloads {
+	p, err := e.opts.DataConverter.ToPayloads(args...)
+	if err != nil {
+		e.t.Fatalf("testsuite: encoding arguments: %v", err)
+	}
+	return p
+}
