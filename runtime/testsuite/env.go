@@ -105,24 +105,24 @@ type Env struct {
 	t    testing.TB
 	opts Options
 
-	workflows   wfreg.Registry
-	activities  *actworker.Registry
-	mocks       *actworker.Registry
-	locals      *actworker.Local
-	childMocks  wfreg.Registry
-	watchdog    *coro.Watchdog
-	stopWatch   context.CancelFunc
-	clock       clock
-	mu          sync.Mutex // guards now for activity goroutines
-	executions  []*execution
-	byID        map[string]*execution // latest run of each workflow id
-	results     chan attemptResult
-	running     int // activity attempts running
-	root        *execution
-	fatal       error // ends the run: a test setup problem
-	steps       int
-	runSeq      int
-	updates     []*update
+	workflows  wfreg.Registry
+	activities *actworker.Registry
+	mocks      *actworker.Registry
+	locals     *actworker.Local
+	childMocks wfreg.Registry
+	watchdog   *coro.Watchdog
+	stopWatch  context.CancelFunc
+	clock      clock
+	mu         sync.Mutex // guards now for activity goroutines
+	executions []*execution
+	byID       map[string]*execution // latest run of each workflow id
+	results    chan attemptResult
+	running    int // activity attempts running
+	root       *execution
+	fatal      error // ends the run: a test setup problem
+	steps      int
+	runSeq     int
+	updates    []*update
 }
 
 // New returns an environment for test t; it is cleaned up with the test.

@@ -195,7 +195,7 @@ func (x *execution) workflowTask() {
 	speculative := x.applied > 0 && len(x.events) == x.applied && len(x.updates) > 0
 	mark := len(x.events)
 	sched := x.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, &historypb.WorkflowTaskScheduledEventAttributes{
-			TaskQueue: &taskqueuepb.TaskQueue{Name: x.env.opts.TaskQueue}, StartToCloseTimeout: durationpb.New(taskTimeout), Attempt: 1})
+		TaskQueue: &taskqueuepb.TaskQueue{Name: x.env.opts.TaskQueue}, StartToCloseTimeout: durationpb.New(taskTimeout), Attempt: 1})
 	started := x.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, &historypb.WorkflowTaskStartedEventAttributes{ScheduledEventId: sched.EventId, Identity: identity})
 	x.pending = false
 	rec := taskRecord{started: started.EventId}
@@ -248,7 +248,7 @@ func (x *execution) failTask(sched, started int64, err error) {
 		cause = enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
 	}
 	x.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED, &historypb.WorkflowTaskFailedEventAttributes{ScheduledEventId: sched, StartedEventId: started,
-			Cause: cause, Failure: &failurepb.Failure{Message: err.Error()}, Identity: identity})
+		Cause: cause, Failure: &failurepb.Failure{Message: err.Error()}, Identity: identity})
 	x.pending = false
 	x.err = fmt.Errorf("testsuite: workflow task of %s (workflow %s) failed: %w", x.wfType, x.id, err)
 }

@@ -302,4 +302,3 @@ type ContinuedAsNewError struct {
 func (e *ContinuedAsNewError) Error() string {
 	return "continued as new: " + e.WorkflowType
 }
-
