@@ -152,3 +152,5 @@ func TestSignalsQueriesUpdates(t *testing.T) {
 		t.Errorf("query after completion = %d", total)
 	}
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

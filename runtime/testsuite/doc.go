@@ -1,0 +1,70 @@
+// Package testsuite runs workflows in process, with no server and no
+// network, on a virtual clock: a workflow that sleeps for 30 days
+// finishes in microseconds. It drives the same engine Step the worker
+// does, and plays the server's part in memory, so a test sees the history
+// a server would have written.
+//
+// # A test
+//
+//	env := testsuite.New(t, testsuite.Options{})
+//	_ = greeter.Register(env, &greeter.Activities{Punctuation: "!"}) // generated Register functions take an Env
+//	env.RegisterDelayedCallback(func() { _ = env.SignalWorkflow("AddName", "ada") }, time.Hour)
+//	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Greeter", greeter.GreetInput{Greeting: "Hello", Expect: 1})
+//	var out string
+//	if err := res.Get(&out); err != nil { t.Fatal(err) }
+//
+// # Time
+//
+// The clock starts at Options.StartTime (2026-01-01T00:00:00Z by default)
+// and only moves when every workflow is blocked: it then jumps to the next
+// thing due — a timer, an activity retry or timeout, a delayed callback.
+// workflow.Now follows it. Options.RealTime makes timers take real time.
+//
+// # Activities
+//
+// Registered activities run in process, each attempt on its own goroutine
+// with the activity context a worker gives (activity.GetInfo, heartbeats,
+// cancellation). The retry policy is applied on the virtual clock, with
+// the server's defaults; heartbeat details carry over to the next
+// attempt. Timeouts are virtual too: an attempt that has not returned
+// after Options.ActivityIdle of real time, when nothing else can happen,
+// lets the clock move on, and meets its start-to-close, schedule-to-close
+// or heartbeat timeout there. OnActivity replaces an activity (registered
+// or not) with a mock of the same shape; local activities use the same
+// implementations and mocks and retry on the virtual clock.
+//
+// # Workflows
+//
+// Children run in the same environment (OnWorkflow mocks one); signals and
+// cancellations between workflows of the environment are delivered;
+// continue-as-new of the workflow under test ends the run with a
+// *ContinuedAsNewError saying what the next run gets (a child that
+// continues as new runs on). From delayed callbacks a test sends
+// signals (SignalWorkflow), updates with callbacks for acceptance,
+// rejection and completion (UpdateWorkflow), and cancellation
+// (CancelWorkflow); QueryWorkflow works during and after the run.
+//
+// # Determinism
+//
+// Every ExecuteWorkflow ends by replaying each run's history with fresh
+// engines: the whole history, as a Replayer does, and from every workflow
+// task boundary, as a worker without a cache does, comparing the commands.
+// A difference fails the test (Result.ReplayError holds it, a
+// *temporal.NondeterminismError where the engine found one). The deadlock
+// detector runs as on a worker (Options.DeadlockTimeout).
+//
+// # Results and history
+//
+// Result.Get decodes the result; Result.Err is nil, a
+// *temporal.WorkflowExecutionError wrapping the failure, the failed
+// workflow task's error (a panic, *temporal.NondeterminismError,
+// *temporal.DeadlockError), or a problem of the test itself: an activity
+// neither registered nor mocked (named, with the known ones), or a
+// workflow blocked with nothing scheduled (with the coroutines' stacks).
+// Result.HistoryJSON writes the history as `temporal workflow show
+// --output json` does, ready to be a worker.Replayer fixture; Result.Memo
+// and Result.SearchAttributes are the values at the end.
+//
+// Not simulated yet: Nexus operations, workflow run timeouts, cron
+// schedules, and terminate.
+package testsuite

@@ -1,0 +1,277 @@
+package testsuite_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/activity"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// recorder is a testing.TB that records errors instead of failing, to
+// check that the environment fails a test.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, strings.TrimSpace(sprintf(format, args...)))
+}
+
+func TestReplayCheckCatchesNondeterminism(t *testing.T) {
+	rec := &recorder{TB: t}
+	env := testsuite.New(rec, testsuite.Options{})
+	calls := 0 // state outside the workflow: differs on replay
+	must(t, env.RegisterWorkflow("Flaky", func(ctx workflow.Context) error {
+		calls++
+		if calls == 1 {
+			return workflow.Sleep(ctx, time.Hour)
+		}
+		_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "A").Get(ctx)
+		return err
+	}))
+	must(t, env.RegisterActivity("A", func(context.Context) (string, error) { return "a", nil }))
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Flaky")
+	var nd *temporal.NondeterminismError
+	if !errors.As(res.ReplayError(), &nd) {
+		t.Fatalf("replay error %v, want a NondeterminismError", res.ReplayError())
+	}
+	if len(rec.errs) != 1 || !strings.Contains(rec.errs[0], "[TMPRL1100]") {
+		t.Fatalf("test errors %q, want one nondeterminism failure", rec.errs)
+	}
+}
+
+func TestChildrenAndExternalSignals(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Parent", func(ctx workflow.Context) (string, error) {
+		child, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: "kid"}, "Child", "ada")
+		if err != nil {
+			return "", err
+		}
+		if _, err := child.Started().Get(ctx); err != nil {
+			return "", err
+		}
+		if _, err := workflow.GetExternalWorkflowHandle(ctx, "kid", "").Signal(ctx, "go", "!").Get(ctx); err != nil {
+			return "", err
+		}
+		_, err = workflow.GetExternalWorkflowHandle(ctx, "nobody", "").Signal(ctx, "go", "?").Get(ctx)
+		var ext *temporal.ExternalWorkflowError
+		if !errors.As(err, &ext) {
+			return "", errors.New("signalling a missing workflow did not fail")
+		}
+		return child.Get(ctx)
+	}))
+	must(t, env.RegisterWorkflow("Child", func(ctx workflow.Context, name string) (string, error) {
+		var suffix string
+		must(t, workflow.SetSignalHandler(ctx, "go", func(_ workflow.Context, v converter.Values) error { return v.Get(0, &suffix) }, workflow.SignalOptions{}))
+		if err := workflow.Await(ctx, func() bool { return suffix != "" }); err != nil {
+			return "", err
+		}
+		return "hi " + name + suffix, nil
+	}))
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Parent")
+	var got string
+	must(t, res.Get(&got))
+	if got != "hi ada!" {
+		t.Errorf("result %q", got)
+	}
+	if n := count(res, enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED); n != 1 {
+		t.Errorf("%d child completions", n)
+	}
+}
+
+func TestMockedChildAndActivity(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Parent", func(ctx workflow.Context) (string, error) {
+		a, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Real").Get(ctx)
+		if err != nil {
+			return "", err
+		}
+		c, err := workflow.ExecuteChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{}, "Remote").Get(ctx)
+		return a + c, err
+	}))
+	must(t, env.RegisterActivity("Real", func(context.Context) (string, error) { return "real", nil }))
+	must(t, env.OnActivity("Real", func(context.Context) (string, error) { return "mock", nil }))
+	must(t, env.OnWorkflow("Remote", func(workflow.Context) (string, error) { return "+child", nil }))
+	var got string
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "Parent").Get(&got))
+	if got != "mock+child" {
+		t.Errorf("result %q", got)
+	}
+}
+
+func TestContinueAsNewResult(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Loop", func(ctx workflow.Context, n int) error {
+		return workflow.NewContinueAsNewError(ctx, workflow.ContinueAsNewOptions{}, n+1)
+	}))
+	err := env.ExecuteWorkflow(testsuite.StartOptions{}, "Loop", 1).Err()
+	var can *testsuite.ContinuedAsNewError
+	if !errors.As(err, &can) {
+		t.Fatalf("error %v, want ContinuedAsNewError", err)
+	}
+	var next int
+	must(t, can.Input.Get(0, &next))
+	if can.WorkflowType != "Loop" || next != 2 {
+		t.Errorf("continued as %s(%d)", can.WorkflowType, next)
+	}
+}
+
+func TestCancelWorkflowAndActivity(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Long", func(ctx workflow.Context) error {
+		_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Hour,
+			HeartbeatTimeout: time.Hour, CancellationType: workflow.ActivityCancellationWaitCompleted}, "Block").Get(ctx)
+		return err
+	}))
+	must(t, env.RegisterActivity("Block", func(ctx context.Context) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}))
+	env.RegisterDelayedCallback(func() { must(t, env.CancelWorkflow()) }, time.Minute)
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Long")
+	if err := res.Err(); !temporal.IsCanceledError(err) {
+		t.Fatalf("error %v, want cancelled", err)
+	}
+	if n := count(res, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED); n != 1 {
+		t.Errorf("%d activity cancellations", n)
+	}
+}
+
+func TestActivityTimesOutOnTheVirtualClock(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Timeout", func(ctx workflow.Context) error {
+		_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 2 * time.Hour,
+			RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}}, "Block").Get(ctx)
+		return err
+	}))
+	must(t, env.RegisterActivity("Block", func(ctx context.Context) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}))
+	err := env.ExecuteWorkflow(testsuite.StartOptions{}, "Timeout").Err()
+	var te *temporal.TimeoutError
+	if !errors.As(err, &te) || te.TimeoutType() != enumspb.TIMEOUT_TYPE_START_TO_CLOSE {
+		t.Fatalf("error %v, want a start-to-close timeout", err)
+	}
+	if d := env.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); d != 2*time.Hour {
+		t.Errorf("virtual clock moved %s, want 2h", d)
+	}
+}
+
+func TestHeartbeatDetailsAcrossAttempts(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Resume", func(ctx workflow.Context) (int, error) {
+		return workflow.ExecuteActivity[int](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Hour}, "Count").Get(ctx)
+	}))
+	must(t, env.RegisterActivity("Count", func(ctx context.Context) (int, error) {
+		var from int
+		if activity.HasHeartbeatDetails(ctx) {
+			must(t, activity.GetHeartbeatDetails(ctx, &from))
+		}
+		activity.RecordHeartbeat(ctx, from+10)
+		if activity.GetInfo(ctx).Attempt < 3 {
+			return 0, errors.New("crash")
+		}
+		return from + 10, nil
+	}))
+	var got int
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "Resume").Get(&got))
+	if got != 30 {
+		t.Errorf("result %d, want 30 (heartbeats carried across 3 attempts)", got)
+	}
+}
+
+func TestLocalActivity(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Local", func(ctx workflow.Context) (string, error) {
+		return workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute,
+			RetryPolicy: &temporal.RetryPolicy{InitialInterval: 10 * time.Second}}, "Up", "x").Get(ctx)
+	}))
+	tries := 0
+	must(t, env.RegisterActivity("Up", func(_ context.Context, s string) (string, error) {
+		if tries++; tries < 3 {
+			return "", errors.New("again")
+		}
+		return strings.ToUpper(s), nil
+	}))
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Local")
+	var got string
+	must(t, res.Get(&got))
+	if got != "X" || count(res, enumspb.EVENT_TYPE_MARKER_RECORDED) != 1 {
+		t.Errorf("result %q, history:\n%v", got, res.History())
+	}
+	if d := env.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); d != 30*time.Second {
+		t.Errorf("virtual clock moved %s, want 30s of local retries", d)
+	}
+}
+
+func TestHistoryReplaysWithReplayer(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	wf := func(ctx workflow.Context) (string, error) {
+		if err := workflow.Sleep(ctx, 24*time.Hour); err != nil {
+			return "", err
+		}
+		return workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "A").Get(ctx)
+	}
+	must(t, env.RegisterWorkflow("Saved", wf))
+	must(t, env.RegisterActivity("A", func(context.Context) (string, error) { return "a", nil }))
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Saved")
+	must(t, res.Err())
+	data, err := res.HistoryJSON()
+	must(t, err)
+	h, err := worker.ParseHistoryJSON(data)
+	must(t, err)
+	r := worker.NewReplayer(worker.ReplayerOptions{})
+	must(t, r.RegisterWorkflow("Saved", wf))
+	must(t, r.ReplayHistory("saved", "", h))
+}
+
+func TestErrorsNameWhatIsWrong(t *testing.T) {
+	t.Run("unknown activity", func(t *testing.T) {
+		env := testsuite.New(t, testsuite.Options{})
+		must(t, env.RegisterWorkflow("W", func(ctx workflow.Context) error {
+			_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Missing").Get(ctx)
+			return err
+		}))
+		must(t, env.RegisterActivity("Known", func(context.Context) error { return nil }))
+		err := env.ExecuteWorkflow(testsuite.StartOptions{}, "W").Err()
+		if err == nil || !strings.Contains(err.Error(), `"Missing"`) || !strings.Contains(err.Error(), "Known") {
+			t.Errorf("error %v", err)
+		}
+	})
+	t.Run("blocked for ever", func(t *testing.T) {
+		env := testsuite.New(t, testsuite.Options{})
+		must(t, env.RegisterWorkflow("Stuck", func(ctx workflow.Context) error {
+			return workflow.Await(ctx, func() bool { return false })
+		}))
+		err := env.ExecuteWorkflow(testsuite.StartOptions{}, "Stuck").Err()
+		if err == nil || !strings.Contains(err.Error(), "blocked") || !strings.Contains(err.Error(), "Stuck") {
+			t.Errorf("error %v", err)
+		}
+	})
+	t.Run("deadlock", func(t *testing.T) {
+		env := testsuite.New(t, testsuite.Options{DeadlockTimeout: 50 * time.Millisecond})
+		release := make(chan struct{})
+		t.Cleanup(func() { close(release) })
+		must(t, env.RegisterWorkflow("Spin", func(ctx workflow.Context) error {
+			<-release
+			return nil
+		}))
+		err := env.ExecuteWorkflow(testsuite.StartOptions{}, "Spin").Err()
+		var dl *temporal.DeadlockError
+		if !errors.As(err, &dl) || !strings.Contains(dl.Stack, "more_test.go") {
+			t.Errorf("error %v, want a DeadlockError with the stack", err)
+		}
+	})
+}
