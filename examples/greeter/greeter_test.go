@@ -9,6 +9,7 @@ package greeter_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -29,13 +30,23 @@ import (
 
 var srv *devserver.Server
 
+// TestMain starts the dev server, except with -short: then only the unit
+// tests (unit_test.go, on the in-process test environment) run, on a
+// machine with no server and no temporal binary.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
 	os.Exit(devserver.RunMain(m, devserver.Options{}, func(s *devserver.Server) { srv = s }))
 }
 
 // TestGreeter runs the example with the sticky cache on and with cache
 // size 0 (every workflow task replays the whole history).
 func TestGreeter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs the dev server; run without -short")
+	}
 	testenv.ForEachCache(t, testGreeter)
 }
 
