@@ -12,7 +12,7 @@ TEMPORAL_CLI_VERSION := v1.5.1
 BIN                  := $(CURDIR)/bin
 TEMPORAL             := $(BIN)/temporal
 
-# Tests (internal/devserver) locate the binary through this variable.
+# Tests (runtime/testsuite/devserver) locate the binary through this variable.
 export TEMPORAL_CLI := $(TEMPORAL)
 
 # --- Go modules -------------------------------------------------------------

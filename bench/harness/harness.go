@@ -25,7 +25,7 @@ import (
 
 	"go.temporal.io/api/workflowservice/v1"
 
-	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 
 	"github.com/temporalgen/temporalgen/bench/internal/shape"
 )

@@ -1,7 +1,7 @@
 package greeter_test
 
 // End-to-end test of the generated API against a real Temporal dev
-// server (internal/devserver; the binary is ./bin/temporal of the module
+// server (runtime/testsuite/devserver; the binary is ./bin/temporal of the module
 // or $TEMPORAL_CLI). Everything goes through the typed functions and
 // handles of greeter_temporal.go: no workflow, signal, query, update or
 // activity name appears here.
@@ -22,7 +22,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/examples/greeter"
-	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"

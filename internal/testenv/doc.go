@@ -1,5 +1,5 @@
 // Package testenv holds the helpers shared by the integration tests that run
-// against a real Temporal dev server (internal/devserver): bounded contexts,
+// against a real Temporal dev server (runtime/testsuite/devserver): bounded contexts,
 // the two worker cache modes, test loggers, clients, workers, workflow
 // starts and results, and history inspection.
 //

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )

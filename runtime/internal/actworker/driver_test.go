@@ -27,7 +27,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 )

@@ -9,7 +9,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 
-	"github.com/temporalgen/temporalgen/internal/devserver"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 )
 

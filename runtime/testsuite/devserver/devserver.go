@@ -1,9 +1,12 @@
-// Package devserver runs a real Temporal development server (the pinned
-// Temporal CLI's `temporal server start-dev`) as a child process for
-// integration tests.
+// Package devserver runs a real Temporal development server (the Temporal
+// CLI's `temporal server start-dev`) as a child process, for integration
+// tests: the runtime's own, and a user's. With it, a test written for the
+// in-process environment (package testsuite) runs against a real server
+// by setting testsuite.Options.Server.
 //
 // The binary is located via Options.Binary, the TEMPORAL_CLI environment
-// variable, or <module root>/bin/temporal (built by `make devserver`).
+// variable, <module root>/bin/temporal (temporalgen's `make devserver`
+// builds the pinned CLI there), or `temporal` on PATH.
 //
 // Typical use from a test package:
 //
@@ -477,6 +480,9 @@ func findBinary(explicit string) (string, error) {
 			break
 		}
 		dir = parent
+	}
+	if p, err := exec.LookPath("temporal"); err == nil {
+		return p, nil
 	}
 	if firstRoot == "" {
 		return "", fmt.Errorf("devserver: temporal CLI not found: $%s is unset and no go.mod above %s; "+
