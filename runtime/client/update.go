@@ -206,6 +206,10 @@ func UpdateResult[T any](ctx context.Context, uh *UpdateHandle) (T, error) {
 	return v, err
 }
 
+// Values waits for the update's outcome and returns its result values
+// undecoded, or its failure as an error (as Get does).
+func (u *UpdateHandle) Values(ctx context.Context) (converter.Values, error) { return u.values(ctx) }
+
 // values waits for the outcome and returns the success payloads or the
 // failure as an error.
 func (u *UpdateHandle) values(ctx context.Context) (converter.Values, error) {

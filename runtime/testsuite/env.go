@@ -51,6 +51,11 @@ type Options struct {
 	// blocks until it is cancelled or times out then meets its timeouts on
 	// the virtual clock.
 	ActivityIdle time.Duration
+	// Server, when set, runs ExecuteWorkflow on a real Temporal server
+	// instead, with a worker that has everything registered (mocks in
+	// place of what they mock) and delayed callbacks on the real clock:
+	// the same test, against the server.
+	Server *Server
 	// MaxSteps bounds the workflow tasks of one ExecuteWorkflow (default
 	// 100000), so a workflow that loops forever on timers ends the test.
 	MaxSteps int
@@ -119,7 +124,8 @@ type Env struct {
 	results    chan attemptResult
 	running    int // activity attempts running
 	root       *execution
-	fatal      error // ends the run: a test setup problem
+	fatal      error      // ends the run: a test setup problem
+	srv        *serverRun // with Options.Server
 	steps      int
 	runSeq     int
 	updates    []*update
@@ -139,6 +145,9 @@ func New(t testing.TB, opts Options) *Env {
 		results:    make(chan attemptResult, 64),
 	}
 	e.clock.now = opts.StartTime
+	if opts.Server != nil {
+		e.srv = &serverRun{}
+	}
 	e.locals = &actworker.Local{Activities: envActivities{e}, DataConverter: opts.DataConverter, FailureConverter: opts.FailureConverter,
 		Logger: opts.Logger, Clock: virtualClock{e}}
 	go e.watchdog.Loop(ctx)
@@ -153,8 +162,11 @@ func (e *Env) close() {
 	}
 }
 
-// Now returns the virtual time.
+// Now returns the virtual time (the real time with Options.Server).
 func (e *Env) Now() time.Time {
+	if e.srv != nil {
+		return time.Now()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.clock.now
@@ -217,6 +229,10 @@ func (e *Env) OnWorkflow(name string, fn any) error {
 // now, between workflow tasks: send signals, updates or cancellations
 // from it.
 func (e *Env) RegisterDelayedCallback(fn func(), d time.Duration) {
+	if e.srv != nil {
+		e.srv.later(d, fn)
+		return
+	}
 	e.clock.after(d, fn)
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -39,6 +40,7 @@ type execution struct {
 	run        *engine.Run
 	oldRuns    []*engine.Run // replaced runs, closed at cleanup
 	pending    bool          // run has not seen events[applied:] yet
+	recording  bool          // adding the events of a task's commands
 	updates    []*update     // requests for the next workflow task
 	tasks      []taskRecord
 	activities map[int64]*activity // by scheduled event id
@@ -155,7 +157,11 @@ func (x *execution) add(t enumspb.EventType, attrs proto.Message) *historypb.His
 	ev := &historypb.HistoryEvent{EventId: int64(len(x.events) + 1), EventType: t, EventTime: timestamppb.New(x.env.clock.now)}
 	setAttributes(ev, attrs)
 	x.events = append(x.events, ev)
-	x.pending = true
+	// The events of the commands a task completed with are the task's
+	// own; anything else calls for a new workflow task.
+	if !x.recording || !sm.IsCommandEvent(t) {
+		x.pending = true
+	}
 	return ev
 }
 
@@ -233,9 +239,11 @@ func (x *execution) workflowTask() {
 	x.pending = false
 	rec.commands = out.Commands
 	x.tasks = append(x.tasks, rec)
+	x.recording = true
 	for _, cmd := range out.Commands {
 		x.record(cmd, completed.EventId, byID, ups)
 	}
+	x.recording = false
 	x.deliverMessages(out.Messages, byID, ups)
 }
 

@@ -43,6 +43,9 @@ func (e *Env) ExecuteWorkflow(opts StartOptions, workflowType string, args ...an
 	if opts.ID == "" {
 		opts.ID = "test-workflow"
 	}
+	if e.srv != nil {
+		return e.executeOnServer(opts, workflowType, args...)
+	}
 	a := &historypb.WorkflowExecutionStartedEventAttributes{Input: e.encode(args...), Header: opts.Header, Identity: identity}
 	if opts.RunTimeout > 0 {
 		a.WorkflowRunTimeout = durationpb.New(opts.RunTimeout)
@@ -173,6 +176,9 @@ func (e *Env) stacks() string {
 // SignalWorkflow sends a signal to the workflow under test (call it from
 // a delayed callback).
 func (e *Env) SignalWorkflow(name string, args ...any) error {
+	if e.srv != nil {
+		return e.srv.signal(name, args...)
+	}
 	if e.root == nil || !e.root.open() {
 		return errNoWorkflow
 	}
@@ -192,6 +198,9 @@ func (e *Env) SignalWorkflowByID(workflowID, name string, args ...any) error {
 
 // CancelWorkflow requests cancellation of the workflow under test.
 func (e *Env) CancelWorkflow() error {
+	if e.srv != nil {
+		return e.srv.cancel()
+	}
 	if e.root == nil || !e.root.open() {
 		return errNoWorkflow
 	}
@@ -202,6 +211,9 @@ func (e *Env) CancelWorkflow() error {
 // UpdateWorkflow sends an update to the workflow under test; cb hears how
 // it ends. An empty id gets one.
 func (e *Env) UpdateWorkflow(name, id string, cb UpdateCallbacks, args ...any) error {
+	if e.srv != nil {
+		return e.srv.update(name, id, cb, args...)
+	}
 	if e.root == nil || !e.root.open() {
 		return errNoWorkflow
 	}
@@ -219,6 +231,9 @@ func (e *Env) UpdateWorkflow(name, id string, cb UpdateCallbacks, args ...any) e
 
 // QueryWorkflow queries the workflow under test, also after it closed.
 func (e *Env) QueryWorkflow(name string, args ...any) (converter.Values, error) {
+	if e.srv != nil {
+		return e.srv.query(name, args...)
+	}
 	if e.root == nil || e.root.run == nil {
 		return converter.Values{}, errNoWorkflow
 	}

@@ -35,6 +35,14 @@ type Options struct {
 type Registry struct {
 	workflows map[string]*engine.Definition
 	dynamic   *engine.Definition
+	regs      []Registration // in registration order
+}
+
+// Registration is one registered workflow: Name is "" for the dynamic one.
+type Registration struct {
+	Name string
+	Fn   Func
+	Opts Options
 }
 
 // Register registers fn as the workflow type name.
@@ -49,6 +57,7 @@ func (r *Registry) Register(name string, fn Func, opts Options) error {
 		r.workflows = make(map[string]*engine.Definition)
 	}
 	r.workflows[name] = definition(fn, opts)
+	r.regs = append(r.regs, Registration{Name: name, Fn: fn, Opts: opts})
 	return nil
 }
 
@@ -62,8 +71,12 @@ func (r *Registry) RegisterDynamic(fn Func, opts Options) error {
 		return fmt.Errorf("worker: a dynamic workflow is already registered")
 	}
 	r.dynamic = definition(fn, opts)
+	r.regs = append(r.regs, Registration{Fn: fn, Opts: opts})
 	return nil
 }
+
+// Registrations returns what was registered, in order.
+func (r *Registry) Registrations() []Registration { return r.regs }
 
 // Lookup returns the definition that runs workflowType.
 func (r *Registry) Lookup(workflowType string) (*engine.Definition, bool) {
