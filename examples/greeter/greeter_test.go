@@ -22,9 +22,9 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/examples/greeter"
-	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )
 
