@@ -39,7 +39,9 @@ func (t ActivityCancellationType) String() string {
 }
 
 // ActivityOptions configure one activity call. At least one of
-// ScheduleToCloseTimeout and StartToCloseTimeout is required.
+// ScheduleToCloseTimeout and StartToCloseTimeout is required; without
+// both, the activity is not scheduled and its future fails with
+// temporal.ErrMissingTimeout (match it with errors.Is).
 type ActivityOptions struct {
 	ActivityID             string // default: the next number of the workflow's activity sequence
 	TaskQueue              string // default: the workflow's task queue
@@ -114,7 +116,8 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 }
 
 // LocalActivityOptions configure one local activity call. At least one of
-// ScheduleToCloseTimeout and StartToCloseTimeout is required.
+// ScheduleToCloseTimeout and StartToCloseTimeout is required; without
+// both, the future fails with temporal.ErrMissingTimeout.
 type LocalActivityOptions struct {
 	ActivityID             string
 	ScheduleToCloseTimeout time.Duration
