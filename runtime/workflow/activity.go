@@ -10,7 +10,8 @@ import (
 )
 
 // ActivityCancellationType says what cancelling a running activity waits
-// for.
+// for. Values other than the constants below act as the default,
+// ActivityCancellationTryCancel.
 type ActivityCancellationType int
 
 const (
@@ -23,6 +24,8 @@ const (
 	// ActivityCancellationAbandon resolves as cancelled at once and does
 	// not tell the server; the activity runs on.
 	ActivityCancellationAbandon
+
+	numActivityCancellationTypes // the count of the values above; keep last
 )
 
 // String returns the Python SDK's name of the type.
@@ -36,6 +39,18 @@ func (t ActivityCancellationType) String() string {
 		return "ABANDON"
 	}
 	return fmt.Sprintf("ActivityCancellationType(%d)", int(t))
+}
+
+// sm maps t to the state machines' type; values not declared above act as
+// the default, ActivityCancellationTryCancel.
+func (t ActivityCancellationType) sm() sm.ActivityCancellationType {
+	switch t {
+	case ActivityCancellationWaitCompleted:
+		return sm.WaitCancellationCompleted
+	case ActivityCancellationAbandon:
+		return sm.Abandon
+	}
+	return sm.TryCancel
 }
 
 // ActivityOptions configure one activity call. At least one of
@@ -110,7 +125,7 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 		StartToCloseTimeout:    opts.StartToCloseTimeout,
 		HeartbeatTimeout:       opts.HeartbeatTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
-		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
+		CancellationType:       opts.CancellationType.sm(),
 	}, activity, input)
 	return ActivityHandle[T]{a: a, f: Future[T]{f: a.Result, dc: dc}}
 }
@@ -146,6 +161,6 @@ func ExecuteLocalActivity[T any](ctx Context, opts LocalActivityOptions, activit
 		StartToCloseTimeout:    opts.StartToCloseTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		LocalRetryThreshold:    opts.LocalRetryThreshold,
-		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
+		CancellationType:       opts.CancellationType.sm(),
 	}, activity, input), dc: dc}
 }
