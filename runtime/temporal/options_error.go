@@ -5,6 +5,7 @@ package temporal
 // are constants; match them with errors.Is.
 type OptionsError string
 
+// Error returns the text of the error.
 func (e OptionsError) Error() string { return string(e) }
 
 // ErrMissingTimeout is returned by the future of an activity or a local
