@@ -29,6 +29,9 @@
 //   - ChildWorkflowError: wraps the failure of a child workflow.
 //   - WorkflowExecutionError: what a client returns when the workflow it
 //     waited for did not complete successfully.
+//   - OptionsError: options rejected before anything reached the server;
+//     its values are constants such as ErrMissingTimeout, matched with
+//     errors.Is.
 //
 // Wrapping types implement Unwrap, so inspect chains with errors.As:
 //

@@ -15,6 +15,11 @@
 // every task replays the whole history, which is slower but behaves the
 // same (tests run both ways). Use DefaultCacheSize unless memory is tight.
 //
+// Failed polls are retried on the Backoff schedule in Options.PollBackoff
+// (by default 200ms doubling up to 10s, with jitter):
+//
+//	worker.Options{PollBackoff: worker.Backoff{Initial: time.Second, Max: time.Minute}}
+//
 // A workflow task that fails (a panic in workflow code, a nondeterministic
 // replay, a coroutine that does not yield within the deadlock timeout) is
 // reported to the server only on its first attempt; later attempts time out
@@ -37,7 +42,6 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
-	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
@@ -81,8 +85,10 @@ type Options struct {
 	// MetricsHandler receives metrics from workflow code (workflow.MetricMeter)
 	// (default: none).
 	MetricsHandler temporal.MetricsHandler
-	// PollBackoff is used after failed polls (default backoff.DefaultPolicy).
-	PollBackoff backoff.Policy
+	// PollBackoff paces retries after failed polls (and after failed
+	// reports of activity outcomes); zero fields take the defaults listed
+	// on Backoff.
+	PollBackoff Backoff
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -109,9 +115,6 @@ func (o Options) withDefaults(c *client.Client) Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
-	}
-	if o.PollBackoff == (backoff.Policy{}) {
-		o.PollBackoff = backoff.DefaultPolicy()
 	}
 	return o
 }
@@ -232,7 +235,7 @@ func (w *Worker) Start() error {
 			Pollers:          w.opts.ActivityPollers,
 			MaxConcurrent:    w.opts.MaxConcurrentActivities,
 			Logger:           w.log,
-			Backoff:          w.opts.PollBackoff,
+			Backoff:          w.opts.PollBackoff.policy(),
 		}, w.activities)
 		w.actPoller.Start()
 	}

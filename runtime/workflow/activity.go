@@ -10,7 +10,8 @@ import (
 )
 
 // ActivityCancellationType says what cancelling a running activity waits
-// for.
+// for. Values other than the constants below act as the default,
+// ActivityCancellationTryCancel.
 type ActivityCancellationType int
 
 const (
@@ -23,6 +24,8 @@ const (
 	// ActivityCancellationAbandon resolves as cancelled at once and does
 	// not tell the server; the activity runs on.
 	ActivityCancellationAbandon
+
+	numActivityCancellationTypes // the count of the values above; keep last
 )
 
 // String returns the Python SDK's name of the type.
@@ -38,8 +41,22 @@ func (t ActivityCancellationType) String() string {
 	return fmt.Sprintf("ActivityCancellationType(%d)", int(t))
 }
 
+// sm maps t to the state machines' type; values not declared above act as
+// the default, ActivityCancellationTryCancel.
+func (t ActivityCancellationType) sm() sm.ActivityCancellationType {
+	switch t {
+	case ActivityCancellationWaitCompleted:
+		return sm.WaitCancellationCompleted
+	case ActivityCancellationAbandon:
+		return sm.Abandon
+	}
+	return sm.TryCancel
+}
+
 // ActivityOptions configure one activity call. At least one of
-// ScheduleToCloseTimeout and StartToCloseTimeout is required.
+// ScheduleToCloseTimeout and StartToCloseTimeout is required; without
+// both, the activity is not scheduled and its future fails with
+// temporal.ErrMissingTimeout (match it with errors.Is).
 type ActivityOptions struct {
 	ActivityID             string // default: the next number of the workflow's activity sequence
 	TaskQueue              string // default: the workflow's task queue
@@ -108,13 +125,14 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 		StartToCloseTimeout:    opts.StartToCloseTimeout,
 		HeartbeatTimeout:       opts.HeartbeatTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
-		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
+		CancellationType:       opts.CancellationType.sm(),
 	}, activity, input)
 	return ActivityHandle[T]{a: a, f: Future[T]{f: a.Result, dc: dc}}
 }
 
 // LocalActivityOptions configure one local activity call. At least one of
-// ScheduleToCloseTimeout and StartToCloseTimeout is required.
+// ScheduleToCloseTimeout and StartToCloseTimeout is required; without
+// both, the future fails with temporal.ErrMissingTimeout.
 type LocalActivityOptions struct {
 	ActivityID             string
 	ScheduleToCloseTimeout time.Duration
@@ -143,6 +161,6 @@ func ExecuteLocalActivity[T any](ctx Context, opts LocalActivityOptions, activit
 		StartToCloseTimeout:    opts.StartToCloseTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		LocalRetryThreshold:    opts.LocalRetryThreshold,
-		CancellationType:       sm.ActivityCancellationType(opts.CancellationType),
+		CancellationType:       opts.CancellationType.sm(),
 	}, activity, input), dc: dc}
 }

@@ -15,7 +15,7 @@ import (
 
 // ChildWorkflowCancellationType says what cancelling a child workflow
 // waits for. The zero value is ChildWorkflowCancellationWaitCompleted, the
-// Python SDK's default.
+// Python SDK's default; values other than the constants below act as it.
 type ChildWorkflowCancellationType int
 
 const (
@@ -31,6 +31,8 @@ const (
 	// ChildWorkflowCancellationWaitRequested requests cancellation and
 	// resolves once the child has been told.
 	ChildWorkflowCancellationWaitRequested
+
+	numChildWorkflowCancellationTypes // the count of the values above; keep last
 )
 
 // String returns the Python SDK's name of the type.
@@ -46,6 +48,8 @@ func (t ChildWorkflowCancellationType) String() string {
 	return "WAIT_CANCELLATION_COMPLETED"
 }
 
+// sm maps t to the state machines' type; values not declared above act as
+// the default, ChildWorkflowCancellationWaitCompleted.
 func (t ChildWorkflowCancellationType) sm() sm.ChildCancellationType {
 	switch t {
 	case ChildWorkflowCancellationTryCancel:

@@ -8,7 +8,8 @@ import (
 )
 
 // HandlerUnfinishedPolicy says what happens when the workflow finishes
-// while a signal or update handler is still running.
+// while a signal or update handler is still running. Values other than the
+// constants below act as the default, HandlerUnfinishedPolicyWarnAndAbandon.
 type HandlerUnfinishedPolicy int
 
 const (
@@ -17,6 +18,8 @@ const (
 	HandlerUnfinishedPolicyWarnAndAbandon HandlerUnfinishedPolicy = iota
 	// HandlerUnfinishedPolicyAbandon abandons them silently.
 	HandlerUnfinishedPolicyAbandon
+
+	numHandlerUnfinishedPolicies // the count of the values above; keep last
 )
 
 // String returns the Python SDK's name of the policy.
@@ -25,6 +28,15 @@ func (p HandlerUnfinishedPolicy) String() string {
 		return "ABANDON"
 	}
 	return "WARN_AND_ABANDON"
+}
+
+// engine maps p to the engine's type; values not declared above act as
+// the default, HandlerUnfinishedPolicyWarnAndAbandon.
+func (p HandlerUnfinishedPolicy) engine() engine.UnfinishedPolicy {
+	if p == HandlerUnfinishedPolicyAbandon {
+		return engine.Abandon
+	}
+	return engine.WarnAndAbandon
 }
 
 // SignalHandlerFunc handles a signal. It runs as its own coroutine and may
@@ -93,7 +105,7 @@ type DynamicUpdateOptions struct {
 func SetSignalHandler(ctx Context, name string, fn SignalHandlerFunc, opts SignalOptions) error {
 	var h *engine.SignalHandler
 	if fn != nil {
-		h = &engine.SignalHandler{User: fn, Description: opts.Description, Unfinished: engine.UnfinishedPolicy(opts.UnfinishedPolicy),
+		h = &engine.SignalHandler{User: fn, Description: opts.Description, Unfinished: opts.UnfinishedPolicy.engine(),
 			Fn: func(c *engine.Context, _ string, args converter.Values) error { return fn(c, args) }}
 	}
 	if err := checkName("Signal", name); err != nil {
@@ -107,7 +119,7 @@ func SetSignalHandler(ctx Context, name string, fn SignalHandlerFunc, opts Signa
 func SetDynamicSignalHandler(ctx Context, fn DynamicSignalHandlerFunc, opts SignalOptions) error {
 	var h *engine.SignalHandler
 	if fn != nil {
-		h = &engine.SignalHandler{User: fn, Description: opts.Description, Unfinished: engine.UnfinishedPolicy(opts.UnfinishedPolicy),
+		h = &engine.SignalHandler{User: fn, Description: opts.Description, Unfinished: opts.UnfinishedPolicy.engine(),
 			Fn: func(c *engine.Context, name string, args converter.Values) error { return fn(c, name, args) }}
 	}
 	return impl(ctx).SetSignalHandler("", h)
@@ -179,7 +191,7 @@ func GetDynamicQueryHandler(ctx Context) DynamicQueryHandlerFunc {
 func SetUpdateHandler(ctx Context, name string, fn UpdateHandlerFunc, opts UpdateOptions) error {
 	var h *engine.UpdateHandler
 	if fn != nil {
-		h = &engine.UpdateHandler{User: fn, Description: opts.Description, Unfinished: engine.UnfinishedPolicy(opts.UnfinishedPolicy),
+		h = &engine.UpdateHandler{User: fn, Description: opts.Description, Unfinished: opts.UnfinishedPolicy.engine(),
 			Fn: func(c *engine.Context, _ string, args converter.Values) (any, error) { return fn(c, args) }}
 		if v := opts.Validator; v != nil {
 			h.Validator = func(c *engine.Context, _ string, args converter.Values) error { return v(c, args) }
@@ -196,7 +208,7 @@ func SetUpdateHandler(ctx Context, name string, fn UpdateHandlerFunc, opts Updat
 func SetDynamicUpdateHandler(ctx Context, fn DynamicUpdateHandlerFunc, opts DynamicUpdateOptions) error {
 	var h *engine.UpdateHandler
 	if fn != nil {
-		h = &engine.UpdateHandler{User: fn, Description: opts.Description, Unfinished: engine.UnfinishedPolicy(opts.UnfinishedPolicy),
+		h = &engine.UpdateHandler{User: fn, Description: opts.Description, Unfinished: opts.UnfinishedPolicy.engine(),
 			Fn: func(c *engine.Context, name string, args converter.Values) (any, error) { return fn(c, name, args) }}
 		if v := opts.Validator; v != nil {
 			h.Validator = func(c *engine.Context, name string, args converter.Values) error { return v(c, name, args) }

@@ -21,7 +21,8 @@ func NewNexusClient(endpoint, service string) NexusClient {
 }
 
 // NexusOperationCancellationType says what cancelling an operation waits
-// for. The zero value waits for the operation to end.
+// for. The zero value, NexusOperationCancellationWaitCompleted, waits for
+// the operation to end; values other than the constants below act as it.
 type NexusOperationCancellationType int
 
 // Nexus operation cancellation types.
@@ -30,7 +31,23 @@ const (
 	NexusOperationCancellationTryCancel
 	NexusOperationCancellationWaitRequested
 	NexusOperationCancellationAbandon
+
+	numNexusOperationCancellationTypes // the count of the values above; keep last
 )
+
+// sm maps t to the state machines' type; values not declared above act as
+// the default, NexusOperationCancellationWaitCompleted.
+func (t NexusOperationCancellationType) sm() sm.NexusCancellationType {
+	switch t {
+	case NexusOperationCancellationTryCancel:
+		return sm.NexusTryCancel
+	case NexusOperationCancellationWaitRequested:
+		return sm.NexusWaitRequested
+	case NexusOperationCancellationAbandon:
+		return sm.NexusAbandon
+	}
+	return sm.NexusWaitCompleted
+}
 
 // NexusOperationOptions configure one operation call.
 type NexusOperationOptions struct {
@@ -77,7 +94,7 @@ func StartNexusOperation[R any](ctx Context, c NexusClient, operation string, in
 	op := ec.ExecuteNexusOperation(engine.NexusOptions{
 		Endpoint: c.Endpoint, Service: c.Service, Operation: operation,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout, Header: opts.Header,
-		CancellationType: sm.NexusCancellationType(opts.CancellationType),
+		CancellationType: opts.CancellationType.sm(),
 	}, p)
 	return NexusOperationHandle[R]{op: op, f: Future[R]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
 }

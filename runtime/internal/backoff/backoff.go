@@ -16,7 +16,7 @@
 // A typical poll loop keeps an attempt counter, increments it after each
 // failed call, waits [Policy.Delay] of it, and resets it to zero after a
 // success. Zero fields of a Policy take the defaults listed on
-// [DefaultPolicy].
+// [DefaultPolicy], except Jitter: zero means no jitter.
 package backoff
 
 import (
@@ -27,7 +27,8 @@ import (
 )
 
 // Policy is an exponential backoff schedule. The zero value is usable: each
-// zero field takes its value from [DefaultPolicy].
+// zero field but Jitter takes its value from [DefaultPolicy], and a zero
+// Jitter means none.
 type Policy struct {
 	Initial    time.Duration // delay before the first retry
 	Max        time.Duration // upper bound of any delay

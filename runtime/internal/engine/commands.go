@@ -29,8 +29,9 @@ type ActivityOptions struct {
 }
 
 // ErrMissingTimeout is returned for activities with neither a
-// schedule-to-close nor a start-to-close timeout.
-var ErrMissingTimeout = errors.New("workflow: activity options need ScheduleToCloseTimeout or StartToCloseTimeout")
+// schedule-to-close nor a start-to-close timeout; users match the public
+// temporal.ErrMissingTimeout it stands for.
+const ErrMissingTimeout = temporal.ErrMissingTimeout
 
 // ExecuteActivity schedules an activity and returns a future for its
 // result. Cancelling ctx cancels the activity.
