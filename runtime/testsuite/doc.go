@@ -65,6 +65,23 @@
 // --output json` does, ready to be a worker.Replayer fixture; Result.Memo
 // and Result.SearchAttributes are the values at the end.
 //
+// # One activity
+//
+// NewActivityEnv runs a single activity function with the context a
+// worker gives it: a chosen activity.Info (its Deadline becomes the
+// context's), the previous attempt's heartbeat details, the heartbeats it
+// records (Heartbeats), cancellation (Cancel), and panics turned into
+// *temporal.PanicError.
+//
+// # Against a real server
+//
+// Options.Server runs the same test on a Temporal server instead (package
+// devserver starts one): ExecuteWorkflow then starts a worker with
+// everything registered, mocks in place of what they mock, and runs the
+// delayed callbacks on the real clock. The differential suite of this
+// repository (runtime/internal/itest/differential) runs its scenarios both
+// ways and compares the histories event by event.
+//
 // Not simulated yet: Nexus operations, workflow run timeouts, cron
 // schedules, and terminate.
 package testsuite
