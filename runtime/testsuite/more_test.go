@@ -275,3 +275,64 @@ func TestErrorsNameWhatIsWrong(t *testing.T) {
 		}
 	})
 }
+
+func TestHeartbeatTimeoutOnTheVirtualClock(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("HB", func(ctx workflow.Context) error {
+		_, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 24 * time.Hour,
+			HeartbeatTimeout: 10 * time.Minute, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}}, "Silent").Get(ctx)
+		return err
+	}))
+	must(t, env.RegisterActivity("Silent", func(ctx context.Context) (string, error) {
+		<-ctx.Done()
+		return "", ctx.Err()
+	}))
+	err := env.ExecuteWorkflow(testsuite.StartOptions{}, "HB").Err()
+	var te *temporal.TimeoutError
+	if !errors.As(err, &te) || te.TimeoutType() != enumspb.TIMEOUT_TYPE_HEARTBEAT {
+		t.Fatalf("error %v, want a heartbeat timeout", err)
+	}
+	if d := env.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); d != 10*time.Minute {
+		t.Errorf("virtual clock moved %s, want 10m", d)
+	}
+}
+
+func TestExternalCancelPatchesAndProperties(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	key := temporal.NewSearchAttributeKeyKeyword("Stage")
+	must(t, env.RegisterWorkflow("Boss", func(ctx workflow.Context) (bool, error) {
+		child, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: "worker-1"}, "Loop")
+		if err != nil {
+			return false, err
+		}
+		if _, err := child.Started().Get(ctx); err != nil {
+			return false, err
+		}
+		if _, err := workflow.GetExternalWorkflowHandle(ctx, "worker-1", "").Cancel(ctx).Get(ctx); err != nil {
+			return false, err
+		}
+		_, err = child.Get(ctx)
+		must(t, workflow.UpsertMemo(ctx, map[string]any{"note": "done"}))
+		must(t, workflow.UpsertSearchAttributes(ctx, key.ValueSet("closing")))
+		return temporal.IsCanceledError(err) && workflow.Patched(ctx, "v2"), nil
+	}))
+	must(t, env.RegisterWorkflow("Loop", func(ctx workflow.Context) (string, error) {
+		return "", workflow.Sleep(ctx, 365*24*time.Hour)
+	}))
+	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Boss")
+	var ok bool
+	must(t, res.Get(&ok))
+	if !ok {
+		t.Errorf("the child was not cancelled, or the patch not taken")
+	}
+	var note string
+	if p := res.Memo()["note"]; p == nil || converter.Default().FromPayload(p, &note) != nil || note != "done" {
+		t.Errorf("memo %v", res.Memo())
+	}
+	if res.SearchAttributes()["Stage"] == nil {
+		t.Errorf("search attributes %v", res.SearchAttributes())
+	}
+	if n := count(res, enumspb.EVENT_TYPE_MARKER_RECORDED); n != 1 {
+		t.Errorf("%d markers, want the patch's", n)
+	}
+}
