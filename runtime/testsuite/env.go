@@ -92,6 +92,25 @@ func (o Options) withDefaults(t testing.TB) Options {
 	return o
 }
 
+// standalone is the testing.TB of an Env created outside a test.
+type standalone struct {
+	testing.TB // nil: only the methods below are called
+	cleanups   []func()
+}
+
+func (s *standalone) Helper()                           {}
+func (s *standalone) Log(...any)                        {}
+func (s *standalone) Errorf(string, ...any)             {} // Result.ReplayError reports it
+func (s *standalone) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }
+func (s *standalone) Cleanup(f func())                  { s.cleanups = append(s.cleanups, f) }
+
+func (s *standalone) cleanup() {
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		s.cleanups[i]()
+	}
+	s.cleanups = nil
+}
+
 // testWriter writes logs to the test's log.
 type testWriter struct{ t testing.TB }
 
@@ -132,7 +151,17 @@ type Env struct {
 }
 
 // New returns an environment for test t; it is cleaned up with the test.
+// Outside a test (an example, a tool) t may be nil: logs are then
+// discarded unless Options.Logger is set, a nondeterministic replay is only
+// reported by Result.ReplayError, misuse panics, and Close frees the
+// environment.
 func New(t testing.TB, opts Options) *Env {
+	if t == nil {
+		t = &standalone{}
+		if opts.Logger == nil {
+			opts.Logger = slog.New(slog.DiscardHandler)
+		}
+	}
 	opts = opts.withDefaults(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Env{
@@ -153,6 +182,14 @@ func New(t testing.TB, opts Options) *Env {
 	go e.watchdog.Loop(ctx)
 	t.Cleanup(e.close)
 	return e
+}
+
+// Close frees the environment: it is called when the test ends, and
+// must be called by a user of New(nil, ...).
+func (e *Env) Close() {
+	if s, ok := e.t.(*standalone); ok {
+		s.cleanup()
+	}
 }
 
 func (e *Env) close() {
