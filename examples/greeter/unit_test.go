@@ -97,17 +97,15 @@ func TestGreeterRenameValidator(t *testing.T) {
 
 func TestGreeterChildIsMockable(t *testing.T) {
 	env := newEnv(t)
-	if err := env.OnWorkflow(greeter.ShouterWorkflowName, func(_ workflow.Context, text string) (string, error) {
+	shouter := env.OnWorkflow(greeter.ShouterWorkflowName, func(_ workflow.Context, text string) (string, error) {
 		return "mocked: " + text, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	}).Times(1)
 	env.RegisterDelayedCallback(func() { _ = env.SignalWorkflow(greeter.GreeterAddNameSignalName, "ada") }, time.Second)
 	var out string
 	if err := env.ExecuteWorkflow(testsuite.StartOptions{}, greeter.GreeterWorkflowName, greeter.GreetInput{Greeting: "Hey", Expect: 1}).Get(&out); err != nil {
 		t.Fatal(err)
 	}
-	if out != "mocked: Hey, ada!" {
-		t.Errorf("result %q, want the mocked child's", out)
+	if out != "mocked: Hey, ada!" || shouter.Calls() != 1 {
+		t.Errorf("result %q after %d calls of the mock, want the mocked child's", out, shouter.Calls())
 	}
 }

@@ -30,8 +30,11 @@
 // after Options.ActivityIdle of real time, when nothing else can happen,
 // lets the clock move on, and meets its start-to-close, schedule-to-close
 // or heartbeat timeout there. OnActivity replaces an activity (registered
-// or not) with a mock of the same shape; local activities use the same
-// implementations and mocks and retry on the virtual clock.
+// or not) with a mock of the same shape, and returns a *Mock that counts
+// calls and checks, when the test ends, what Times or AtLeastOnce asked;
+// a mock of another shape fails the test naming the activity. Local
+// activities use the same implementations and mocks and retry on the
+// virtual clock.
 //
 // # Workflows
 //

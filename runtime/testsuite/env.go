@@ -129,25 +129,26 @@ type Env struct {
 	t    testing.TB
 	opts Options
 
-	workflows  wfreg.Registry
-	activities *actworker.Registry
-	mocks      *actworker.Registry
-	locals     *actworker.Local
-	childMocks wfreg.Registry
-	watchdog   *coro.Watchdog
-	stopWatch  context.CancelFunc
-	clock      clock
-	mu         sync.Mutex // guards now for activity goroutines
-	executions []*execution
-	byID       map[string]*execution // latest run of each workflow id
-	results    chan attemptResult
-	running    int // activity attempts running
-	root       *execution
-	fatal      error      // ends the run: a test setup problem
-	srv        *serverRun // with Options.Server
-	steps      int
-	runSeq     int
-	updates    []*update
+	workflows     wfreg.Registry
+	activities    *actworker.Registry
+	mocks         *actworker.Registry
+	locals        *actworker.Local
+	childMocks    wfreg.Registry
+	workflowMocks map[string]*Mock // counted as children start
+	watchdog      *coro.Watchdog
+	stopWatch     context.CancelFunc
+	clock         clock
+	mu            sync.Mutex // guards now for activity goroutines
+	executions    []*execution
+	byID          map[string]*execution // latest run of each workflow id
+	results       chan attemptResult
+	running       int // activity attempts running
+	root          *execution
+	fatal         error      // ends the run: a test setup problem
+	srv           *serverRun // with Options.Server
+	steps         int
+	runSeq        int
+	updates       []*update
 }
 
 // New returns an environment for test t; it is cleaned up with the test.
@@ -166,12 +167,13 @@ func New(t testing.TB, opts Options) *Env {
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Env{
 		t: t, opts: opts,
-		activities: actworker.NewRegistry(),
-		mocks:      actworker.NewRegistry(),
-		watchdog:   coro.NewWatchdog(opts.DeadlockTimeout),
-		stopWatch:  cancel,
-		byID:       make(map[string]*execution),
-		results:    make(chan attemptResult, 64),
+		activities:    actworker.NewRegistry(),
+		mocks:         actworker.NewRegistry(),
+		watchdog:      coro.NewWatchdog(opts.DeadlockTimeout),
+		stopWatch:     cancel,
+		byID:          make(map[string]*execution),
+		workflowMocks: make(map[string]*Mock),
+		results:       make(chan attemptResult, 64),
 	}
 	e.clock.now = opts.StartTime
 	if opts.Server != nil {
@@ -246,21 +248,11 @@ func (e *Env) RegisterActivities(prefix string, v any) error {
 	return e.activities.RegisterStruct(prefix, v)
 }
 
-// OnActivity replaces the activity type name, registered or not, with
-// fn, a function of an activity's shape (func(context.Context, A...) (R,
-// error) or func(context.Context, A...) error). Every call of the type
-// runs fn, as activity or local activity.
-func (e *Env) OnActivity(name string, fn any) error { return e.mocks.Register(name, fn) }
-
-// OnWorkflow replaces the child workflow type name with fn, a function
-// of a workflow's shape. The child runs fn in the environment.
-func (e *Env) OnWorkflow(name string, fn any) error {
-	adapted, err := wfreg.Adapt(name, fn, e.opts.DataConverter)
-	if err != nil {
-		return err
-	}
-	return e.childMocks.Register(name, adapted, wfreg.Options{})
+func wfAdapt(name string, fn any, e *Env) (wfreg.Func, error) {
+	return wfreg.Adapt(name, fn, e.opts.DataConverter)
 }
+
+func wfregOptions() wfreg.Options { return wfreg.Options{} }
 
 // RegisterDelayedCallback runs fn when the virtual clock has moved d past
 // now, between workflow tasks: send signals, updates or cancellations

@@ -23,7 +23,7 @@ func Example() {
 	env := testsuite.New(nil, testsuite.Options{})
 	defer env.Close()
 	_ = env.RegisterWorkflow("Reminder", reminder)
-	_ = env.OnActivity("Send", func(_ context.Context, to string) (string, error) { return "reminded " + to, nil })
+	env.OnActivity("Send", func(_ context.Context, to string) (string, error) { return "reminded " + to, nil })
 	res := env.ExecuteWorkflow(testsuite.StartOptions{}, "Reminder", "ada")
 	var out string
 	if err := res.Get(&out); err != nil {

@@ -75,9 +75,10 @@ func (e *Env) startExecution(id, wfType string, a *historypb.WorkflowExecutionSt
 		activities: make(map[int64]*activity), timers: make(map[string]timer), children: make(map[int64]*execution),
 		memo: make(map[string]*commonpb.Payload), attrs: make(map[string]*commonpb.Payload)}
 	x.lookup = e.workflows.Lookup
-	if parent != nil {
-		if _, ok := e.childMocks.Lookup(wfType); ok {
-			x.lookup = e.childMocks.Lookup
+	if m := e.workflowMocks[wfType]; m != nil && parent != nil {
+		x.lookup = e.childMocks.Lookup
+		if a.ContinuedExecutionRunId == "" {
+			m.calls.Add(1)
 		}
 	}
 	a.WorkflowType = &commonpb.WorkflowType{Name: wfType}

@@ -3,6 +3,7 @@ package testsuite_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,11 +22,27 @@ import (
 // check that the environment fails a test.
 type recorder struct {
 	testing.TB
-	errs []string
+	errs, fatals []string
+	cleanup      func(func()) // nil: the test's
 }
 
 func (r *recorder) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, strings.TrimSpace(sprintf(format, args...)))
+}
+
+// Fatalf records and stops the caller, as testing's does (with a panic
+// the caller recovers from).
+func (r *recorder) Fatalf(format string, args ...any) {
+	r.fatals = append(r.fatals, sprintf(format, args...))
+	panic("fatal")
+}
+
+func (r *recorder) Cleanup(f func()) {
+	if r.cleanup != nil {
+		r.cleanup(f)
+		return
+	}
+	r.TB.Cleanup(f)
 }
 
 func TestReplayCheckCatchesNondeterminism(t *testing.T) {
@@ -101,12 +118,47 @@ func TestMockedChildAndActivity(t *testing.T) {
 		return a + c, err
 	}))
 	must(t, env.RegisterActivity("Real", func(context.Context) (string, error) { return "real", nil }))
-	must(t, env.OnActivity("Real", func(context.Context) (string, error) { return "mock", nil }))
-	must(t, env.OnWorkflow("Remote", func(workflow.Context) (string, error) { return "+child", nil }))
+	act := env.OnActivity("Real", func(context.Context) (string, error) { return "mock", nil }).Times(1)
+	child := env.OnWorkflow("Remote", func(workflow.Context) (string, error) { return "+child", nil }).AtLeastOnce()
 	var got string
 	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "Parent").Get(&got))
 	if got != "mock+child" {
 		t.Errorf("result %q", got)
+	}
+	if act.Calls() != 1 || child.Calls() != 1 {
+		t.Errorf("calls: activity %d, child %d", act.Calls(), child.Calls())
+	}
+}
+
+func TestMockExpectations(t *testing.T) {
+	rec := &recorder{TB: t}
+	var cleanups []func()
+	rec.cleanup = func(f func()) { cleanups = append(cleanups, f) }
+	env := testsuite.New(rec, testsuite.Options{})
+	must(t, env.RegisterWorkflow("W", func(ctx workflow.Context) error { return nil }))
+	env.OnActivity("Never", func(context.Context) error { return nil }).AtLeastOnce()
+	env.OnActivity("Twice", func(context.Context) error { return nil }).Times(2)
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "W").Err())
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	want := []string{`activity mock "Never" was expected to be called but never was`, `activity mock "Twice" was expected to be called 2 times, got 0`}
+	for _, w := range want {
+		if !slices.ContainsFunc(rec.errs, func(e string) bool { return strings.Contains(e, w) }) {
+			t.Errorf("test errors %q lack %q", rec.errs, w)
+		}
+	}
+}
+
+func TestMockWithWrongShape(t *testing.T) {
+	rec := &recorder{TB: t}
+	env := testsuite.New(rec, testsuite.Options{})
+	func() {
+		defer func() { _ = recover() }()
+		env.OnActivity("Bad", func(x int) {})
+	}()
+	if len(rec.fatals) != 1 || !strings.Contains(rec.fatals[0], `activity "Bad"`) {
+		t.Errorf("fatal errors %q, want one naming the activity", rec.fatals)
 	}
 }
 
