@@ -142,6 +142,14 @@ func (h ChildWorkflowHandle[R]) Signal(ctx Context, name string, args ...any) Fu
 // Cancel cancels the child according to its cancellation type.
 func (h ChildWorkflowHandle[R]) Cancel() { h.c.Cancel() }
 
+// IsDone reports whether the child's result (or its start failure) is in.
+func (h ChildWorkflowHandle[R]) IsDone() bool { return h.c.Result.Ready() }
+
+// IsCancelled reports whether the child was asked to cancel, by Cancel
+// or by cancelling the context it was started with (the seed's
+// cancelled()). Whether it ended cancelled is in its result's error.
+func (h ChildWorkflowHandle[R]) IsCancelled() bool { return h.c.CancelRequested() }
+
 // StartChildWorkflow starts a child workflow of type workflowType.
 // Cancelling ctx cancels the child according to opts.CancellationType.
 func StartChildWorkflow[R any](ctx Context, opts ChildWorkflowOptions, workflowType string, args ...any) (ChildWorkflowHandle[R], error) {
@@ -221,7 +229,8 @@ func (h ExternalWorkflowHandle) Signal(ctx Context, name string, args ...any) Fu
 }
 
 // Cancel requests the workflow's cancellation. The future fails with a
-// *temporal.ExternalWorkflowError if it does not exist.
+// *temporal.ExternalWorkflowError if it does not exist. As with Signal, a
+// ctx already cancelled sends nothing: the future holds its error.
 func (h ExternalWorkflowHandle) Cancel(ctx Context) Future[struct{}] {
 	return Future[struct{}]{f: impl(ctx).CancelExternal("", h.workflowID, h.runID), dc: h.ctx.Run().DataConverter()}
 }

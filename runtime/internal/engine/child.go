@@ -41,7 +41,12 @@ type Child struct {
 	Result     *Future
 	m          *sm.Child
 	ctx        *Context
+	cancelled  bool // Cancel was called, or the context was cancelled
 }
+
+// CancelRequested reports whether the child was asked to cancel, through
+// Cancel or its context.
+func (c *Child) CancelRequested() bool { return c.cancelled }
 
 // RunID returns the child's run id once Started is ready.
 func (c *Child) RunID() string {
@@ -54,6 +59,7 @@ func (c *Child) RunID() string {
 // Cancel cancels the child according to its cancellation type.
 func (c *Child) Cancel() {
 	if c.m != nil {
+		c.cancelled = true
 		c.m.Cancel()
 	}
 }
@@ -131,7 +137,7 @@ func (c *Context) StartChild(opts ChildOptions, workflowType string, input *comm
 		}
 		ch.Result.SetPayloads(o.Result, nil)
 	})
-	stop = c.OnCancel(ch.m.Cancel)
+	stop = c.OnCancel(ch.Cancel)
 	return ch
 }
 
@@ -178,6 +184,11 @@ func (c *Context) CancelExternal(namespace, workflowID, runID string) *Future {
 	r := c.run
 	f := NewFuture()
 	if err := r.checkWritable("CancelExternalWorkflow"); err != nil {
+		f.SetValue(nil, err)
+		return f
+	}
+	if err := c.Err(); err != nil {
+		// As for signals: a cancelled context sends nothing.
 		f.SetValue(nil, err)
 		return f
 	}
