@@ -79,7 +79,7 @@ func ExecuteActivity[T any](ctx Context, opts ActivityOptions, activity string, 
 // ActivityHandle is a scheduled activity whose result decodes into T.
 type ActivityHandle[T any] struct {
 	a *engine.Activity
-	f Future[T]
+	outcome[T]
 }
 
 // ID returns the activity id.
@@ -88,23 +88,26 @@ func (h ActivityHandle[T]) ID() string { return h.a.ID() }
 // Cancel cancels the activity according to its cancellation type.
 func (h ActivityHandle[T]) Cancel() { h.a.Cancel() }
 
+// outcome is the result side of an activity handle.
+type outcome[T any] struct{ f Future[T] }
+
 // IsDone reports whether the result is available.
-func (h ActivityHandle[T]) IsDone() bool { return h.f.IsReady() }
+func (o outcome[T]) IsDone() bool { return o.f.IsReady() }
 
 // IsCancelled reports whether the activity ended cancelled.
-func (h ActivityHandle[T]) IsCancelled() bool {
-	if !h.f.IsReady() {
+func (o outcome[T]) IsCancelled() bool {
+	if !o.f.IsReady() {
 		return false
 	}
-	_, _, err := h.f.f.Peek()
+	_, _, err := o.f.f.Peek()
 	return temporal.IsCanceledError(err)
 }
 
 // Result returns a future for the activity's result.
-func (h ActivityHandle[T]) Result() Future[T] { return h.f }
+func (o outcome[T]) Result() Future[T] { return o.f }
 
 // Get waits for the activity's result.
-func (h ActivityHandle[T]) Get(ctx Context) (T, error) { return h.f.Get(ctx) }
+func (o outcome[T]) Get(ctx Context) (T, error) { return o.f.Get(ctx) }
 
 // StartActivity schedules the activity named activity with args and
 // returns a handle to it: its id, cancellation, and result.
@@ -115,7 +118,7 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 	if err != nil {
 		f := engine.NewFuture()
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of activity %s: %w", activity, err))
-		return ActivityHandle[T]{a: &engine.Activity{Result: f}, f: Future[T]{f: f, dc: dc}}
+		return ActivityHandle[T]{a: &engine.Activity{Result: f}, outcome: outcome[T]{Future[T]{f: f, dc: dc}}}
 	}
 	a := c.StartActivity(engine.ActivityOptions{
 		ActivityID:             opts.ActivityID,
@@ -127,7 +130,7 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		CancellationType:       opts.CancellationType.sm(),
 	}, activity, input)
-	return ActivityHandle[T]{a: a, f: Future[T]{f: a.Result, dc: dc}}
+	return ActivityHandle[T]{a: a, outcome: outcome[T]{Future[T]{f: a.Result, dc: dc}}}
 }
 
 // LocalActivityOptions configure one local activity call. At least one of
@@ -136,6 +139,10 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 type LocalActivityOptions struct {
 	ActivityID             string
 	ScheduleToCloseTimeout time.Duration
+	// ScheduleToStartTimeout bounds the wait for the worker to start the
+	// first attempt; past it the activity fails with a schedule-to-start
+	// *temporal.TimeoutError, not retried.
+	ScheduleToStartTimeout time.Duration
 	StartToCloseTimeout    time.Duration
 	RetryPolicy            *temporal.RetryPolicy
 	// LocalRetryThreshold is the longest retry backoff slept in the worker
@@ -149,18 +156,41 @@ type LocalActivityOptions struct {
 // result in history with a marker so replays do not run it again. Use it
 // for short activities; long ones belong in ExecuteActivity.
 func ExecuteLocalActivity[T any](ctx Context, opts LocalActivityOptions, activity string, args ...any) Future[T] {
+	return StartLocalActivity[T](ctx, opts, activity, args...).Result()
+}
+
+// LocalActivityHandle is a started local activity whose result decodes
+// into T (the seed's start_local_activity returns an ActivityHandle).
+type LocalActivityHandle[T any] struct {
+	a *engine.LocalActivity
+	outcome[T]
+}
+
+// ID returns the activity id.
+func (h LocalActivityHandle[T]) ID() string { return h.a.ID() }
+
+// Cancel cancels the local activity according to its cancellation type.
+func (h LocalActivityHandle[T]) Cancel() { h.a.Cancel() }
+
+// StartLocalActivity runs a registered activity in the worker process, as
+// ExecuteLocalActivity, and returns a handle to it.
+func StartLocalActivity[T any](ctx Context, opts LocalActivityOptions, activity string, args ...any) LocalActivityHandle[T] {
 	c := impl(ctx)
 	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
-		return failed[T](dc, fmt.Errorf("workflow: encoding arguments of local activity %s: %w", activity, err))
+		f := engine.NewFuture()
+		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of local activity %s: %w", activity, err))
+		return LocalActivityHandle[T]{a: &engine.LocalActivity{Result: f}, outcome: outcome[T]{Future[T]{f: f, dc: dc}}}
 	}
-	return Future[T]{f: c.ExecuteLocalActivity(engine.LocalActivityOptions{
+	a := c.StartLocalActivity(engine.LocalActivityOptions{
 		ActivityID:             opts.ActivityID,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout,
+		ScheduleToStartTimeout: opts.ScheduleToStartTimeout,
 		StartToCloseTimeout:    opts.StartToCloseTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		LocalRetryThreshold:    opts.LocalRetryThreshold,
 		CancellationType:       opts.CancellationType.sm(),
-	}, activity, input), dc: dc}
+	}, activity, input)
+	return LocalActivityHandle[T]{a: a, outcome: outcome[T]{Future[T]{f: a.Result, dc: dc}}}
 }

@@ -72,6 +72,10 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 		return l.failed(err, req.Attempt, clk.Now())
 	}
 	opts := req.Options
+	if s := opts.ScheduleToStartTimeout; s > 0 && req.Attempt == 1 && clk.Now().Sub(req.ScheduleTime) > s {
+		// Waited too long for a slot: not retried, as on the server.
+		return l.failed(temporal.NewTimeoutError(enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START, nil), req.Attempt, clk.Now())
+	}
 	retry := RetrySchedule(temporal.RetryPolicyFromProto(opts.RetryPolicy))
 	var deadline time.Time
 	if opts.ScheduleToCloseTimeout > 0 {

@@ -145,3 +145,18 @@ func TestLocalCanceled(t *testing.T) {
 		t.Fatalf("failure %v", res.Failure)
 	}
 }
+
+func TestLocalScheduleToStartTimeout(t *testing.T) {
+	called := false
+	l := newLocal(t, map[string]any{"Late": func(context.Context) error { called = true; return nil }})
+	req := localRequest("Late", engine.LocalActivityOptions{ScheduleToStartTimeout: time.Second})
+	req.ScheduleTime = time.Now().Add(-time.Minute)
+	res := l.Run(context.Background(), req)
+	if got := res.Failure.GetTimeoutFailureInfo().GetTimeoutType(); got != enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START || called {
+		t.Fatalf("timeout type %v, called %v", got, called)
+	}
+	req.ScheduleTime = time.Now()
+	if res := l.Run(context.Background(), req); res.Failure != nil || !called {
+		t.Fatalf("in time: %v, called %v", res.Failure, called)
+	}
+}

@@ -33,6 +33,7 @@ type LocalActivityOptions struct {
 	ScheduleToCloseTimeout time.Duration
 	StartToCloseTimeout    time.Duration
 	RetryPolicy            *commonpb.RetryPolicy
+	ScheduleToStartTimeout time.Duration // from scheduling to the first attempt's start
 	LocalRetryThreshold    time.Duration // default 1 minute
 	CancellationType       sm.ActivityCancellationType
 	Header                 *commonpb.Header
@@ -83,31 +84,61 @@ type localActivity struct {
 // ExecuteLocalActivity runs an activity in the worker process; its result
 // is recorded in a marker so that replays do not run it again.
 func (c *Context) ExecuteLocalActivity(opts LocalActivityOptions, activityType string, input *commonpb.Payloads) *Future {
+	return c.StartLocalActivity(opts, activityType, input).Result
+}
+
+// LocalActivity is a started local activity.
+type LocalActivity struct {
+	Result *Future
+	id     string
+	cancel func()
+}
+
+// ID returns the activity id ("" if it was never started).
+func (l *LocalActivity) ID() string { return l.id }
+
+// Cancel cancels the local activity (its attempts and any backoff timer)
+// according to its cancellation type.
+func (l *LocalActivity) Cancel() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// StartLocalActivity runs an activity in the worker process and returns
+// it: its id, cancellation and result. Cancelling c cancels it too.
+func (c *Context) StartLocalActivity(opts LocalActivityOptions, activityType string, input *commonpb.Payloads) *LocalActivity {
 	r := c.run
 	f := NewFuture()
+	l := &LocalActivity{Result: f}
 	if err := r.checkWritable("ExecuteLocalActivity"); err != nil {
 		f.SetPayloads(nil, err)
-		return f
+		return l
 	}
 	if err := c.Err(); err != nil {
 		f.SetPayloads(nil, err)
-		return f
+		return l
 	}
 	if opts.ScheduleToCloseTimeout <= 0 && opts.StartToCloseTimeout <= 0 {
 		f.SetPayloads(nil, ErrMissingTimeout)
-		return f
+		return l
 	}
 	if opts.LocalRetryThreshold <= 0 {
 		opts.LocalRetryThreshold = time.Minute
 	}
-	r.startLocal(c, LocalActivityRequest{
+	// The activity runs in a context of its own, so that Cancel reaches
+	// every attempt and backoff timer the way cancelling c does.
+	lc, cancel := c.WithCancel()
+	l.cancel = cancel
+	la := r.startLocal(lc, LocalActivityRequest{
 		ActivityID: opts.ActivityID, ActivityType: activityType, Input: input, Attempt: 1,
 		ScheduleTime: r.now, Options: opts,
 	}, f)
-	return f
+	l.id = la.req.ActivityID
+	return l
 }
 
-func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) {
+func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) *localActivity {
 	req.Seq = r.ms.NextSeq("activity")
 	if req.ActivityID == "" {
 		req.ActivityID = itoa(req.Seq)
@@ -117,6 +148,7 @@ func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) {
 	la := &localActivity{req: req, f: f, ctx: c}
 	r.locals = append(r.locals, la)
 	la.stop = c.OnCancel(func() { r.cancelLocal(la) })
+	return la
 }
 
 func (r *Run) cancelLocal(la *localActivity) {
