@@ -57,7 +57,7 @@ type script struct {
 	pos  string // of the directive running
 
 	// What the server tracks to write resolution events.
-	children  map[string]int64  // child workflow id -> initiated event
+	children  map[string]int64   // child workflow id -> initiated event
 	initiated map[string][]int64 // "signal", "cancel", "nexus" -> initiated events, in order
 	accepted  map[string]int64   // update id -> accepted event
 	started   map[int64]bool     // scheduled event ids of started activities

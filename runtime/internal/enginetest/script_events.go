@@ -576,4 +576,3 @@ func (sc *script) protocolEvent(t testing.TB, id string, msgs map[string]*protoc
 		sc.fatalf(t, "ProtocolMessage command for message %s with body %T", id, body)
 	}
 }
-
