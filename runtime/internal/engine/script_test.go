@@ -66,6 +66,9 @@ func str(p *commonpb.Payloads, err error) string {
 	if err != nil {
 		return errString(err)
 	}
+	if p == nil {
+		return "ok"
+	}
 	var s string
 	if err := converter.NewValues(p, converter.Default()).Get(0, &s); err != nil {
 		return fmt.Sprintf("undecodable: %v", err)

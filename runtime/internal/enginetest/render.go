@@ -141,7 +141,12 @@ func renderScalar(fd protoreflect.FieldDescriptor, v protoreflect.Value) string 
 	case protoreflect.EnumKind:
 		return enumName(fd.Enum(), v.Enum())
 	case protoreflect.StringKind:
-		return word(v.String())
+		// Multi-line texts are panic stacks: their first line is stable.
+		s := v.String()
+		if first, _, ok := strings.Cut(s, "\n"); ok {
+			s = first + " [...]"
+		}
+		return word(s)
 	case protoreflect.BytesKind:
 		return strconv.Quote(string(v.Bytes()))
 	}
@@ -188,10 +193,19 @@ func renderPayloads(p *commonpb.Payloads) string {
 	return "(" + strings.Join(parts, ", ") + ")"
 }
 
+// renderPayload renders a payload's value; long ones are cut.
 func renderPayload(p *commonpb.Payload) string {
+	s := payloadText(p)
+	if len(s) > 100 {
+		return fmt.Sprintf("%s...(%d bytes)", s[:80], len(s))
+	}
+	return s
+}
+
+func payloadText(p *commonpb.Payload) string {
 	enc := string(p.GetMetadata()["encoding"])
 	switch enc {
-	case "json/plain":
+	case "json/plain", "json/protobuf":
 		var v any
 		if json.Unmarshal(p.GetData(), &v) == nil {
 			b, _ := json.Marshal(v) // compact, keys sorted

@@ -44,7 +44,7 @@ func RunScripts(t *testing.T, dir string, defs map[string]*engine.Definition) {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txt"), func(t *testing.T) {
 			sc := &script{defs: defs}
 			datadriven.RunTest(t, path, sc.directive)
-			sc.end(t, path)
+			sc.end(t)
 		})
 	}
 }
@@ -55,6 +55,8 @@ type script struct {
 	sim  *Sim
 	logs bytes.Buffer
 	pos  string // of the directive running
+	// startPos is the position of the execution's start directive.
+	startPos string
 
 	// What the server tracks to write resolution events.
 	children  map[string]int64   // child workflow id -> initiated event
@@ -64,9 +66,11 @@ type script struct {
 
 	// pending is the task waiting for local activity results.
 	pending *liveTask
-	// failed is set when the last task failed: the run was dropped, the
-	// next task replays the history with a new one.
-	failed bool
+	// dropped is set when the last task failed or the run was evicted:
+	// the next task replays the history with a new run.
+	dropped bool
+	// lastFailed is set while the last task failed.
+	lastFailed bool
 }
 
 // liveTask is a task being answered, kept to replay it exactly: the same
@@ -123,6 +127,12 @@ func (sc *script) directive(t *testing.T, d *datadriven.TestData) string {
 			b.WriteString(renderEvent(e) + "\n")
 		}
 		return b.String()
+	case "evict":
+		// As a worker whose cache dropped the run: the next task
+		// replays the whole history with a new one.
+		sc.sim.run.Close()
+		sc.dropped = true
+		return "ok\n"
 	case "logs":
 		out := sc.logs.String()
 		sc.logs.Reset()
@@ -131,7 +141,7 @@ func (sc *script) directive(t *testing.T, d *datadriven.TestData) string {
 		}
 		return out
 	}
-	sc.fatalf(t, "unknown directive %q (start, task, resolve-local, query, replay, history, logs)", d.Cmd)
+	sc.fatalf(t, "unknown directive %q (start, task, resolve-local, query, replay, evict, history, logs)", d.Cmd)
 	return ""
 }
 
@@ -139,8 +149,11 @@ func (sc *script) directive(t *testing.T, d *datadriven.TestData) string {
 // events of the directive's lines, and runs the first task.
 func (sc *script) start(t *testing.T, d *datadriven.TestData) string {
 	if sc.sim != nil {
-		sc.fatalf(t, "start twice")
+		// A new execution: the last one gets its final check first.
+		sc.end(t)
+		*sc = script{defs: sc.defs, pos: sc.pos}
 	}
+	sc.startPos = d.Pos
 	if len(d.CmdArgs) != 1 {
 		sc.fatalf(t, "usage: start <workflow type>")
 	}
@@ -212,11 +225,11 @@ func (sc *script) runTask(t *testing.T, lines []line) string {
 	for _, m := range msgs {
 		m.SequencingId = &protocolpb.Message_EventId{EventId: started.EventId}
 	}
-	if sc.failed {
+	if sc.dropped {
 		// The worker dropped the run: a new one replays from the start.
 		s.run = engine.NewRun(s.cfg, "wf", "run")
 		s.applied = 0
-		sc.failed = false
+		sc.dropped = false
 	}
 	task := engine.Task{Events: s.events[s.applied:], StartedEventID: started.EventId, Messages: msgs, Queries: queries}
 	s.applied = len(s.events)
@@ -253,10 +266,11 @@ func (sc *script) settle(t *testing.T, out engine.Output, err error) string {
 	}
 	sc.checkReplay(t, out, err)
 	sc.pending = nil
+	sc.lastFailed = err != nil
 	if err != nil {
 		s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED, nil)
 		s.run.Close()
-		sc.failed = true
+		sc.dropped = true
 		return text
 	}
 	s.Commands = out.Commands
@@ -320,7 +334,7 @@ func (sc *script) query(t *testing.T, d *datadriven.TestData) string {
 	}
 	in := engine.Input{Query: &querypb.WorkflowQuery{QueryType: d.CmdArgs[0].Key, QueryArgs: sc.payloads(t, line{}, args)}}
 	r := sc.sim.run
-	if sc.failed {
+	if sc.dropped {
 		// The run was dropped: a new one replays the history first.
 		r = engine.NewRun(sc.sim.cfg, "wf", "run")
 		defer r.Close()
@@ -361,16 +375,19 @@ func (sc *script) replayWhole(defs map[string]*engine.Definition) error {
 	return err
 }
 
-// end replays the whole history of the file once more, unless its last
-// task failed (the check after that task compared the failures).
-func (sc *script) end(t *testing.T, path string) {
-	if sc.sim == nil || sc.failed || t.Failed() {
+// end replays the whole history of an execution once more, unless its
+// last task failed (the check after that task compared the failures).
+func (sc *script) end(t *testing.T) {
+	if sc.sim == nil || t.Failed() {
+		return
+	}
+	sc.sim.run.Close()
+	if sc.lastFailed {
 		return
 	}
 	if err := sc.replayWhole(sc.defs); err != nil {
-		t.Fatalf("%s: replaying the whole history at the end of the script: %v", path, err)
+		t.Fatalf("%s: replaying the whole history of the execution started here: %v", sc.startPos, err)
 	}
-	sc.sim.run.Close()
 }
 
 // renderOutput renders what a step asks the worker to do, one line each.
