@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -76,11 +77,16 @@ func str(p *commonpb.Payloads, err error) string {
 	return s
 }
 
+// errString describes an error by its type and its innermost message.
 func errString(err error) string {
 	if err == nil {
 		return "ok"
 	}
-	return fmt.Sprintf("%T: %v", err, err)
+	inner := err
+	for u := errors.Unwrap(inner); u != nil; u = errors.Unwrap(inner) {
+		inner = u
+	}
+	return fmt.Sprintf("%T: %v", err, inner)
 }
 
 func wait(ctx *engine.Context, f *engine.Future) string {

@@ -385,9 +385,12 @@ func nexus(ctx *engine.Context, in converter.Values) (any, error) {
 	})
 	_, token, err := op.Started.Wait(ctx)
 	started := fmt.Sprintf("started: %v %s", token, errString(err))
-	res := wait(ctx, op.Result)
-	_, _, late := cctx.ExecuteNexusOperation(engine.NexusOptions{Service: "svc", Operation: "late"}, nil).Result.Wait(ctx)
-	return []string{started, "result: " + res, "late: " + errString(late)}, nil
+	out := []string{started, "result: " + wait(ctx, op.Result)}
+	if cctx.Err() != nil {
+		_, _, late := cctx.ExecuteNexusOperation(engine.NexusOptions{Service: "svc", Operation: "late"}, nil).Result.Wait(ctx)
+		out = append(out, "after cancel: "+errString(late))
+	}
+	return out, nil
 }
 
 // random draws from the run's deterministic random source.

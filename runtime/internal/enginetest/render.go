@@ -196,8 +196,8 @@ func renderPayloads(p *commonpb.Payloads) string {
 // renderPayload renders a payload's value; long ones are cut.
 func renderPayload(p *commonpb.Payload) string {
 	s := payloadText(p)
-	if len(s) > 100 {
-		return fmt.Sprintf("%s...(%d bytes)", s[:80], len(s))
+	if len(s) > 600 {
+		return fmt.Sprintf("%s...(%d bytes)", s[:200], len(s))
 	}
 	return s
 }

@@ -71,6 +71,9 @@ type script struct {
 	dropped bool
 	// lastFailed is set while the last task failed.
 	lastFailed bool
+	// replayed is set when the last directive replayed the whole history
+	// with the script's workflow: its output was the final check.
+	replayed bool
 }
 
 // liveTask is a task being answered, kept to replay it exactly: the same
@@ -109,6 +112,9 @@ func (sc *script) directive(t *testing.T, d *datadriven.TestData) string {
 	}
 	if d.Cmd != "start" && sc.sim == nil {
 		sc.fatalf(t, "%s before start", d.Cmd)
+	}
+	if d.Cmd != "start" { // start ends the last execution first
+		sc.replayed = d.Cmd == "replay" && !d.HasArg("with")
 	}
 	switch d.Cmd {
 	case "start":
@@ -376,13 +382,14 @@ func (sc *script) replayWhole(defs map[string]*engine.Definition) error {
 }
 
 // end replays the whole history of an execution once more, unless its
-// last task failed (the check after that task compared the failures).
+// last task failed (the check after that task compared the failures) or
+// the script just did.
 func (sc *script) end(t *testing.T) {
 	if sc.sim == nil || t.Failed() {
 		return
 	}
 	sc.sim.run.Close()
-	if sc.lastFailed {
+	if sc.lastFailed || sc.replayed {
 		return
 	}
 	if err := sc.replayWhole(sc.defs); err != nil {
