@@ -13,8 +13,9 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/enginetest"
 )
 
-// TestScripts runs the scripts in testdata/ (see enginetest/SCRIPTS.md)
-// against the workflows of library. Regenerate their expected output with
+// TestScripts runs the scripts in testdata/ (their format is documented
+// on enginetest.RunScripts) against the workflows of library. Regenerate
+// their expected output with
 //
 //	go test ./runtime/internal/engine/ -run TestScripts -rewrite
 func TestScripts(t *testing.T) {

@@ -25,15 +25,70 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 )
 
-// RunScripts runs every script file under dir against the workflow
-// definitions in defs (by workflow type). The format and its directives are
-// described in SCRIPTS.md beside this file; run the tests with -rewrite to
-// regenerate the expected output of every directive.
+// RunScripts runs every script file dir/*.txt against the workflow
+// definitions in defs (by workflow type), one subtest per file. Run the
+// tests with -rewrite to regenerate the expected output of every
+// directive.
 //
-// The history is replayed with a new run after every workflow task, and
-// the whole history once more at the end of each file; a replay that
-// issues different commands, messages or local activities fails the test
-// at the directive that ran the task.
+// A script is a list of directives in the datadriven format: a directive
+// line, optional input lines, a "----" line and the expected output,
+// separated from the next directive by a blank line; # starts a comment.
+// A failure names the file and line of the directive (or of the input
+// line) it comes from, for example
+//
+//	testdata/timers.txt:12: replaying the history with a new run gives a different output ...
+//
+// Each start begins a new simulated execution; the file's other
+// directives act on the latest one:
+//
+//	start <Type>      start event, first task; input lines are start
+//	                  options (input <json...>, memo <k> <json>,
+//	                  search-attribute <k> <json> <Type>, attempt N,
+//	                  cron "...", run-timeout D, task-timeout D,
+//	                  execution-timeout D, retry-policy <max attempts>,
+//	                  parent <wf> <run>, continued-from <run>,
+//	                  last-result <json>, continued-failure "...",
+//	                  header <k> <json>) or events, as for task
+//	task              one event per input line, then a workflow task
+//	resolve-local     local activity results for the waiting task, one per
+//	                  line: <seq> completed [json] | <seq> failed "msg"
+//	                  [type=T] [nonretryable] [attempt=N] [backoff=D]
+//	query <name>      a legacy query; input lines are JSON arguments
+//	replay [with=T]   replay the whole history as a replayer does, with
+//	                  the script's workflow or with definition T
+//	evict             drop the cached run: the next task replays
+//	history           print the history
+//	logs              print (and clear) what the live run logged
+//
+// Event lines for start and task:
+//
+//	advance <duration>                       move the clock
+//	signal <name> [json...] [header=<json>]
+//	cancel                                   workflow cancel request
+//	timer <id> fired
+//	activity <id> started|completed [json...]|failed "msg" [type=T] [nonretryable]|timedout [kind]|canceled [json]
+//	child <workflow id> started|completed [json...]|failed "msg"|canceled|timedout|terminated|start-failed
+//	external-signal <n> done|failed          the n-th signal the workflow sent (from 1)
+//	external-cancel <n> done|failed          the n-th cancel request
+//	nexus <n> started [token]|completed [json]|failed "msg"|canceled|timedout|cancel-done|cancel-failed
+//	update <id> <name> [json...]             an update request delivered with the task
+//	admitted-update <id> <name> [json...]    an UpdateAdmitted event
+//	query <id> <name> [json...]              a query delivered with the task
+//	task-failed                              a failed workflow task attempt
+//	sdk-flags                                a completed task that used unknown SDK flags
+//
+// The output of a task is one line per command (its set proto fields,
+// payloads as JSON, durations as Go durations), then the update messages,
+// the query results, the local activities to run or cancel, or
+// "error: <type>: <message>" when the task failed (the run is dropped
+// and the next task replays the history with a new one, as a worker
+// does).
+//
+// After every task the history is replayed with a new run given the
+// same inputs; a replay whose output differs fails the test. At the end
+// of each execution the whole history is replayed once more, as a
+// replayer does, unless its last task failed or the script's last
+// directive was a replay.
 func RunScripts(t *testing.T, dir string, defs map[string]*engine.Definition) {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
