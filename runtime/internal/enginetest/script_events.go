@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	commandpb "go.temporal.io/api/command/v1"
 	commonpb "go.temporal.io/api/common/v1"
@@ -214,9 +215,9 @@ func (sc *script) event(t testing.TB, l line) {
 		if v, ok := l.opt("header"); ok {
 			a.Header = &commonpb.Header{Fields: map[string]*commonpb.Payload{"h": sc.payloads(t, l, []string{v}).Payloads[0]}}
 		}
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, nil), a)
+		sc.addEvent(a)
 	case "cancel":
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED, nil), &historypb.WorkflowExecutionCancelRequestedEventAttributes{Cause: "script"})
+		sc.addEvent(&historypb.WorkflowExecutionCancelRequestedEventAttributes{Cause: "script"})
 	case "timer":
 		if l.word(2) != "fired" {
 			lineFatalf(t, l, "usage: timer <id> fired")
@@ -229,7 +230,7 @@ func (sc *script) event(t testing.TB, l line) {
 	case "external-signal", "external-cancel", "nexus":
 		sc.initiatedEvent(t, l)
 	case "admitted-update":
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, nil), &historypb.WorkflowExecutionUpdateAdmittedEventAttributes{
+		sc.addEvent(&historypb.WorkflowExecutionUpdateAdmittedEventAttributes{
 			Request: sc.updateRequest(t, l)})
 	case "task-failed":
 		// An attempt of a workflow task that failed: it does not end the
@@ -242,7 +243,7 @@ func (sc *script) event(t testing.TB, l line) {
 		// must refuse the history.
 		s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, nil)
 		s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED, nil)
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, nil), &historypb.WorkflowTaskCompletedEventAttributes{
+		sc.addEvent(&historypb.WorkflowTaskCompletedEventAttributes{
 			SdkMetadata: &sdkpb.WorkflowTaskCompletedMetadata{LangUsedFlags: []uint32{1}}})
 	default:
 		lineFatalf(t, l, "unknown event (advance, signal, cancel, timer, activity, child, external-signal, external-cancel, nexus, update, admitted-update, query, task-failed, sdk-flags)")
@@ -275,7 +276,7 @@ func (sc *script) activityEvent(t testing.TB, l line) {
 	}
 	if !sc.started[sched] && what != "canceled" {
 		sc.started[sched] = true
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED, nil), &historypb.ActivityTaskStartedEventAttributes{ScheduledEventId: sched, Attempt: 1})
+		sc.addEvent(&historypb.ActivityTaskStartedEventAttributes{ScheduledEventId: sched, Attempt: 1})
 	}
 	var startedID int64
 	for _, e := range s.events {
@@ -283,29 +284,28 @@ func (sc *script) activityEvent(t testing.TB, l line) {
 			startedID = e.EventId
 		}
 	}
-	var et enumspb.EventType
 	var attrs proto.Message
 	switch what {
 	case "started":
 		return
 	case "completed":
-		et, attrs = enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, &historypb.ActivityTaskCompletedEventAttributes{
+		attrs = &historypb.ActivityTaskCompletedEventAttributes{
 			ScheduledEventId: sched, StartedEventId: startedID, Result: sc.payloads(t, l, l.args(3))}
 	case "failed":
-		et, attrs = enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED, &historypb.ActivityTaskFailedEventAttributes{
+		attrs = &historypb.ActivityTaskFailedEventAttributes{
 			ScheduledEventId: sched, StartedEventId: startedID, Failure: sc.failure(t, l, 3), RetryState: enumspb.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED}
 	case "timedout":
-		et, attrs = enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, &historypb.ActivityTaskTimedOutEventAttributes{
+		attrs = &historypb.ActivityTaskTimedOutEventAttributes{
 			ScheduledEventId: sched, StartedEventId: startedID, RetryState: enumspb.RETRY_STATE_TIMEOUT,
 			Failure: &failurepb.Failure{Message: "activity timeout", FailureInfo: &failurepb.Failure_TimeoutFailureInfo{
 				TimeoutFailureInfo: &failurepb.TimeoutFailureInfo{TimeoutType: timeoutType(l.word(3))}}}}
 	case "canceled":
-		et, attrs = enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED, &historypb.ActivityTaskCanceledEventAttributes{
+		attrs = &historypb.ActivityTaskCanceledEventAttributes{
 			ScheduledEventId: sched, StartedEventId: startedID, Details: sc.payloads(t, l, l.args(3))}
 	default:
 		lineFatalf(t, l, "usage: activity <id> started|completed|failed|timedout|canceled")
 	}
-	setEventAttrs(s.add(et, nil), attrs)
+	sc.addEvent(attrs)
 	delete(s.activities, id)
 }
 
@@ -331,29 +331,28 @@ func (sc *script) childEvent(t testing.TB, l line) {
 			started = e.EventId
 		}
 	}
-	add := func(et enumspb.EventType, attrs proto.Message) { setEventAttrs(s.add(et, nil), attrs) }
 	switch what {
 	case "started":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED, &historypb.ChildWorkflowExecutionStartedEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionStartedEventAttributes{
 			Namespace: "default", InitiatedEventId: init, WorkflowExecution: we, WorkflowType: typ})
 	case "completed":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED, &historypb.ChildWorkflowExecutionCompletedEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionCompletedEventAttributes{
 			Namespace: "default", InitiatedEventId: init, StartedEventId: started, WorkflowExecution: we, WorkflowType: typ, Result: sc.payloads(t, l, l.args(3))})
 	case "failed":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED, &historypb.ChildWorkflowExecutionFailedEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionFailedEventAttributes{
 			Namespace: "default", InitiatedEventId: init, StartedEventId: started, WorkflowExecution: we, WorkflowType: typ, Failure: sc.failure(t, l, 3),
 			RetryState: enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE})
 	case "canceled":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED, &historypb.ChildWorkflowExecutionCanceledEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionCanceledEventAttributes{
 			Namespace: "default", InitiatedEventId: init, StartedEventId: started, WorkflowExecution: we, WorkflowType: typ})
 	case "timedout":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT, &historypb.ChildWorkflowExecutionTimedOutEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionTimedOutEventAttributes{
 			Namespace: "default", InitiatedEventId: init, StartedEventId: started, WorkflowExecution: we, WorkflowType: typ, RetryState: enumspb.RETRY_STATE_TIMEOUT})
 	case "terminated":
-		add(enumspb.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED, &historypb.ChildWorkflowExecutionTerminatedEventAttributes{
+		sc.addEvent(&historypb.ChildWorkflowExecutionTerminatedEventAttributes{
 			Namespace: "default", InitiatedEventId: init, StartedEventId: started, WorkflowExecution: we, WorkflowType: typ})
 	case "start-failed":
-		add(enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED, &historypb.StartChildWorkflowExecutionFailedEventAttributes{
+		sc.addEvent(&historypb.StartChildWorkflowExecutionFailedEventAttributes{
 			Namespace: "default", InitiatedEventId: init, WorkflowId: id, WorkflowType: typ,
 			Cause: enumspb.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS})
 	default:
@@ -411,36 +410,28 @@ func (sc *script) initiatedEvent(t testing.TB, l line) {
 	default:
 		lineFatalf(t, l, "unknown outcome %q", l.word(2))
 	}
-	setEventAttrs(sc.sim.add(eventTypeOf(attrs), nil), attrs)
+	sc.addEvent(attrs)
 }
 
-// eventTypeOf returns the event type of resolution attributes.
-func eventTypeOf(attrs proto.Message) enumspb.EventType {
-	switch attrs.(type) {
-	case *historypb.ExternalWorkflowExecutionSignaledEventAttributes:
-		return enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED
-	case *historypb.SignalExternalWorkflowExecutionFailedEventAttributes:
-		return enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED
-	case *historypb.ExternalWorkflowExecutionCancelRequestedEventAttributes:
-		return enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED
-	case *historypb.RequestCancelExternalWorkflowExecutionFailedEventAttributes:
-		return enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED
-	case *historypb.NexusOperationStartedEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_STARTED
-	case *historypb.NexusOperationCompletedEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_COMPLETED
-	case *historypb.NexusOperationFailedEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_FAILED
-	case *historypb.NexusOperationCanceledEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED
-	case *historypb.NexusOperationTimedOutEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT
-	case *historypb.NexusOperationCancelRequestCompletedEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED
-	case *historypb.NexusOperationCancelRequestFailedEventAttributes:
-		return enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED
+// addEvent appends an event with attrs; its type is named by the
+// attributes' message (NexusOperationStartedEventAttributes:
+// NexusOperationStarted).
+func (sc *script) addEvent(attrs proto.Message) *historypb.HistoryEvent {
+	name := strings.TrimSuffix(string(attrs.ProtoReflect().Descriptor().Name()), "EventAttributes")
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
 	}
-	panic(fmt.Sprintf("enginetest: no event type for %T", attrs))
+	et, ok := enumspb.EventType_value["EVENT_TYPE_"+b.String()]
+	if !ok {
+		panic(fmt.Sprintf("enginetest: no event type for %T", attrs))
+	}
+	e := sc.sim.add(enumspb.EventType(et), nil)
+	setEventAttrs(e, attrs)
+	return e
 }
 
 // setEventAttrs sets an event's attributes oneof from the attributes
@@ -512,38 +503,34 @@ func (sc *script) record(t testing.TB, c *commandpb.Command, msgs map[string]*pr
 	s := sc.sim
 	switch a := c.Attributes.(type) {
 	case *commandpb.Command_RequestCancelActivityTaskCommandAttributes:
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, nil), &historypb.ActivityTaskCancelRequestedEventAttributes{
+		sc.addEvent(&historypb.ActivityTaskCancelRequestedEventAttributes{
 			ScheduledEventId: a.RequestCancelActivityTaskCommandAttributes.ScheduledEventId})
 	case *commandpb.Command_CancelWorkflowExecutionCommandAttributes:
 		s.Closed = c
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, nil), &historypb.WorkflowExecutionCanceledEventAttributes{
+		sc.addEvent(&historypb.WorkflowExecutionCanceledEventAttributes{
 			Details: a.CancelWorkflowExecutionCommandAttributes.Details})
 	case *commandpb.Command_StartChildWorkflowExecutionCommandAttributes:
 		x := a.StartChildWorkflowExecutionCommandAttributes
-		e := s.add(enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, nil)
-		setEventAttrs(e, &historypb.StartChildWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace, WorkflowId: x.WorkflowId,
+		e := sc.addEvent(&historypb.StartChildWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace, WorkflowId: x.WorkflowId,
 			WorkflowType: x.WorkflowType, TaskQueue: x.TaskQueue, Input: x.Input, ParentClosePolicy: x.ParentClosePolicy})
 		sc.children[x.WorkflowId] = e.EventId
 	case *commandpb.Command_SignalExternalWorkflowExecutionCommandAttributes:
 		x := a.SignalExternalWorkflowExecutionCommandAttributes
-		e := s.add(enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, nil)
-		setEventAttrs(e, &historypb.SignalExternalWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace, WorkflowExecution: x.Execution,
+		e := sc.addEvent(&historypb.SignalExternalWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace, WorkflowExecution: x.Execution,
 			SignalName: x.SignalName, Input: x.Input, ChildWorkflowOnly: x.ChildWorkflowOnly})
 		sc.initiated["signal"] = append(sc.initiated["signal"], e.EventId)
 	case *commandpb.Command_RequestCancelExternalWorkflowExecutionCommandAttributes:
 		x := a.RequestCancelExternalWorkflowExecutionCommandAttributes
-		e := s.add(enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, nil)
-		setEventAttrs(e, &historypb.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace,
+		e := sc.addEvent(&historypb.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes{Namespace: x.Namespace,
 			WorkflowExecution: &commonpb.WorkflowExecution{WorkflowId: x.WorkflowId, RunId: x.RunId}})
 		sc.initiated["cancel"] = append(sc.initiated["cancel"], e.EventId)
 	case *commandpb.Command_ScheduleNexusOperationCommandAttributes:
 		x := a.ScheduleNexusOperationCommandAttributes
-		e := s.add(enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED, nil)
-		setEventAttrs(e, &historypb.NexusOperationScheduledEventAttributes{Endpoint: x.Endpoint, Service: x.Service, Operation: x.Operation,
+		e := sc.addEvent(&historypb.NexusOperationScheduledEventAttributes{Endpoint: x.Endpoint, Service: x.Service, Operation: x.Operation,
 			Input: x.Input, ScheduleToCloseTimeout: x.ScheduleToCloseTimeout, NexusHeader: x.NexusHeader})
 		sc.initiated["nexus"] = append(sc.initiated["nexus"], e.EventId)
 	case *commandpb.Command_RequestCancelNexusOperationCommandAttributes:
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED, nil), &historypb.NexusOperationCancelRequestedEventAttributes{
+		sc.addEvent(&historypb.NexusOperationCancelRequestedEventAttributes{
 			ScheduledEventId: a.RequestCancelNexusOperationCommandAttributes.ScheduledEventId})
 	case *commandpb.Command_ProtocolMessageCommandAttributes:
 		sc.protocolEvent(t, a.ProtocolMessageCommandAttributes.MessageId, msgs)
@@ -562,15 +549,13 @@ func (sc *script) protocolEvent(t testing.TB, id string, msgs map[string]*protoc
 	if err != nil {
 		sc.fatalf(t, "message %s: %v", id, err)
 	}
-	s := sc.sim
 	switch b := body.(type) {
 	case *updatepb.Acceptance:
-		e := s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, nil)
-		setEventAttrs(e, &historypb.WorkflowExecutionUpdateAcceptedEventAttributes{ProtocolInstanceId: m.ProtocolInstanceId,
+		e := sc.addEvent(&historypb.WorkflowExecutionUpdateAcceptedEventAttributes{ProtocolInstanceId: m.ProtocolInstanceId,
 			AcceptedRequestMessageId: b.AcceptedRequestMessageId, AcceptedRequestSequencingEventId: b.AcceptedRequestSequencingEventId, AcceptedRequest: b.AcceptedRequest})
 		sc.accepted[m.ProtocolInstanceId] = e.EventId
 	case *updatepb.Response:
-		setEventAttrs(s.add(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, nil), &historypb.WorkflowExecutionUpdateCompletedEventAttributes{
+		sc.addEvent(&historypb.WorkflowExecutionUpdateCompletedEventAttributes{
 			Meta: b.Meta, AcceptedEventId: sc.accepted[m.ProtocolInstanceId], Outcome: b.Outcome})
 	default:
 		sc.fatalf(t, "ProtocolMessage command for message %s with body %T", id, body)
