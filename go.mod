@@ -3,6 +3,7 @@ module github.com/temporalgen/temporalgen
 go 1.26.0
 
 require (
+	github.com/cockroachdb/datadriven v1.0.3
 	github.com/dave/jennifer v1.7.1
 	go.temporal.io/api v1.64.3
 	golang.org/x/tools v0.52.0
@@ -11,7 +12,6 @@ require (
 )
 
 require (
-	github.com/cockroachdb/datadriven v1.0.3 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.22.0 // indirect
 	github.com/nexus-rpc/nexus-proto-annotations v0.1.0 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
