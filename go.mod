@@ -3,6 +3,7 @@ module github.com/temporalgen/temporalgen
 go 1.26.0
 
 require (
+	github.com/cockroachdb/datadriven v1.0.3
 	github.com/dave/jennifer v1.7.1
 	go.temporal.io/api v1.64.3
 	golang.org/x/tools v0.52.0
@@ -13,6 +14,7 @@ require (
 require (
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.22.0 // indirect
 	github.com/nexus-rpc/nexus-proto-annotations v0.1.0 // indirect
+	github.com/pmezard/go-difflib v1.0.0 // indirect
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/net v0.61.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect

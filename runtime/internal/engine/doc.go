@@ -88,4 +88,13 @@
 // with
 //
 //	go test -count=1 -cover ./runtime/internal/engine/
+//
+// Most tests are scripts in testdata/*.txt, run by TestScripts through
+// enginetest.RunScripts against a library of small workflows
+// (scriptwf_test.go): a script starts a workflow, feeds events, signals,
+// updates, queries and local activity results, and states the commands
+// each task must issue; every task is also replayed with a new run. The
+// format is documented on RunScripts; regenerate expected output with
+//
+//	go test ./runtime/internal/engine/ -run TestScripts -rewrite
 package engine
