@@ -10,6 +10,7 @@ import (
 	sdkpb "go.temporal.io/api/sdk/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 const (
@@ -59,7 +60,8 @@ func (r *Run) readOnlyCall(fn func() error) (err error) {
 				err = e
 				return
 			}
-			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			// The stack goes in the failure's stack trace, not its message.
+			err = temporal.NewPanicError(fmt.Sprintf("panic: %v", p), string(debug.Stack()))
 		}
 	}()
 	return fn()

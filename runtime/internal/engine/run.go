@@ -292,7 +292,7 @@ func checkFlags(e *historypb.HistoryEvent) error {
 	if len(md.GetLangUsedFlags()) > 0 || len(md.GetCoreUsedFlags()) > 0 {
 		return &temporal.NondeterminismError{EventID: e.EventId,
 			Expected: fmt.Sprintf("WorkflowTaskCompleted with SDK flags lang=%v core=%v", md.GetLangUsedFlags(), md.GetCoreUsedFlags()),
-			Actual:   "a runtime that knows none of these flags"}
+			Actual:   "nothing it could: this runtime knows none of these flags"}
 	}
 	return nil
 }
@@ -336,6 +336,11 @@ func (r *Run) finish(res *commonpb.Payloads, err error) {
 		var ce *temporal.CanceledError
 		if errors.As(err, &ce) {
 			details = ce.EncodedDetails()
+			if details == nil && ce.HasDetails() {
+				// Details given as Go values: encode them, or keep
+				// the cancellation without them if they cannot be.
+				details, _ = r.cfg.DataConverter.ToPayloads(ce.DetailValues()...)
+			}
 		}
 		r.ms.CancelWorkflow(details)
 	default:
