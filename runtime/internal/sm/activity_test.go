@@ -34,7 +34,7 @@ func TestScheduleActivityIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var acts []*Activity
 			for _, id := range tt.given {
 				attrs := actAttrs("Charge")
@@ -134,7 +134,7 @@ func TestActivityResolution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, o.fn)
 			if n := len(ms.TakeCommands()); n != 1 {
@@ -190,7 +190,7 @@ func TestActivityResolution(t *testing.T) {
 }
 
 func TestActivitiesResolveIndependently(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	var order []string
 	out := map[string]Outcome{}
 	rec := func(name string) func(Outcome) {
@@ -243,7 +243,7 @@ func TestActivitiesResolveIndependently(t *testing.T) {
 func TestActivityCancelBeforeSent(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
 			act.Cancel()
@@ -276,7 +276,7 @@ func TestActivityCancelBeforeSent(t *testing.T) {
 func TestDroppedCommandSkippedByMatching(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var oa, ob outcomes
 			a := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, oa.fn)
 			ms.ScheduleActivity(actAttrs("Ship"), ct.ct, ob.fn)
@@ -306,7 +306,7 @@ func TestDroppedCommandSkippedByMatching(t *testing.T) {
 // queue while the earlier ones were sent in an earlier task and are still
 // unmatched; matching must skip it.
 func TestDroppedCommandBetweenSentOnes(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	ms.StartTimer(1, func(bool) {})
 	ms.TakeCommands()
 	a := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, func(Outcome) {})
@@ -369,7 +369,7 @@ func TestActivityCancelAfterScheduled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), tt.ct, o.fn)
 			ms.TakeCommands()
@@ -439,7 +439,7 @@ func TestActivityCancelAfterScheduled(t *testing.T) {
 // nondeterministic (sdk-core: Started/Completed after Canceled).
 func TestActivityEventAfterCanceled(t *testing.T) {
 	for _, ct := range []ActivityCancellationType{TryCancel, WaitCancellationCompleted} {
-		ms := New()
+		ms := newMachines()
 		act := ms.ScheduleActivity(actAttrs("Charge"), ct, func(Outcome) {})
 		ms.TakeCommands()
 		apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"), wftScheduled(6), wftStarted(7, 6))
@@ -456,7 +456,7 @@ func TestActivityEventAfterCanceled(t *testing.T) {
 func TestActivityCancelNotSentAfterResolution(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
 			ms.TakeCommands()
@@ -473,7 +473,7 @@ func TestActivityCancelNotSentAfterResolution(t *testing.T) {
 }
 
 func TestActivityCancelRequestMismatch(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	act := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, func(Outcome) {})
 	ms.TakeCommands()
 	apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"), wftScheduled(6), wftStarted(7, 6))
@@ -544,7 +544,7 @@ func TestResolvingEventForWrongMachine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			tt.setup(t, ms)
 			ms.TakeCommands()
 			apply(t, ms, tt.history...)

@@ -19,7 +19,7 @@ func TestStartTimerCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var timers []*Timer
 			for _, d := range tt.durs {
 				timers = append(timers, ms.StartTimer(d, func(bool) {}))
@@ -119,7 +119,7 @@ func TestTimerLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var f fires
 			tm := ms.StartTimer(time.Second, f.fn)
 			tt.run(t, ms, tm, &f)
@@ -166,7 +166,7 @@ func TestTimerNondeterminism(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var f fires
 			tm := ms.StartTimer(time.Second, f.fn)
 			ms.TakeCommands()
