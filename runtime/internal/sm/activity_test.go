@@ -556,3 +556,94 @@ func TestResolvingEventForWrongMachine(t *testing.T) {
 		})
 	}
 }
+
+// Every open state takes each closing event: the callback runs once, with
+// the event's outcome unless the activity already resolved as cancelled.
+func TestActivityClosingFromEachState(t *testing.T) {
+	closings := []struct {
+		e    func(id int64) *historypb.HistoryEvent
+		kind string
+	}{
+		{func(id int64) *historypb.HistoryEvent { return actCompleted(id, 5, 0, payloads("r")) }, "result"},
+		{func(id int64) *historypb.HistoryEvent {
+			return actFailed(id, 5, 0, appFailure("x"), enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE, "w")
+		}, "application"},
+		{func(id int64) *historypb.HistoryEvent {
+			return actTimedOut(id, 5, 0, timeoutFailure(enumspb.TIMEOUT_TYPE_START_TO_CLOSE), enumspb.RETRY_STATE_TIMEOUT)
+		}, "timeout"},
+		{func(id int64) *historypb.HistoryEvent { return actCanceled(id, 5, 0, payloads("d")) }, "canceled"},
+	}
+	states := []struct {
+		name   string
+		ct     ActivityCancellationType
+		setup  func(t *testing.T, ms *Machines, a *Activity)
+		absorb bool // resolved before the closing event
+	}{
+		{"scheduled", TryCancel, func(*testing.T, *Machines, *Activity) {}, false},
+		{"started twice", TryCancel, func(t *testing.T, ms *Machines, _ *Activity) {
+			apply(t, ms, actStarted(6, 5, "w"), actStarted(7, 5, "w"))
+		}, false},
+		{"cancel requested", WaitCancellationCompleted, func(t *testing.T, ms *Machines, a *Activity) {
+			a.Cancel()
+			ms.TakeCommands()
+			apply(t, ms, actCancelRequested(6, 5))
+		}, false},
+		{"canceled", TryCancel, func(t *testing.T, ms *Machines, a *Activity) {
+			a.Cancel()
+			ms.TakeCommands()
+			apply(t, ms, actCancelRequested(6, 5))
+		}, true},
+	}
+	for _, st := range states {
+		for _, cl := range closings {
+			t.Run(st.name+"/"+cl.kind, func(t *testing.T) {
+				ms := newMachines()
+				var o outcomes
+				a := ms.ScheduleActivity(actAttrs("Charge"), st.ct, o.fn)
+				ms.TakeCommands()
+				apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"))
+				st.setup(t, ms, a)
+				apply(t, ms, cl.e(9))
+				if len(o.got) != 1 || !a.Resolved() {
+					t.Fatalf("callback calls = %d, Resolved() = %v", len(o.got), a.Resolved())
+				}
+				got := o.got[0]
+				want := cl.kind
+				if st.absorb {
+					want = "canceled"
+				}
+				kind := "result"
+				if got.Failure != nil {
+					kind = map[bool]string{true: "canceled", false: "application"}[got.Failure.GetCause().GetCanceledFailureInfo() != nil]
+					if got.Failure.GetCause().GetTimeoutFailureInfo() != nil {
+						kind = "timeout"
+					}
+				}
+				if kind != want {
+					t.Fatalf("outcome %v is %s, want %s", got, kind, want)
+				}
+			})
+		}
+	}
+}
+
+// A Cancel after the command was sent but before ActivityTaskScheduled
+// drops the command, whatever the cancellation type.
+func TestActivityCancelSentNotScheduled(t *testing.T) {
+	for _, ct := range cancelTypes {
+		t.Run(ct.name, func(t *testing.T) {
+			ms := newMachines()
+			var o outcomes
+			a := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
+			ms.TakeCommands()
+			a.Cancel()
+			if cmds := ms.TakeCommands(); len(cmds) != 0 || len(o.got) != 1 || !a.Resolved() {
+				t.Fatalf("commands %v, calls %d", commandTypes(cmds), len(o.got))
+			}
+			checkCanceled(t, o.got[0], &failurepb.ActivityFailureInfo{ActivityType: &commonpb.ActivityType{Name: "Charge"}, ActivityId: "1"}, nil)
+			if err := ms.Unmatched(); err != nil {
+				t.Fatalf("Unmatched() = %v", err)
+			}
+		})
+	}
+}
