@@ -1,17 +1,3 @@
-// Package sm holds the pure command state machines of a workflow run.
-//
-// Workflow code issues commands (schedule an activity, start a timer,
-// complete the workflow, ...) through Machines; each command gets a small
-// state machine. History events are fed to HandleEvent in order: an event
-// that mirrors a command (ActivityTaskScheduled, TimerStarted, ...) is
-// matched against the oldest command not yet matched, and any difference is
-// a *temporal.NondeterminismError; an event that resolves a command
-// (ActivityTaskCompleted, TimerFired, ...) is routed to its machine through
-// the id of the event that initiated it, and the machine calls the callback
-// workflow code registered.
-//
-// There are no goroutines, clocks or network calls here: events in,
-// commands and callbacks out.
 package sm
 
 import (

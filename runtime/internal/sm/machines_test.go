@@ -21,6 +21,9 @@ func TestNextSeq(t *testing.T) {
 			t.Fatalf("NextSeq(%q) = %d, want %d", s.kind, got, s.want)
 		}
 	}
+	if got := ms.PeekSeq("activity"); got != 3 {
+		t.Fatalf("PeekSeq(activity) = %d, want 3", got)
+	}
 	// ScheduleActivity and StartTimer share these sequences.
 	if id := ms.ScheduleActivity(actAttrs("A"), TryCancel, func(Outcome) {}).ID(); id != "4" {
 		t.Errorf("activity id = %q, want 4", id)

@@ -107,10 +107,7 @@ func (t *Timer) commandEvent(_ *commandpb.Command, e *historypb.HistoryEvent) er
 }
 
 func (t *Timer) event(e *historypb.HistoryEvent) error {
-	if e.EventType != enumspb.EVENT_TYPE_TIMER_FIRED {
-		return unexpected(e, "a timer event")
-	}
-	if id := e.GetTimerFiredEventAttributes().GetTimerId(); id != t.id {
+	if id := e.GetTimerFiredEventAttributes().GetTimerId(); e.EventType == enumspb.EVENT_TYPE_TIMER_FIRED && id != t.id {
 		return unexpected(e, "TimerFired(timerId="+t.id+")")
 	}
 	was := t.state
