@@ -27,15 +27,53 @@ type Outcome struct {
 	Failure *failurepb.Failure
 }
 
+// activityState is the state of an Activity.
 type activityState int
 
 const (
-	activityCreated activityState = iota
-	activityScheduled
-	activityStarted
-	activityCancelRequested
-	activityDone
+	activityCreated         activityState = iota // ScheduleActivityTask issued, not sent
+	activitySent                                 // sent, waiting for ActivityTaskScheduled
+	activityScheduled                            // ActivityTaskScheduled recorded
+	activityStarted                              // ActivityTaskStarted recorded
+	activityCancelRequested                      // Cancel(WaitCancellationCompleted): waiting for the activity to end
+	activityCanceled                             // resolved as cancelled (TryCancel, Abandon); history still open
+	activityDone                                 // resolved, and history closed it (or it was dropped)
 )
+
+func (s activityState) String() string {
+	return name(int(s), "created", "sent", "scheduled", "started", "cancel requested", "canceled", "done")
+}
+
+var (
+	activityCancels = []trigger{callCancelTry, callCancelWait, callAbandon}
+	evActStarted    = on(enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+	activityClosing = ons(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+		enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED)
+	activityOpen = []activityState{activityScheduled, activityStarted, activityCancelRequested, activityCanceled}
+)
+
+// activityTable is the lifecycle of an activity. Until ActivityTaskScheduled
+// a Cancel drops the command, whatever the cancellation type. Every open
+// state takes ActivityTaskStarted and each closing event; a closing event
+// after the activity resolved as cancelled is absorbed.
+var activityTable = newTable("activity", "an activity event",
+	one(activityCreated, callSent, activitySent),
+	moves([]activityState{activityCreated, activitySent}, activityCancels, activityDone),
+	one(activitySent, on(enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), activityScheduled),
+	moves([]activityState{activityScheduled, activityStarted}, []trigger{evActStarted}, activityStarted),
+	stays([]activityState{activityCancelRequested, activityCanceled}, []trigger{evActStarted}),
+	moves(activityOpen, activityClosing, activityDone),
+	moves([]activityState{activityScheduled, activityStarted}, []trigger{callCancelWait}, activityCancelRequested),
+	moves([]activityState{activityScheduled, activityStarted}, []trigger{callCancelTry, callAbandon}, activityCanceled),
+	stays([]activityState{activityCancelRequested}, []trigger{callCancelWait}),
+	stays([]activityState{activityCanceled}, []trigger{callCancelTry, callAbandon}),
+	stays([]activityState{activityDone}, activityCancels),
+)
+
+// activityCancelTable is the lifecycle of a RequestCancelActivityTask
+// command.
+var activityCancelTable = recordTable("activity cancel request", "an event for an activity cancel request",
+	enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)
 
 // Activity is the state machine of one scheduled activity.
 type Activity struct {
@@ -44,7 +82,6 @@ type Activity struct {
 	cancelType  ActivityCancellationType
 	entry       *entry
 	state       activityState
-	resolved    bool
 	scheduledID int64
 	startedID   int64
 	identity    string
@@ -72,87 +109,79 @@ func (ms *Machines) ScheduleActivity(attrs *commandpb.ScheduleActivityTaskComman
 func (a *Activity) ID() string { return a.attrs.ActivityId }
 
 // Resolved reports whether the callback has been called.
-func (a *Activity) Resolved() bool { return a.resolved }
+func (a *Activity) Resolved() bool { return a.state.resolved() }
 
-func (a *Activity) resolve(o Outcome) {
-	if a.resolved {
-		return
+func (s activityState) resolved() bool { return s == activityCanceled || s == activityDone }
+
+// cancelTrigger maps the cancellation type to the trigger of Cancel; an
+// unknown type waits, as WaitCancellationCompleted does.
+func (a *Activity) cancelTrigger() trigger {
+	switch a.cancelType {
+	case TryCancel:
+		return callCancelTry
+	case Abandon:
+		return callAbandon
 	}
-	a.resolved = true
-	a.onResolve(o)
+	return callCancelWait
 }
 
 // Cancel cancels the activity according to its cancellation type. It is a
 // no-op once the activity has resolved.
 func (a *Activity) Cancel() {
-	if a.resolved || a.state == activityCancelRequested || a.state == activityDone {
-		return
-	}
-	if a.state == activityCreated {
-		// Not sent yet: the command is dropped, whatever the type.
+	was := a.state
+	activityTable.fire(a.ms, &a.state, a.cancelTrigger())
+	switch was {
+	case activityCreated, activitySent:
+		// Not recorded yet: the command is dropped, whatever the type.
 		a.ms.drop(a.entry)
-		a.state = activityDone
-		a.resolve(Outcome{Failure: a.canceledFailure(nil)})
-		return
-	}
-	if a.cancelType == Abandon {
-		a.resolve(Outcome{Failure: a.canceledFailure(nil)})
-		return
-	}
-	a.state = activityCancelRequested
-	a.ms.push(&commandpb.Command{
-		CommandType: enumspb.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK,
-		Attributes: &commandpb.Command_RequestCancelActivityTaskCommandAttributes{
-			RequestCancelActivityTaskCommandAttributes: &commandpb.RequestCancelActivityTaskCommandAttributes{ScheduledEventId: a.scheduledID},
-		},
-	}, cancelRequest{a})
-	if a.cancelType == TryCancel {
-		a.resolve(Outcome{Failure: a.canceledFailure(nil)})
+		a.onResolve(Outcome{Failure: a.canceledFailure(nil)})
+	case activityScheduled, activityStarted:
+		if a.cancelType != Abandon {
+			a.ms.pushRecord(activityCancelTable, &commandpb.Command{
+				CommandType: enumspb.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK,
+				Attributes: &commandpb.Command_RequestCancelActivityTaskCommandAttributes{
+					RequestCancelActivityTaskCommandAttributes: &commandpb.RequestCancelActivityTaskCommandAttributes{ScheduledEventId: a.scheduledID},
+				},
+			}, nil)
+		}
+		if a.state == activityCanceled {
+			a.onResolve(Outcome{Failure: a.canceledFailure(nil)})
+		}
 	}
 }
 
-// cancelRequest is the machine of a RequestCancelActivityTask command.
-type cancelRequest struct{ a *Activity }
-
-func (c cancelRequest) commandEvent(*commandpb.Command, *historypb.HistoryEvent) error { return nil }
-func (c cancelRequest) event(e *historypb.HistoryEvent) error {
-	return unexpected(e, "an event for an activity cancel request")
-}
+func (a *Activity) sent() { activityTable.fire(a.ms, &a.state, callSent) }
 
 func (a *Activity) commandEvent(_ *commandpb.Command, e *historypb.HistoryEvent) error {
 	a.scheduledID = e.EventId
-	if a.state == activityCreated {
-		a.state = activityScheduled
-	}
-	return nil
+	return activityTable.take(a.ms, &a.state, e)
 }
 
 func (a *Activity) event(e *historypb.HistoryEvent) error {
+	was := a.state
+	if err := activityTable.take(a.ms, &a.state, e); err != nil {
+		return err
+	}
+	var o Outcome
 	switch e.EventType {
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
 		a.startedID = e.EventId
 		a.identity = e.GetActivityTaskStartedEventAttributes().GetIdentity()
-		if a.state == activityScheduled {
-			a.state = activityStarted
-		}
 		return nil
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-		a.state = activityDone
-		a.resolve(Outcome{Result: e.GetActivityTaskCompletedEventAttributes().GetResult()})
+		o.Result = e.GetActivityTaskCompletedEventAttributes().GetResult()
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
 		at := e.GetActivityTaskFailedEventAttributes()
-		a.state = activityDone
 		a.identity = at.GetIdentity()
-		a.resolve(Outcome{Failure: a.wrap(at.GetFailure(), at.GetRetryState())})
+		o.Failure = a.wrap(at.GetFailure(), at.GetRetryState())
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
 		at := e.GetActivityTaskTimedOutEventAttributes()
-		a.state = activityDone
-		a.resolve(Outcome{Failure: a.wrap(at.GetFailure(), at.GetRetryState())})
+		o.Failure = a.wrap(at.GetFailure(), at.GetRetryState())
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
-		a.state = activityDone
-		a.resolve(Outcome{Failure: a.canceledFailure(e.GetActivityTaskCanceledEventAttributes().GetDetails())})
-	default:
-		return unexpected(e, "an activity event")
+		o.Failure = a.canceledFailure(e.GetActivityTaskCanceledEventAttributes().GetDetails())
+	}
+	if !was.resolved() {
+		a.onResolve(o)
 	}
 	delete(a.ms.byEvent, a.scheduledID)
 	return nil

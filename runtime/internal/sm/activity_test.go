@@ -34,7 +34,7 @@ func TestScheduleActivityIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var acts []*Activity
 			for _, id := range tt.given {
 				attrs := actAttrs("Charge")
@@ -134,7 +134,7 @@ func TestActivityResolution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, o.fn)
 			if n := len(ms.TakeCommands()); n != 1 {
@@ -190,7 +190,7 @@ func TestActivityResolution(t *testing.T) {
 }
 
 func TestActivitiesResolveIndependently(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	var order []string
 	out := map[string]Outcome{}
 	rec := func(name string) func(Outcome) {
@@ -243,7 +243,7 @@ func TestActivitiesResolveIndependently(t *testing.T) {
 func TestActivityCancelBeforeSent(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
 			act.Cancel()
@@ -276,7 +276,7 @@ func TestActivityCancelBeforeSent(t *testing.T) {
 func TestDroppedCommandSkippedByMatching(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var oa, ob outcomes
 			a := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, oa.fn)
 			ms.ScheduleActivity(actAttrs("Ship"), ct.ct, ob.fn)
@@ -306,7 +306,7 @@ func TestDroppedCommandSkippedByMatching(t *testing.T) {
 // queue while the earlier ones were sent in an earlier task and are still
 // unmatched; matching must skip it.
 func TestDroppedCommandBetweenSentOnes(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	ms.StartTimer(1, func(bool) {})
 	ms.TakeCommands()
 	a := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, func(Outcome) {})
@@ -369,7 +369,7 @@ func TestActivityCancelAfterScheduled(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), tt.ct, o.fn)
 			ms.TakeCommands()
@@ -439,7 +439,7 @@ func TestActivityCancelAfterScheduled(t *testing.T) {
 // nondeterministic (sdk-core: Started/Completed after Canceled).
 func TestActivityEventAfterCanceled(t *testing.T) {
 	for _, ct := range []ActivityCancellationType{TryCancel, WaitCancellationCompleted} {
-		ms := New()
+		ms := newMachines()
 		act := ms.ScheduleActivity(actAttrs("Charge"), ct, func(Outcome) {})
 		ms.TakeCommands()
 		apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"), wftScheduled(6), wftStarted(7, 6))
@@ -456,7 +456,7 @@ func TestActivityEventAfterCanceled(t *testing.T) {
 func TestActivityCancelNotSentAfterResolution(t *testing.T) {
 	for _, ct := range cancelTypes {
 		t.Run(ct.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var o outcomes
 			act := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
 			ms.TakeCommands()
@@ -473,7 +473,7 @@ func TestActivityCancelNotSentAfterResolution(t *testing.T) {
 }
 
 func TestActivityCancelRequestMismatch(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	act := ms.ScheduleActivity(actAttrs("Charge"), TryCancel, func(Outcome) {})
 	ms.TakeCommands()
 	apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"), wftScheduled(6), wftStarted(7, 6))
@@ -544,7 +544,7 @@ func TestResolvingEventForWrongMachine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			tt.setup(t, ms)
 			ms.TakeCommands()
 			apply(t, ms, tt.history...)
@@ -552,6 +552,97 @@ func TestResolvingEventForWrongMachine(t *testing.T) {
 			nd := asND(t, err)
 			if !handled || nd.EventID != tt.bad.EventId || nd.Actual != tt.wantActual || nd.Expected != tt.bad.EventType.String() {
 				t.Fatalf("handled=%v error=%+v, want Actual %q", handled, nd, tt.wantActual)
+			}
+		})
+	}
+}
+
+// Every open state takes each closing event: the callback runs once, with
+// the event's outcome unless the activity already resolved as cancelled.
+func TestActivityClosingFromEachState(t *testing.T) {
+	closings := []struct {
+		e    func(id int64) *historypb.HistoryEvent
+		kind string
+	}{
+		{func(id int64) *historypb.HistoryEvent { return actCompleted(id, 5, 0, payloads("r")) }, "result"},
+		{func(id int64) *historypb.HistoryEvent {
+			return actFailed(id, 5, 0, appFailure("x"), enumspb.RETRY_STATE_NON_RETRYABLE_FAILURE, "w")
+		}, "application"},
+		{func(id int64) *historypb.HistoryEvent {
+			return actTimedOut(id, 5, 0, timeoutFailure(enumspb.TIMEOUT_TYPE_START_TO_CLOSE), enumspb.RETRY_STATE_TIMEOUT)
+		}, "timeout"},
+		{func(id int64) *historypb.HistoryEvent { return actCanceled(id, 5, 0, payloads("d")) }, "canceled"},
+	}
+	states := []struct {
+		name   string
+		ct     ActivityCancellationType
+		setup  func(t *testing.T, ms *Machines, a *Activity)
+		absorb bool // resolved before the closing event
+	}{
+		{"scheduled", TryCancel, func(*testing.T, *Machines, *Activity) {}, false},
+		{"started twice", TryCancel, func(t *testing.T, ms *Machines, _ *Activity) {
+			apply(t, ms, actStarted(6, 5, "w"), actStarted(7, 5, "w"))
+		}, false},
+		{"cancel requested", WaitCancellationCompleted, func(t *testing.T, ms *Machines, a *Activity) {
+			a.Cancel()
+			ms.TakeCommands()
+			apply(t, ms, actCancelRequested(6, 5))
+		}, false},
+		{"canceled", TryCancel, func(t *testing.T, ms *Machines, a *Activity) {
+			a.Cancel()
+			ms.TakeCommands()
+			apply(t, ms, actCancelRequested(6, 5))
+		}, true},
+	}
+	for _, st := range states {
+		for _, cl := range closings {
+			t.Run(st.name+"/"+cl.kind, func(t *testing.T) {
+				ms := newMachines()
+				var o outcomes
+				a := ms.ScheduleActivity(actAttrs("Charge"), st.ct, o.fn)
+				ms.TakeCommands()
+				apply(t, ms, wftCompleted(4, 2, 3), actScheduled(5, "1", "Charge"))
+				st.setup(t, ms, a)
+				apply(t, ms, cl.e(9))
+				if len(o.got) != 1 || !a.Resolved() {
+					t.Fatalf("callback calls = %d, Resolved() = %v", len(o.got), a.Resolved())
+				}
+				got := o.got[0]
+				want := cl.kind
+				if st.absorb {
+					want = "canceled"
+				}
+				kind := "result"
+				if got.Failure != nil {
+					kind = map[bool]string{true: "canceled", false: "application"}[got.Failure.GetCause().GetCanceledFailureInfo() != nil]
+					if got.Failure.GetCause().GetTimeoutFailureInfo() != nil {
+						kind = "timeout"
+					}
+				}
+				if kind != want {
+					t.Fatalf("outcome %v is %s, want %s", got, kind, want)
+				}
+			})
+		}
+	}
+}
+
+// A Cancel after the command was sent but before ActivityTaskScheduled
+// drops the command, whatever the cancellation type.
+func TestActivityCancelSentNotScheduled(t *testing.T) {
+	for _, ct := range cancelTypes {
+		t.Run(ct.name, func(t *testing.T) {
+			ms := newMachines()
+			var o outcomes
+			a := ms.ScheduleActivity(actAttrs("Charge"), ct.ct, o.fn)
+			ms.TakeCommands()
+			a.Cancel()
+			if cmds := ms.TakeCommands(); len(cmds) != 0 || len(o.got) != 1 || !a.Resolved() {
+				t.Fatalf("commands %v, calls %d", commandTypes(cmds), len(o.got))
+			}
+			checkCanceled(t, o.got[0], &failurepb.ActivityFailureInfo{ActivityType: &commonpb.ActivityType{Name: "Charge"}, ActivityId: "1"}, nil)
+			if err := ms.Unmatched(); err != nil {
+				t.Fatalf("Unmatched() = %v", err)
 			}
 		})
 	}

@@ -7,39 +7,82 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 )
 
+// externalState is the state of a signal or cancel request to another
+// workflow.
+type externalState int
+
+const (
+	externalCreated   externalState = iota // issued, not sent
+	externalSent                           // sent, waiting for its Initiated event
+	externalInitiated                      // initiated, waiting for the outcome
+	externalDelivered                      // delivered: resolved with nil
+	externalFailed                         // failed: resolved with the server's cause
+	externalCanceled                       // dropped before it was sent: resolved as cancelled
+)
+
+func (s externalState) String() string {
+	return name(int(s), "created", "sent", "initiated", "delivered", "failed", "canceled")
+}
+
+var (
+	evExternalSignaled        = on(enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED)
+	evExternalSignalFailed    = on(enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
+	evExternalCancelRequested = on(enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED)
+	evExternalCancelFailed    = on(enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED)
+)
+
+// externalTable declares the lifecycle of a request to another workflow
+// recorded by the event initiated, delivered by delivered or failed by
+// failed. Both kinds of request also take the outcome events of the other
+// kind (otherDelivered, otherFailed), as they always have; a server does
+// not write those.
+func externalTable(machine string, initiated, delivered, failed, otherDelivered, otherFailed trigger) *table[externalState] {
+	return newTable(machine, "an external workflow event",
+		one(externalCreated, callSent, externalSent),
+		one(externalCreated, callCancel, externalCanceled),
+		one(externalSent, initiated, externalInitiated),
+		moves([]externalState{externalInitiated}, []trigger{delivered, otherDelivered}, externalDelivered),
+		moves([]externalState{externalInitiated}, []trigger{failed, otherFailed}, externalFailed),
+		stays([]externalState{externalSent, externalInitiated, externalDelivered, externalFailed, externalCanceled}, []trigger{callCancel}),
+	)
+}
+
 // external is the machine of a signal or cancel request to another
 // workflow: it resolves with nil once delivered, or with a failure.
 type external struct {
 	ms          *Machines
+	tab         *table[externalState]
 	entry       *entry
+	state       externalState
 	initiatedID int64
-	resolved    bool
 	onDone      func(*failurepb.Failure)
 }
 
-func (x *external) resolve(f *failurepb.Failure) {
-	if !x.resolved {
-		x.resolved = true
-		x.onDone(f)
-	}
+func (ms *Machines) pushExternal(tab *table[externalState], cmd *commandpb.Command, onDone func(*failurepb.Failure)) *external {
+	x := &external{ms: ms, tab: tab, onDone: onDone}
+	x.entry = ms.push(cmd, x)
+	return x
 }
+
+func (x *external) sent() { x.tab.fire(x.ms, &x.state, callSent) }
 
 func (x *external) commandEvent(_ *commandpb.Command, e *historypb.HistoryEvent) error {
 	x.initiatedID = e.EventId
-	return nil
+	return x.tab.take(x.ms, &x.state, e)
 }
 
 func (x *external) event(e *historypb.HistoryEvent) error {
+	if err := x.tab.take(x.ms, &x.state, e); err != nil {
+		return err
+	}
 	switch e.EventType {
 	case enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED,
 		enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
-		x.resolve(nil)
+		x.onDone(nil)
 	case enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
-		x.resolve(externalFailure(e.GetSignalExternalWorkflowExecutionFailedEventAttributes().GetCause().String()))
+		x.onDone(externalFailure(e.GetSignalExternalWorkflowExecutionFailedEventAttributes().GetCause().String()))
 	case enumspb.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED:
-		x.resolve(externalFailure(e.GetRequestCancelExternalWorkflowExecutionFailedEventAttributes().GetCause().String()))
-	default:
-		return unexpected(e, "an external workflow event")
+		x.onDone(externalFailure(e.GetRequestCancelExternalWorkflowExecutionFailedEventAttributes().GetCause().String()))
 	}
 	delete(x.ms.byEvent, x.initiatedID)
 	return nil
@@ -64,36 +107,10 @@ type External struct{ x *external }
 // Cancel drops the request if it has not been sent, resolving it with a
 // cancelled failure; after that it is a no-op.
 func (e External) Cancel() {
-	if e.x.resolved || e.x.entry.sent {
-		return
+	was := e.x.state
+	e.x.tab.fire(e.x.ms, &e.x.state, callCancel)
+	if was == externalCreated {
+		e.x.ms.drop(e.x.entry)
+		e.x.onDone(canceledFailure(nil))
 	}
-	e.x.ms.drop(e.x.entry)
-	e.x.resolve(canceledFailure(nil))
-}
-
-// SignalExternal issues a SignalExternalWorkflowExecution command. onDone
-// gets nil once the signal is delivered, or a failure.
-func (ms *Machines) SignalExternal(attrs *commandpb.SignalExternalWorkflowExecutionCommandAttributes, onDone func(*failurepb.Failure)) External {
-	ms.NextSeq("external_signal")
-	x := &external{ms: ms, onDone: onDone}
-	x.entry = ms.push(&commandpb.Command{
-		CommandType: enumspb.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION,
-		Attributes:  &commandpb.Command_SignalExternalWorkflowExecutionCommandAttributes{SignalExternalWorkflowExecutionCommandAttributes: attrs},
-	}, x)
-	return External{x}
-}
-
-// CancelExternal issues a RequestCancelExternalWorkflowExecution command.
-func (ms *Machines) CancelExternal(attrs *commandpb.RequestCancelExternalWorkflowExecutionCommandAttributes, onDone func(*failurepb.Failure)) External {
-	return External{ms.cancelExternal(attrs, onDone)}
-}
-
-func (ms *Machines) cancelExternal(attrs *commandpb.RequestCancelExternalWorkflowExecutionCommandAttributes, onDone func(*failurepb.Failure)) *external {
-	ms.NextSeq("external_cancel")
-	x := &external{ms: ms, onDone: onDone}
-	x.entry = ms.push(&commandpb.Command{
-		CommandType: enumspb.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION,
-		Attributes:  &commandpb.Command_RequestCancelExternalWorkflowExecutionCommandAttributes{RequestCancelExternalWorkflowExecutionCommandAttributes: attrs},
-	}, x)
-	return x
 }

@@ -287,3 +287,13 @@ func checkCanceled(t *testing.T, o Outcome, want *failurepb.ActivityFailureInfo,
 func markerAttrs(name string) *commandpb.RecordMarkerCommandAttributes {
 	return &commandpb.RecordMarkerCommandAttributes{MarkerName: name}
 }
+
+// checkGone asserts that the machine whose command event is 5 is gone:
+// e, a further event for it, is nondeterministic.
+func checkGone(t *testing.T, ms *Machines, e *historypb.HistoryEvent) {
+	t.Helper()
+	_, err := ms.HandleEvent(e)
+	if nd := asND(t, err); nd.Actual != "no command whose event is 5" {
+		t.Fatalf("event after the end: %+v", nd)
+	}
+}

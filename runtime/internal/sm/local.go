@@ -6,10 +6,15 @@ import (
 
 	commandpb "go.temporal.io/api/command/v1"
 	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
 )
 
 // localMarkerName names local activity markers (engine.LocalActivityMarkerName).
 const localMarkerName = "core_local_activity"
+
+// localMarkerTable is the lifecycle of a local activity marker: the
+// engine runs the activity and records its outcome in one marker.
+var localMarkerTable = recordTable("local activity marker", noFurtherEvents, enumspb.EVENT_TYPE_MARKER_RECORDED)
 
 // localMarkerKey is the part of a local activity marker's "data" detail
 // that identifies the call: replaying code must make the same call.

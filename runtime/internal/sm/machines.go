@@ -1,17 +1,3 @@
-// Package sm holds the pure command state machines of a workflow run.
-//
-// Workflow code issues commands (schedule an activity, start a timer,
-// complete the workflow, ...) through Machines; each command gets a small
-// state machine. History events are fed to HandleEvent in order: an event
-// that mirrors a command (ActivityTaskScheduled, TimerStarted, ...) is
-// matched against the oldest command not yet matched, and any difference is
-// a *temporal.NondeterminismError; an event that resolves a command
-// (ActivityTaskCompleted, TimerFired, ...) is routed to its machine through
-// the id of the event that initiated it, and the machine calls the callback
-// workflow code registered.
-//
-// There are no goroutines, clocks or network calls here: events in,
-// commands and callbacks out.
 package sm
 
 import (
@@ -27,6 +13,9 @@ import (
 
 // machine is a state machine that owns one or more commands.
 type machine interface {
+	// sent is called when TakeCommands hands the machine's command to the
+	// caller.
+	sent()
 	// commandEvent is called with the history event that mirrors the
 	// command cmd of this machine.
 	commandEvent(cmd *commandpb.Command, e *historypb.HistoryEvent) error
@@ -48,6 +37,7 @@ type Machines struct {
 	queue   []*entry          // commands not yet matched, in issue order
 	byEvent map[int64]machine // command event id -> machine
 	seq     map[string]int64  // per-kind sequence numbers for ids
+	observe func(Transition)  // see Observe
 }
 
 // New returns an empty set of machines.
@@ -77,6 +67,19 @@ func (ms *Machines) drop(e *entry) {
 	e.dropped = true
 }
 
+// skip drops an optional command that history moved past without
+// recording it.
+func (ms *Machines) skip(e *entry) {
+	e.dropped = true
+	e.m.(*record).skip()
+}
+
+// send marks e sent.
+func send(e *entry) {
+	e.sent = true
+	e.m.sent()
+}
+
 // TakeCommands returns the commands issued since the last call, in order,
 // and marks them sent. Non-terminal commands come before the first terminal
 // one; commands after it are discarded.
@@ -94,11 +97,11 @@ func (ms *Machines) TakeCommands() []*commandpb.Command {
 					continue
 				}
 				terminal = e
-				e.sent = true
+				send(e)
 				kept = append(kept, e)
 				continue
 			}
-			e.sent = true
+			send(e)
 			out = append(out, e.cmd)
 		}
 		kept = append(kept, e)
@@ -137,7 +140,7 @@ func (ms *Machines) Pending() []*commandpb.Command {
 func (ms *Machines) Unmatched() error {
 	for _, e := range ms.queue {
 		if e.sent && !e.dropped && e.optional {
-			e.dropped = true // history moved on without it
+			ms.skip(e) // history moved on without it
 		}
 		if e.sent && !e.dropped {
 			return &temporal.NondeterminismError{Actual: describeCommand(e.cmd)}
@@ -202,7 +205,7 @@ func (ms *Machines) matchCommand(ev *historypb.HistoryEvent) error {
 				break
 			}
 			if e.optional {
-				e.dropped = true
+				ms.skip(e)
 				continue
 			}
 		}

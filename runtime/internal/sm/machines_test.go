@@ -11,7 +11,7 @@ import (
 )
 
 func TestNextSeq(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	steps := []struct {
 		kind string
 		want int64
@@ -20,6 +20,9 @@ func TestNextSeq(t *testing.T) {
 		if got := ms.NextSeq(s.kind); got != s.want {
 			t.Fatalf("NextSeq(%q) = %d, want %d", s.kind, got, s.want)
 		}
+	}
+	if got := ms.PeekSeq("activity"); got != 3 {
+		t.Fatalf("PeekSeq(activity) = %d, want 3", got)
 	}
 	// ScheduleActivity and StartTimer share these sequences.
 	if id := ms.ScheduleActivity(actAttrs("A"), TryCancel, func(Outcome) {}).ID(); id != "4" {
@@ -46,7 +49,7 @@ func TestHandleEventNotAboutCommands(t *testing.T) {
 		t.Run(e.EventType.String(), func(t *testing.T) {
 			// Both on empty machines and with unsent (pending) commands.
 			for _, pending := range []bool{false, true} {
-				ms := New()
+				ms := newMachines()
 				if pending {
 					ms.StartTimer(time.Second, func(bool) {})
 				}
@@ -79,7 +82,7 @@ func TestCommandEventWithoutCommand(t *testing.T) {
 		t.Run(tt.e.EventType.String(), func(t *testing.T) {
 			// No command at all, and a command issued but not yet sent.
 			for _, pending := range []bool{false, true} {
-				ms := New()
+				ms := newMachines()
 				if pending {
 					issue(ms, cComplete)
 				}
@@ -159,7 +162,7 @@ func TestCommandEventMismatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			tt.issue(ms)
 			ms.TakeCommands()
 			apply(t, ms, wftCompleted(tt.e.EventId-1, 2, 3))
@@ -195,7 +198,7 @@ func TestHistoryMovedPastCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			ms.ScheduleActivity(actAttrs("Charge"), TryCancel, func(Outcome) {})
 			ms.TakeCommands()
 			handled, err := ms.HandleEvent(wftCompleted(4, 2, 3))
@@ -243,7 +246,7 @@ func TestUnmatched(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			tt.run(t, ms)
 			err := ms.Unmatched()
 			if tt.wantErr == "" {
@@ -271,7 +274,7 @@ func TestResolvingEventForUnknownCommand(t *testing.T) {
 	}
 	for _, e := range tests {
 		t.Run(e.EventType.String(), func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			// A matched, live machine at another id does not help.
 			ms.StartTimer(time.Second, func(bool) {})
 			ms.TakeCommands()
@@ -288,7 +291,7 @@ func TestResolvingEventForUnknownCommand(t *testing.T) {
 // A full replay of a small history: two workflow tasks, an activity, a
 // timer and completion.
 func TestReplayHistory(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	var result Outcome
 	var fired []bool
 	apply(t, ms, wfStarted(1), wftScheduled(2), wftStarted(3, 2))

@@ -30,17 +30,81 @@ type NexusOutcome struct {
 	Failure *failurepb.Failure
 }
 
+// nexusState is the state of a Nexus operation.
+type nexusState int
+
+const (
+	nexusCreated             nexusState = iota // ScheduleNexusOperation issued, not sent
+	nexusSent                                  // sent, waiting for NexusOperationScheduled
+	nexusScheduled                             // scheduled, not started
+	nexusStarted                               // started asynchronously; onStart called
+	nexusCancelWaitScheduled                   // cancel requested, waiting; not started
+	nexusCancelWaitStarted                     // cancel requested, waiting; started
+	nexusCanceled                              // resolved as cancelled; history still open
+	nexusDone                                  // resolved, and history closed it (or it was dropped)
+)
+
+func (s nexusState) String() string {
+	return name(int(s), "created", "sent", "scheduled", "started", "cancel wait (scheduled)", "cancel wait (started)",
+		"canceled", "done")
+}
+
+func (s nexusState) resolved() bool { return s == nexusCanceled || s == nexusDone }
+
+// startReported reports whether onStart has been called: a resolved
+// operation reports its start (as synchronous) before it resolves.
+func (s nexusState) startReported() bool {
+	return s == nexusStarted || s == nexusCancelWaitStarted || s.resolved()
+}
+
+var (
+	evNexusScheduled = on(enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED)
+	evNexusStarted   = on(enumspb.EVENT_TYPE_NEXUS_OPERATION_STARTED)
+	nexusCancelReply = ons(enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED,
+		enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED)
+	nexusClosing = ons(enumspb.EVENT_TYPE_NEXUS_OPERATION_COMPLETED, enumspb.EVENT_TYPE_NEXUS_OPERATION_FAILED,
+		enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED, enumspb.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT)
+	nexusOpen = []nexusState{nexusScheduled, nexusStarted, nexusCancelWaitScheduled, nexusCancelWaitStarted, nexusCanceled}
+)
+
+// nexusTable is the lifecycle of a Nexus operation. Until the command is
+// sent a Cancel drops it; after that, Abandon and TryCancel resolve at once
+// and the others wait. Every open state takes Started, the replies to a
+// cancel request and every closing event. For NexusWaitRequested, a
+// NexusOperationCancelRequestCompleted is "cancel delivered", which
+// resolves the operation as cancelled.
+var nexusTable = newTable("nexus operation", "a Nexus operation event",
+	one(nexusCreated, callSent, nexusSent),
+	moves([]nexusState{nexusCreated}, allCancels, nexusDone),
+	one(nexusSent, evNexusScheduled, nexusScheduled),
+	stays([]nexusState{nexusCanceled, nexusCancelWaitScheduled}, []trigger{evNexusScheduled}),
+	moves([]nexusState{nexusScheduled, nexusStarted}, []trigger{evNexusStarted}, nexusStarted),
+	one(nexusCancelWaitScheduled, evNexusStarted, nexusCancelWaitStarted),
+	stays([]nexusState{nexusCancelWaitStarted, nexusCanceled}, []trigger{evNexusStarted}),
+	stays(nexusOpen, nexusCancelReply),
+	moves(nexusOpen, nexusClosing, nexusDone),
+	moves([]nexusState{nexusSent, nexusScheduled, nexusStarted}, earlyCancels, nexusCanceled),
+	moves([]nexusState{nexusSent, nexusScheduled}, waitingCancels, nexusCancelWaitScheduled),
+	moves([]nexusState{nexusStarted}, waitingCancels, nexusCancelWaitStarted),
+	stays([]nexusState{nexusCancelWaitScheduled, nexusCancelWaitStarted}, waitingCancels),
+	stays([]nexusState{nexusCanceled}, []trigger{callAbandon, callCancelTry, callCancelWaitRequested}),
+	stays([]nexusState{nexusDone}, allCancels),
+	moves(nexusOpen, []trigger{callCancelDelivered}, nexusCanceled),
+)
+
+// nexusCancelTable is the lifecycle of a RequestCancelNexusOperation
+// command.
+var nexusCancelTable = recordTable("nexus cancel request", noFurtherEvents, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED)
+
 // Nexus is the state machine of one Nexus operation.
 type Nexus struct {
 	ms          *Machines
 	attrs       *commandpb.ScheduleNexusOperationCommandAttributes
 	cancelType  NexusCancellationType
 	entry       *entry
+	state       nexusState
 	scheduledID int64
 	token       string
-	startDone   bool
-	resolved    bool
-	cancelSent  bool
 	onStart     func(token string, sync bool)
 	onResolve   func(NexusOutcome)
 }
@@ -59,51 +123,70 @@ func (ms *Machines) ScheduleNexusOperation(attrs *commandpb.ScheduleNexusOperati
 	return n
 }
 
-func (n *Nexus) start(token string, sync bool) {
-	if !n.startDone {
-		n.startDone = true
-		n.onStart(token, sync)
+// cancelTrigger maps the cancellation type to the trigger of Cancel; an
+// unknown type waits, as NexusWaitCompleted does.
+func (n *Nexus) cancelTrigger() trigger {
+	switch n.cancelType {
+	case NexusAbandon:
+		return callAbandon
+	case NexusTryCancel:
+		return callCancelTry
+	case NexusWaitRequested:
+		return callCancelWaitRequested
 	}
+	return callCancelWait
 }
 
-func (n *Nexus) resolve(o NexusOutcome) {
-	n.start("", true)
-	if !n.resolved {
-		n.resolved = true
+// settle makes the callbacks owed by a move from state was that resolved
+// the operation with o.
+func (n *Nexus) settle(was nexusState, o NexusOutcome) {
+	if !was.startReported() {
+		n.onStart("", true)
+	}
+	if !was.resolved() {
 		n.onResolve(o)
 	}
 }
 
 // Cancel cancels the operation according to its cancellation type.
 func (n *Nexus) Cancel() {
-	if n.resolved || n.cancelSent {
-		return
-	}
-	if !n.entry.sent {
+	was := n.state
+	nexusTable.fire(n.ms, &n.state, n.cancelTrigger())
+	switch was {
+	case nexusCreated:
 		n.ms.drop(n.entry)
-		n.resolve(NexusOutcome{Failure: canceledFailure(nil)})
+		n.settle(was, NexusOutcome{Failure: canceledFailure(nil)})
+		return
+	case nexusSent, nexusScheduled, nexusStarted:
+	default:
 		return
 	}
 	if n.cancelType != NexusAbandon {
-		n.cancelSent = true
-		n.ms.push(&commandpb.Command{
+		n.ms.pushRecord(nexusCancelTable, &commandpb.Command{
 			CommandType: enumspb.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION,
 			Attributes: &commandpb.Command_RequestCancelNexusOperationCommandAttributes{
 				RequestCancelNexusOperationCommandAttributes: &commandpb.RequestCancelNexusOperationCommandAttributes{ScheduledEventId: n.scheduledID},
 			},
-		}, final{})
+		}, nil)
 	}
-	if n.cancelType == NexusAbandon || n.cancelType == NexusTryCancel {
-		n.resolve(NexusOutcome{Failure: canceledFailure(nil)})
+	if n.state.resolved() {
+		n.settle(was, NexusOutcome{Failure: canceledFailure(nil)})
 	}
 }
+
+func (n *Nexus) sent() { nexusTable.fire(n.ms, &n.state, callSent) }
 
 func (n *Nexus) commandEvent(_ *commandpb.Command, e *historypb.HistoryEvent) error {
 	n.scheduledID = e.EventId
-	return nil
+	return nexusTable.take(n.ms, &n.state, e)
 }
 
 func (n *Nexus) event(e *historypb.HistoryEvent) error {
+	was := n.state
+	if err := nexusTable.take(n.ms, &n.state, e); err != nil {
+		return err
+	}
+	var o NexusOutcome
 	switch e.EventType {
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_STARTED:
 		a := e.GetNexusOperationStartedEventAttributes()
@@ -111,26 +194,29 @@ func (n *Nexus) event(e *historypb.HistoryEvent) error {
 		if n.token == "" {
 			n.token = a.GetOperationId()
 		}
-		n.start(n.token, false)
+		if !was.startReported() {
+			n.onStart(n.token, false)
+		}
 		return nil
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED:
 		if n.cancelType == NexusWaitRequested {
-			n.resolve(NexusOutcome{Failure: canceledFailure(nil)})
+			was = n.state
+			nexusTable.fire(n.ms, &n.state, callCancelDelivered)
+			n.settle(was, NexusOutcome{Failure: canceledFailure(nil)})
 		}
 		return nil
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED:
 		return nil
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_COMPLETED:
-		n.resolve(NexusOutcome{Result: e.GetNexusOperationCompletedEventAttributes().GetResult()})
+		o.Result = e.GetNexusOperationCompletedEventAttributes().GetResult()
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_FAILED:
-		n.resolve(NexusOutcome{Failure: e.GetNexusOperationFailedEventAttributes().GetFailure()})
+		o.Failure = e.GetNexusOperationFailedEventAttributes().GetFailure()
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED:
-		n.resolve(NexusOutcome{Failure: e.GetNexusOperationCanceledEventAttributes().GetFailure()})
+		o.Failure = e.GetNexusOperationCanceledEventAttributes().GetFailure()
 	case enumspb.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT:
-		n.resolve(NexusOutcome{Failure: e.GetNexusOperationTimedOutEventAttributes().GetFailure()})
-	default:
-		return unexpected(e, "a Nexus operation event")
+		o.Failure = e.GetNexusOperationTimedOutEventAttributes().GetFailure()
 	}
+	n.settle(was, o)
 	delete(n.ms.byEvent, n.scheduledID)
 	return nil
 }

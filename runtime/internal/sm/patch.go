@@ -18,6 +18,16 @@ const (
 	ChangeVersionAttrName = "TemporalChangeVersion"
 )
 
+// patchTable is the lifecycle of a patch marker; changeVersionTable that
+// of the upsert that follows it, which history may lack (recorded
+// histories from before the upsert existed).
+var (
+	patchTable         = recordTable("patch marker", noFurtherEvents, enumspb.EVENT_TYPE_MARKER_RECORDED)
+	changeVersionTable = newTable("change version upsert", noFurtherEvents,
+		recordMoves(enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES),
+		one(recordSent, callSkipped, recordSkipped))
+)
+
 type patchData struct {
 	ID         string `json:"id"`
 	Deprecated bool   `json:"deprecated"`
@@ -54,8 +64,7 @@ func (ms *Machines) RecordPatch(id string, deprecated bool, changeVersion *commo
 		}}}},
 	}, nil)
 	if changeVersion != nil {
-		ms.UpsertSearchAttributes(changeVersion)
-		ms.queue[len(ms.queue)-1].optional = true
+		ms.upsert(changeVersionTable, changeVersion).optional = true
 	}
 }
 

@@ -19,7 +19,7 @@ func TestStartTimerCommands(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var timers []*Timer
 			for _, d := range tt.durs {
 				timers = append(timers, ms.StartTimer(d, func(bool) {}))
@@ -119,7 +119,7 @@ func TestTimerLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var f fires
 			tm := ms.StartTimer(time.Second, f.fn)
 			tt.run(t, ms, tm, &f)
@@ -166,7 +166,7 @@ func TestTimerNondeterminism(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			var f fires
 			tm := ms.StartTimer(time.Second, f.fn)
 			ms.TakeCommands()
@@ -200,5 +200,32 @@ func TestTimerNondeterminism(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A timer cancelled after StartTimer was sent but before TimerStarted
+// resolves as cancelled at once; it still takes its TimerStarted and a
+// TimerFired that history has before the cancel, without a second
+// callback, and then the CancelTimer.
+func TestTimerCancelSentNotStarted(t *testing.T) {
+	ms := newMachines()
+	var f fires
+	tm := ms.StartTimer(time.Second, f.fn)
+	ms.TakeCommands()
+	tm.Cancel()
+	if len(f.got) != 1 || !f.got[0] {
+		t.Fatalf("calls = %v", f.got)
+	}
+	apply(t, ms, wftCompleted(4, 2, 3), timerStarted(5, "1"), timerFired(6, "1", 5))
+	cmds := ms.TakeCommands()
+	if len(cmds) != 1 || cmds[0].CommandType != enumspb.COMMAND_TYPE_CANCEL_TIMER {
+		t.Fatalf("commands %v", commandTypes(cmds))
+	}
+	apply(t, ms, wftCompleted(7, 2, 3), timerCanceled(8, "1", 5))
+	if len(f.got) != 1 {
+		t.Fatalf("calls = %v, want only the cancel", f.got)
+	}
+	if err := ms.Unmatched(); err != nil {
+		t.Fatalf("Unmatched() = %v", err)
 	}
 }

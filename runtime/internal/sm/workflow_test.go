@@ -84,7 +84,7 @@ func TestTakeCommandsTerminalOrdering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			wantTerminal := false
 			for _, c := range tt.issued {
 				issue(ms, c)
@@ -122,7 +122,7 @@ func TestTakeCommandsTerminalOrdering(t *testing.T) {
 // A history that records commands in issue order (terminal first) does not
 // match what TakeCommands sent.
 func TestTerminalIssueOrderIsNotSentOrder(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	issue(ms, cComplete)
 	issue(ms, cTimer)
 	ms.TakeCommands()
@@ -154,7 +154,7 @@ func TestTerminalCommandAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			issue(ms, tt.issue)
 			cmds := ms.TakeCommands()
 			if len(cmds) != 1 || cmds[0].CommandType != tt.issue || !tt.check(cmds[0]) {
@@ -176,7 +176,7 @@ func TestTerminalEventMismatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.issue.String(), func(t *testing.T) {
-			ms := New()
+			ms := newMachines()
 			issue(ms, tt.issue)
 			ms.TakeCommands()
 			handled, err := ms.HandleEvent(tt.event)
@@ -189,7 +189,7 @@ func TestTerminalEventMismatch(t *testing.T) {
 }
 
 func TestRecordMarker(t *testing.T) {
-	ms := New()
+	ms := newMachines()
 	var seen []*historypb.HistoryEvent
 	ms.RecordMarker(markerAttrs("Version"), func(e *historypb.HistoryEvent) { seen = append(seen, e) })
 	ms.RecordMarker(markerAttrs("SideEffect"), nil)

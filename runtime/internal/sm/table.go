@@ -1,0 +1,202 @@
+package sm
+
+import (
+	"fmt"
+	"strconv"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+)
+
+// trigger is what moves a machine from one state to the next: a history
+// event (its event type, a positive number) or a call from workflow code
+// or from Machines itself (a negative number).
+type trigger int32
+
+const (
+	// callSent: TakeCommands handed the command to the caller.
+	callSent trigger = -(iota + 1)
+	// callCancel: Cancel, for machines with one way to cancel.
+	callCancel
+	// callCancelTry: Cancel with TryCancel / ChildTryCancel / NexusTryCancel.
+	callCancelTry
+	// callCancelWait: Cancel that waits for the command to end
+	// (WaitCancellationCompleted, ChildWaitCancellationCompleted,
+	// NexusWaitCompleted, or an unknown cancellation type).
+	callCancelWait
+	// callCancelWaitRequested: Cancel that waits until the cancel request
+	// reached the target (ChildWaitCancellationRequested, NexusWaitRequested).
+	callCancelWaitRequested
+	// callAbandon: Cancel with Abandon / ChildAbandon / NexusAbandon.
+	callAbandon
+	// callCancelDelivered: the cancel request of a WaitCancellationRequested
+	// child or Nexus operation reached its target.
+	callCancelDelivered
+	// callSkipped: history moved on without the event of an optional
+	// command.
+	callSkipped
+)
+
+// on returns the trigger of history events of type t.
+func on(t enumspb.EventType) trigger { return trigger(t) }
+
+// ons returns the triggers of history events of the given types.
+func ons(ts ...enumspb.EventType) []trigger {
+	out := make([]trigger, len(ts))
+	for i, t := range ts {
+		out[i] = on(t)
+	}
+	return out
+}
+
+func (t trigger) String() string {
+	if t >= 0 {
+		return enumspb.EventType(t).String()
+	}
+	return name(int(-t-1), "sent", "Cancel", "Cancel(TryCancel)", "Cancel(WaitCancellationCompleted)",
+		"Cancel(WaitCancellationRequested)", "Cancel(Abandon)", "cancel delivered", "skipped")
+}
+
+// name returns names[i], the name of the i-th value of an enumeration.
+func name(i int, names ...string) string {
+	if i >= 0 && i < len(names) {
+		return names[i]
+	}
+	return "(" + strconv.Itoa(i) + ")"
+}
+
+// state is the type of a machine's states.
+type state interface {
+	comparable
+	fmt.Stringer
+}
+
+type edge[S state] struct {
+	from S
+	on   trigger
+}
+
+// move is one declared transition.
+type move[S state] struct {
+	from S
+	on   trigger
+	to   S
+}
+
+// moves declares a transition from each state in from to to, on each
+// trigger in ts.
+func moves[S state](from []S, ts []trigger, to S) []move[S] {
+	var out []move[S]
+	for _, f := range from {
+		for _, t := range ts {
+			out = append(out, move[S]{f, t, to})
+		}
+	}
+	return out
+}
+
+// stays declares that each trigger in ts leaves each state in in as it is.
+func stays[S state](in []S, ts []trigger) []move[S] {
+	var out []move[S]
+	for _, s := range in {
+		out = append(out, moves([]S{s}, ts, s)...)
+	}
+	return out
+}
+
+// one declares a single transition.
+func one[S state](from S, t trigger, to S) []move[S] { return []move[S]{{from, t, to}} }
+
+// Transition is one step of a machine, as reported to the function given
+// to Machines.Observe.
+type Transition struct {
+	Machine string // the machine, e.g. "activity" or "timer"
+	From    string // the state before
+	Trigger string // a history event type, or a call such as "Cancel(TryCancel)"
+	To      string // the state after
+}
+
+// table is the declared transition table of one kind of machine: every
+// (state, trigger) pair the machine may take, and the state it leads to.
+type table[S state] struct {
+	machine string
+	what    string // Actual of the error for an event the table does not take
+	next    map[edge[S]]S
+	order   []move[S]
+}
+
+// newTable builds the table of a machine from its declared moves. A pair
+// declared twice is a bug in this package and panics.
+func newTable[S state](machine, what string, groups ...[]move[S]) *table[S] {
+	t := &table[S]{machine: machine, what: what, next: make(map[edge[S]]S)}
+	for _, g := range groups {
+		for _, m := range g {
+			k := edge[S]{m.from, m.on}
+			if _, dup := t.next[k]; dup {
+				panic(fmt.Sprintf("sm: %s machine declares %s on %s twice", machine, m.from, m.on))
+			}
+			t.next[k] = m.to
+			t.order = append(t.order, m)
+		}
+	}
+	return t
+}
+
+// fire moves *s on trigger on. A move the table does not declare is a bug
+// in this package (the machine's own code tried it) and panics, naming the
+// machine, the state and the trigger.
+func (t *table[S]) fire(ms *Machines, s *S, on trigger) {
+	to, ok := t.next[edge[S]{*s, on}]
+	if !ok {
+		panic(fmt.Sprintf("sm: %s machine has no transition from state %s on %s", t.machine, *s, on))
+	}
+	if ms.observe != nil {
+		ms.observe(Transition{Machine: t.machine, From: (*s).String(), Trigger: on.String(), To: to.String()})
+	}
+	*s = to
+}
+
+// take moves *s on history event e. An event the current state does not
+// take is history disagreeing with the workflow code, not a bug: it is
+// returned as a *temporal.NondeterminismError and *s is left as it is.
+func (t *table[S]) take(ms *Machines, s *S, e *historypb.HistoryEvent) error {
+	if _, ok := t.next[edge[S]{*s, on(e.EventType)}]; !ok {
+		return unexpected(e, t.what)
+	}
+	t.fire(ms, s, on(e.EventType))
+	return nil
+}
+
+// declared returns every transition of the table, in declaration order.
+func (t *table[S]) declared() []Transition {
+	out := make([]Transition, len(t.order))
+	for i, m := range t.order {
+		out[i] = Transition{Machine: t.machine, From: m.from.String(), Trigger: m.on.String(), To: m.to.String()}
+	}
+	return out
+}
+
+// Observe makes ms report every transition of its machines to fn; nil
+// stops it. It is meant for tests and debugging: fn must not call back
+// into ms.
+func (ms *Machines) Observe(fn func(Transition)) { ms.observe = fn }
+
+// declarer is a table of any state type.
+type declarer interface{ declared() []Transition }
+
+// tables returns the table of every kind of machine, for the test that
+// every declared transition is exercised. A new machine adds its table
+// here.
+func tables() []declarer {
+	return []declarer{
+		activityTable, activityCancelTable,
+		timerTable, timerCancelTable,
+		childTable,
+		signalExternalTable, cancelExternalTable,
+		nexusTable, nexusCancelTable,
+		markerTable, patchTable, changeVersionTable, localMarkerTable,
+		upsertTable, modifyTable,
+		protocolTable,
+		completeTable, failTable, cancelWorkflowTable, continueAsNewTable,
+	}
+}
