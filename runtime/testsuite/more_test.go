@@ -388,3 +388,33 @@ func TestExternalCancelPatchesAndProperties(t *testing.T) {
 		t.Errorf("%d markers, want the patch's", n)
 	}
 }
+
+// TestUpdateRunningALocalActivity: the acceptance of an update whose
+// handler runs a local activity goes out with the task's completion.
+func TestUpdateRunningALocalActivity(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("W", func(ctx workflow.Context) (string, error) {
+		var got string
+		done := false
+		must(t, workflow.SetUpdateHandler(ctx, "lookup", func(ctx workflow.Context, v converter.Values) (any, error) {
+			s, err := workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: time.Minute}, "Up", "k").Get(ctx)
+			got, done = s, true
+			return s, err
+		}, workflow.UpdateOptions{}))
+		err := workflow.Await(ctx, func() bool { return done })
+		return got, err
+	}))
+	must(t, env.RegisterActivity("Up", func(_ context.Context, s string) (string, error) { return strings.ToUpper(s), nil }))
+	var result string
+	env.RegisterDelayedCallback(func() {
+		must(t, env.UpdateWorkflow("lookup", "", testsuite.UpdateCallbacks{OnComplete: func(v converter.Values, err error) {
+			must(t, err)
+			must(t, v.Get(0, &result))
+		}}))
+	}, time.Minute)
+	var got string
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "W").Get(&got))
+	if got != "K" || result != "K" {
+		t.Errorf("workflow %q, update %q", got, result)
+	}
+}

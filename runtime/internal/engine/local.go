@@ -73,11 +73,7 @@ type localActivity struct {
 	req    LocalActivityRequest
 	ctx    *Context // the caller's: cancels attempts and backoff timers
 	f      *Future
-	handed bool // given to the worker
-	// wasHanded: a replayed workflow task ended with the activity
-	// pending, so the original execution had handed it to its worker.
-	wasHanded bool
-	resolved  bool
+	m      *sm.LocalActivity // where it is: scheduled, running, resolved, ...
 	stop      func()
 }
 
@@ -145,27 +141,25 @@ func (r *Run) startLocal(c *Context, req LocalActivityRequest, f *Future) *local
 	}
 	req.WorkflowID, req.RunID, req.WorkflowType = r.info.WorkflowID, r.info.RunID, r.info.WorkflowType
 	req.Namespace, req.TaskQueue = r.info.Namespace, r.info.TaskQueue
-	la := &localActivity{req: req, f: f, ctx: c}
+	la := &localActivity{req: req, f: f, ctx: c, m: r.ms.LocalActivity(req.Options.CancellationType)}
 	r.locals = append(r.locals, la)
 	la.stop = c.OnCancel(func() { r.cancelLocal(la) })
 	return la
 }
 
 func (r *Run) cancelLocal(la *localActivity) {
-	if la.resolved {
-		return
-	}
-	// A replay must wait for the outcome exactly when the original
-	// execution did: when the activity had been handed to a worker.
-	if !(la.handed || la.wasHanded) || la.req.Options.CancellationType != sm.WaitCancellationCompleted {
-		la.resolved = true
+	// A replay waits for the outcome exactly when the original execution
+	// did: when the activity had been handed to a worker (the machine
+	// knows).
+	now, tell := la.m.Cancel()
+	if now {
 		la.f.SetPayloads(nil, r.cfg.FailureConverter.FailureToError(r.localFailure(la.req, &failurepb.Failure{
 			Message:     "local activity canceled",
 			FailureInfo: &failurepb.Failure_CanceledFailureInfo{CanceledFailureInfo: &failurepb.CanceledFailureInfo{}},
 		})))
 		r.removeLocal(la)
 	}
-	if la.handed && la.req.Options.CancellationType != sm.Abandon {
+	if tell {
 		r.cancelLocals = append(r.cancelLocals, la.req.Seq)
 	}
 }
@@ -174,7 +168,7 @@ func (r *Run) cancelLocal(la *localActivity) {
 // the local activities still pending were handed to a worker then.
 func (r *Run) markLocalsHanded() {
 	for _, la := range r.locals {
-		la.wasHanded = true
+		la.m.HandedBefore()
 	}
 }
 
@@ -191,10 +185,9 @@ func (r *Run) removeLocal(la *localActivity) {
 // (or, for a backoff, starts the durable timer before the next attempt).
 func (r *Run) resolveLocal(la *localActivity, res LocalActivityResult) {
 	r.removeLocal(la)
-	if la.resolved {
-		return
+	if !la.m.Resolve(res.Backoff > 0) {
+		return // resolved as cancelled already
 	}
-	la.resolved = true
 	if la.stop != nil {
 		la.stop()
 	}
@@ -314,8 +307,8 @@ func (r *Run) resolveFromHistory() (bool, error) {
 func (r *Run) takeLocalRequests() []LocalActivityRequest {
 	var out []LocalActivityRequest
 	for _, la := range r.locals {
-		if !la.handed {
-			la.handed = true
+		if la.m.ToHand() {
+			la.m.Hand()
 			out = append(out, la.req)
 		}
 	}
@@ -326,7 +319,6 @@ func (r *Run) takeLocalRequests() []LocalActivityRequest {
 // runs workflow code, and returns what to do next: more local activities,
 // or the commands to send.
 func (r *Run) resolveLocals(results []LocalActivityResult) (Output, error) {
-	r.messages = nil
 	for _, res := range results {
 		for _, la := range r.locals {
 			if la.req.Seq == res.Seq {
@@ -344,20 +336,23 @@ func (r *Run) resolveLocals(results []LocalActivityResult) (Output, error) {
 // completion builds the answer of the current (live) task: local
 // activities to run first, or the commands.
 func (r *Run) completion() Output {
-	c := Output{Messages: r.messages, CancelLocal: r.cancelLocals}
-	r.messages, r.cancelLocals = nil, nil
+	c := Output{CancelLocal: r.cancelLocals}
+	r.cancelLocals = nil
 	if reqs := r.takeLocalRequests(); len(reqs) > 0 || r.localsRunning() {
+		// Commands and update messages wait together for the task's
+		// completion (or heartbeat): a ProtocolMessage command needs its
+		// message in the same answer.
 		c.RunLocal = reqs
 		c.WaitLocal = true
 		return c
 	}
-	c.Commands = r.ms.TakeCommands()
+	c.Commands, c.Messages = r.ms.TakeCommands(), r.ms.TakeMessages()
 	return c
 }
 
 func (r *Run) localsRunning() bool {
 	for _, la := range r.locals {
-		if la.handed && !la.resolved {
+		if la.m.Running() {
 			return true
 		}
 	}
@@ -367,8 +362,7 @@ func (r *Run) localsRunning() bool {
 // heartbeat returns the commands issued so far, for a workflow task
 // completion that keeps the task alive while local activities run.
 func (r *Run) heartbeat() Output {
-	c := Output{Commands: r.ms.TakeCommands(), Messages: r.messages}
-	r.messages = nil
+	c := Output{Commands: r.ms.TakeCommands(), Messages: r.ms.TakeMessages()}
 	return c
 }
 

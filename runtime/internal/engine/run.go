@@ -95,10 +95,8 @@ type Run struct {
 
 	h              handlers
 	readOnly       bool
-	seenUpdates    map[string]bool
 	waitingUpdates int  // update coroutines waiting for a handler
 	quiescent      bool // every other coroutine is blocked: updates without handler are rejected
-	messages       []*protocolpb.Message
 	admitted       []updateRequest // admitted in history, delivered at the next boundary
 
 	patches    map[string]bool // answers of Patched so far
@@ -193,7 +191,6 @@ func (r *Run) apply(t Task) (Output, error) {
 	if err != nil {
 		return out, err
 	}
-	r.messages = nil
 	events := t.Events
 	for i, e := range events {
 		if r.lastEvent != 0 && e.EventId != r.lastEvent+1 {

@@ -9,8 +9,6 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	protocolpb "go.temporal.io/api/protocol/v1"
 	updatepb "go.temporal.io/api/update/v1"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/anypb"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
@@ -73,21 +71,20 @@ func acceptedAhead(events []*historypb.HistoryEvent) []updateRequest {
 	return out
 }
 
-// deliverUpdates starts a coroutine per new update request.
+// deliverUpdates starts a coroutine per new update request (the update
+// machine tells a new update from one delivered again).
 func (r *Run) deliverUpdates(reqs []updateRequest) {
-	for _, u := range reqs {
-		if r.seenUpdates[u.id()] {
-			continue
+	for _, req := range reqs {
+		if u, isNew := r.ms.Update(req.msgID, req.seqID, req.req); isNew {
+			r.startUpdate(u)
 		}
-		lazily(&r.seenUpdates)[u.id()] = true
-		r.startUpdate(u)
 	}
 }
 
-func (r *Run) startUpdate(u updateRequest) {
+func (r *Run) startUpdate(u *sm.Update) {
 	r.waitingUpdates++
-	r.sched.SpawnFirst("update:"+u.name(), func(c *coro.Coroutine) {
-		name := u.name()
+	r.sched.SpawnFirst("update:"+u.Name(), func(c *coro.Coroutine) {
+		name := u.Name()
 		var h *UpdateHandler
 		c.WaitUntil(func() bool {
 			h = r.h.updates[name]
@@ -106,16 +103,17 @@ func (r *Run) startUpdate(u updateRequest) {
 			r.reject(u, errUnknownUpdate(name, known))
 			return
 		}
-		args := converter.NewValues(u.req.GetInput().GetArgs(), r.cfg.DataConverter)
-		ctx := r.root.WithValue(updateInfoKey{}, &UpdateInfo{ID: u.id(), Name: name})
+		args := converter.NewValues(u.Request().GetInput().GetArgs(), r.cfg.DataConverter)
+		ctx := r.root.WithValue(updateInfoKey{}, &UpdateInfo{ID: u.ID(), Name: name})
 		if !r.replaying && h.Validator != nil {
 			if err := r.readOnlyCall(func() error { return h.Validator(ctx, name, args) }); err != nil {
 				r.reject(u, err)
 				return
 			}
+			u.Validated()
 		}
-		r.accept(u)
-		rn := &running{kind: "update", name: name, id: u.id(), policy: h.Unfinished}
+		u.Accept(!r.replaying)
+		rn := &running{kind: "update", name: name, id: u.ID(), policy: h.Unfinished}
 		lazily(&r.h.running)[rn] = struct{}{}
 		res, err := r.runUpdate(h, ctx, name, args)
 		delete(r.h.running, rn)
@@ -141,26 +139,11 @@ func (r *Run) runUpdate(h *UpdateHandler, ctx *Context, name string, args conver
 	return h.Fn(ctx, name, args)
 }
 
-func (r *Run) accept(u updateRequest) {
-	id := u.id() + "/accept"
-	r.ms.ProtocolMessage(id, u.id())
-	r.send(&protocolpb.Message{Id: id, ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Acceptance{
-		AcceptedRequestMessageId:         u.msgID,
-		AcceptedRequestSequencingEventId: u.seqID,
-		AcceptedRequest:                  u.req,
-	})})
+func (r *Run) reject(u *sm.Update, err error) {
+	u.Reject(r.cfg.FailureConverter.ErrorToFailure(err), !r.replaying)
 }
 
-func (r *Run) reject(u updateRequest, err error) {
-	r.send(&protocolpb.Message{Id: u.id() + "/reject", ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Rejection{
-		RejectedRequestMessageId:         u.msgID,
-		RejectedRequestSequencingEventId: u.seqID,
-		RejectedRequest:                  u.req,
-		Failure:                          r.cfg.FailureConverter.ErrorToFailure(err),
-	})})
-}
-
-func (r *Run) respond(u updateRequest, res any, err error) {
+func (r *Run) respond(u *sm.Update, res any, err error) {
 	outcome := &updatepb.Outcome{}
 	if err == nil {
 		var p *commonpb.Payloads
@@ -172,29 +155,9 @@ func (r *Run) respond(u updateRequest, res any, err error) {
 	if err != nil {
 		outcome.Value = &updatepb.Outcome_Failure{Failure: r.failure(err)}
 	}
-	id := u.id() + "/complete"
-	r.ms.ProtocolMessage(id, u.id())
-	r.send(&protocolpb.Message{Id: id, ProtocolInstanceId: u.id(), Body: mustAny(&updatepb.Response{
-		Meta: u.req.GetMeta(), Outcome: outcome,
-	})})
+	u.Complete(outcome, !r.replaying)
 }
 
 func (r *Run) failure(err error) *failurepb.Failure {
 	return r.cfg.FailureConverter.ErrorToFailure(err)
-}
-
-// send queues an outgoing protocol message; nothing is sent while
-// replaying.
-func (r *Run) send(m *protocolpb.Message) {
-	if !r.replaying {
-		r.messages = append(r.messages, m)
-	}
-}
-
-func mustAny(m proto.Message) *anypb.Any {
-	a, err := anypb.New(m)
-	if err != nil {
-		panic(fmt.Sprintf("engine: marshalling %T: %v", m, err)) // internal bug
-	}
-	return a
 }

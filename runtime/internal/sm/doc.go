@@ -95,6 +95,31 @@
 //     that close the run: complete workflow, fail workflow, cancel
 //     workflow, continue-as-new (workflow.go).
 //
+// Two machines own no command of their own; they track a lifecycle that
+// spans several commands and the worker:
+//
+//   - update (update.go, updateState): Update, from each update request
+//     the engine is given (live in a task's messages, or on replay from
+//     UpdateAdmitted/UpdateAccepted events); the same update id again is
+//     the same machine, which is how duplicates are dropped. admitted
+//     -validated-> validated -Accept-> accepted -Complete-> completed, or
+//     admitted/validated -Reject-> rejected. Accept and Complete each
+//     issue a ProtocolMessage command (recorded by UpdateAccepted and
+//     UpdateCompleted) and queue the message itself for TakeMessages; a
+//     rejection is a message only, so a speculative workflow task that
+//     only rejected updates leaves no trace in history (the server drops
+//     it). Replaying, nothing is queued.
+//   - local activity (localactivity.go, localState): LocalActivity, from
+//     workflow.ExecuteLocalActivity. scheduled -handed-> running (the
+//     worker runs it), or, replaying, scheduled -handed before-> ran
+//     before when a replayed task ended with it pending; any of these
+//     -resolved-> resolved (a result from the worker, or a marker ahead in
+//     history) or -backoff-> backing off (a durable timer, then a new
+//     machine for the next attempt). Cancel resolves it at once unless it
+//     waits for completion of an activity already handed out; only a
+//     running one is cancelled in the worker. Its marker is the local
+//     activity marker above.
+//
 // # Tests
 //
 // The tests drive every machine through Machines with real history event

@@ -7,6 +7,7 @@ import (
 	commandpb "go.temporal.io/api/command/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	protocolpb "go.temporal.io/api/protocol/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -38,6 +39,8 @@ type Machines struct {
 	byEvent map[int64]machine // command event id -> machine
 	seq     map[string]int64  // per-kind sequence numbers for ids
 	observe func(Transition)  // see Observe
+	updates  map[string]*Update     // by update id
+	messages []*protocolpb.Message  // outgoing, for TakeMessages
 }
 
 // New returns an empty set of machines.

@@ -35,6 +35,23 @@ const (
 	// callSkipped: history moved on without the event of an optional
 	// command.
 	callSkipped
+	// callValidate: an update's validator accepted it.
+	callValidate
+	// callAccept, callReject, callComplete: the update protocol's three
+	// answers.
+	callAccept
+	callReject
+	callComplete
+	// callHand: a local activity was handed to the worker.
+	callHand
+	// callHandedBefore: a replayed workflow task ended with the local
+	// activity pending, so the original execution had handed it out.
+	callHandedBefore
+	// callResolve: a local activity's result (or failure) was recorded.
+	callResolve
+	// callBackoff: a local activity's attempt failed with a retry past
+	// the local retry threshold: a durable timer runs before the next.
+	callBackoff
 )
 
 // on returns the trigger of history events of type t.
@@ -54,7 +71,8 @@ func (t trigger) String() string {
 		return enumspb.EventType(t).String()
 	}
 	return name(int(-t-1), "sent", "Cancel", "Cancel(TryCancel)", "Cancel(WaitCancellationCompleted)",
-		"Cancel(WaitCancellationRequested)", "Cancel(Abandon)", "cancel delivered", "skipped")
+		"Cancel(WaitCancellationRequested)", "Cancel(Abandon)", "cancel delivered", "skipped",
+		"validated", "Accept", "Reject", "Complete", "handed", "handed before", "resolved", "backoff")
 }
 
 // name returns names[i], the name of the i-th value of an enumeration.
@@ -198,5 +216,6 @@ func tables() []declarer {
 		upsertTable, modifyTable,
 		protocolTable,
 		completeTable, failTable, cancelWorkflowTable, continueAsNewTable,
+		updateTable, localActivityTable,
 	}
 }
