@@ -70,11 +70,11 @@ type LocalActivityResult struct {
 
 // localActivity is a local activity the run is waiting for.
 type localActivity struct {
-	req    LocalActivityRequest
-	ctx    *Context // the caller's: cancels attempts and backoff timers
-	f      *Future
-	m      *sm.LocalActivity // where it is: scheduled, running, resolved, ...
-	stop      func()
+	req  LocalActivityRequest
+	ctx  *Context // the caller's: cancels attempts and backoff timers
+	f    *Future
+	m    *sm.LocalActivity // where it is: scheduled, running, resolved, ...
+	stop func()
 }
 
 // ExecuteLocalActivity runs an activity in the worker process; its result

@@ -95,8 +95,8 @@ type Run struct {
 
 	h              handlers
 	readOnly       bool
-	waitingUpdates int  // update coroutines waiting for a handler
-	quiescent      bool // every other coroutine is blocked: updates without handler are rejected
+	waitingUpdates int             // update coroutines waiting for a handler
+	quiescent      bool            // every other coroutine is blocked: updates without handler are rejected
 	admitted       []updateRequest // admitted in history, delivered at the next boundary
 
 	patches    map[string]bool // answers of Patched so far

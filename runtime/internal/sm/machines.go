@@ -35,12 +35,12 @@ type entry struct {
 
 // Machines holds the state machines of one workflow run.
 type Machines struct {
-	queue   []*entry          // commands not yet matched, in issue order
-	byEvent map[int64]machine // command event id -> machine
-	seq     map[string]int64  // per-kind sequence numbers for ids
-	observe func(Transition)  // see Observe
-	updates  map[string]*Update     // by update id
-	messages []*protocolpb.Message  // outgoing, for TakeMessages
+	queue    []*entry              // commands not yet matched, in issue order
+	byEvent  map[int64]machine     // command event id -> machine
+	seq      map[string]int64      // per-kind sequence numbers for ids
+	observe  func(Transition)      // see Observe
+	updates  map[string]*Update    // by update id
+	messages []*protocolpb.Message // outgoing, for TakeMessages
 }
 
 // New returns an empty set of machines.
