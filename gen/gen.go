@@ -8,10 +8,11 @@
 //     from source; the standard library, the runtime and the Temporal API
 //     from export data);
 //  2. gen/directive parses the //temporal: comments;
-//  3. gen/check validates them against the types, builds the plain model
-//     (gen/model), and runs the determinism analyzer on every workflow not
-//     marked sandboxed=false;
-//  4. gen/emit renders the model of each package with jennifer into one
+//  3. gen/check validates them against the types and builds the plain
+//     model (gen/model);
+//  4. gen/determinism, a go/analysis pass, checks every workflow not
+//     marked sandboxed=false (and what it calls) for nondeterminism;
+//  5. gen/emit renders the model of each package with jennifer into one
 //     Go file; with Config.Docs, gen/docs also renders a Markdown
 //     reference from the templates of package templates.
 //
@@ -48,6 +49,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/temporalgen/temporalgen/gen/check"
+	"github.com/temporalgen/temporalgen/gen/determinism"
 	"github.com/temporalgen/temporalgen/gen/directive"
 	"github.com/temporalgen/temporalgen/gen/docs"
 	"github.com/temporalgen/temporalgen/gen/emit"
@@ -105,6 +107,7 @@ func Generate(cfg Config) (*Result, error) {
 	res := &Result{}
 	res.Errors = append(res.Errors, lr.Errors...)
 	var workflowPkgs []*packages.Package
+	var complete []*model.Package // checked without errors: ready to emit
 	for _, p := range lr.Packages {
 		if p.Types == nil || p.TypesInfo == nil {
 			continue
@@ -118,21 +121,26 @@ func Generate(cfg Config) (*Result, error) {
 			continue
 		}
 		res.Model = append(res.Model, m)
-		if len(errs) > 0 {
-			continue // the model is incomplete
+		if len(errs) == 0 {
+			complete = append(complete, m)
 		}
-		files, errs, err := render(cfg, m)
-		if err != nil {
-			return nil, err
-		}
-		res.Files = append(res.Files, files...)
-		res.Errors = append(res.Errors, errs...)
 	}
 	if len(workflowPkgs) > 0 {
 		errs, err := analyze(workflowPkgs)
 		if err != nil {
 			return nil, err
 		}
+		res.Errors = append(res.Errors, errs...)
+	}
+	// Every package that checked cleanly is emitted, so that the errors
+	// only emitting finds (generated names that collide) are reported
+	// with the rest; the files are dropped below if anything failed.
+	for _, m := range complete {
+		files, errs, err := render(cfg, m)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = append(res.Files, files...)
 		res.Errors = append(res.Errors, errs...)
 	}
 	res.Errors = model.SortErrors(res.Errors)
@@ -197,10 +205,10 @@ func Vet(cfg Config) ([]error, error) {
 	return model.SortErrors(append(errs, found...)), nil
 }
 
-// analyze runs check.Analyzer on pkgs (loaded with their dependencies)
+// analyze runs determinism.Analyzer on pkgs (loaded with their dependencies)
 // and converts its diagnostics to positioned errors.
 func analyze(pkgs []*packages.Package) ([]error, error) {
-	graph, err := checker.Analyze([]*analysis.Analyzer{check.Analyzer}, pkgs, nil)
+	graph, err := checker.Analyze([]*analysis.Analyzer{determinism.Analyzer}, pkgs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("determinism analysis: %w", err)
 	}

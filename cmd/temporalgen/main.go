@@ -29,7 +29,7 @@
 //	        temporal CLI commands), named like the Go file with .md
 //
 // temporalgen vet runs only the determinism analyzer (see
-// github.com/temporalgen/temporalgen/gen/check.Analyzer). The same analyzer
+// github.com/temporalgen/temporalgen/gen/determinism.Analyzer). The same analyzer
 // runs under go vet as cmd/temporalvet.
 //
 // Problems are printed to standard error as file:line:col: message, all of

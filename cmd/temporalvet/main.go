@@ -1,5 +1,5 @@
 // Command temporalvet runs temporalgen's determinism analyzer
-// (github.com/temporalgen/temporalgen/gen/check.Analyzer) as a go vet
+// (github.com/temporalgen/temporalgen/gen/determinism.Analyzer) as a go vet
 // tool:
 //
 //	go install github.com/temporalgen/temporalgen/cmd/temporalvet
@@ -13,7 +13,7 @@ package main
 import (
 	"golang.org/x/tools/go/analysis/unitchecker"
 
-	"github.com/temporalgen/temporalgen/gen/check"
+	"github.com/temporalgen/temporalgen/gen/determinism"
 )
 
-func main() { unitchecker.Main(check.Analyzer) }
+func main() { unitchecker.Main(determinism.Analyzer) }

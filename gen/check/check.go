@@ -81,7 +81,7 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 			case directive.Activity:
 				activities = append(activities, d)
 			default:
-				recv := receiverName(d.Func)
+				recv := directive.ReceiverName(d.Func)
 				methods[recv] = append(methods[recv], d)
 			}
 		}
@@ -125,30 +125,6 @@ func (c *checker) pos(p token.Pos) model.Pos { return directive.Position(c.fset,
 
 func (c *checker) errorf(p token.Pos, format string, args ...any) {
 	c.errs = append(c.errs, model.Errorf(c.pos(p), format, args...))
-}
-
-// receiverName returns the base type name of a method's receiver.
-func receiverName(fd *ast.FuncDecl) string {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return ""
-	}
-	t := fd.Recv.List[0].Type
-	for {
-		switch e := t.(type) {
-		case *ast.StarExpr:
-			t = e.X
-		case *ast.ParenExpr:
-			t = e.X
-		case *ast.IndexExpr:
-			t = e.X
-		case *ast.IndexListExpr:
-			t = e.X
-		case *ast.Ident:
-			return e.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // namePos is where errors about a registered name go: its name= value, or

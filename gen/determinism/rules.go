@@ -1,4 +1,4 @@
-package check
+package determinism
 
 import (
 	"go/types"

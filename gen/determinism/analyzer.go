@@ -1,6 +1,7 @@
-package check
+package determinism
 
 import (
+	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/build"
@@ -15,42 +16,15 @@ import (
 	"github.com/temporalgen/temporalgen/gen/directive"
 )
 
-// Analyzer reports nondeterministic code in workflows.
-//
-// It checks every function body reachable from the run, init, signal,
-// query and update methods and update validators of each
-// //temporal:workflow struct type (unless the workflow says
-// sandboxed=false), following static calls to functions and methods of the
-// same package and, through facts, of other packages. Calls through
-// interfaces and function values are not followed; function literals are
-// checked as part of the function that contains them.
-//
-// It reports, with the call chain from the workflow method and a fix:
-//
-//   - time: time.Now, Since, Until, Sleep, After, Tick, NewTimer,
-//     NewTicker, AfterFunc;
-//   - rand: math/rand and math/rand/v2 functions, crypto/rand;
-//   - io: side effects and environment reads through os, os/exec, net,
-//     net/http, io.Copy and friends, ... (see the list in rules.go);
-//   - go: go statements;
-//   - chan: channel sends and receives, range over a channel;
-//   - select: select statements;
-//   - map: range over a map (or over maps.Keys, maps.Values, maps.All);
-//   - sync: sync.Mutex, RWMutex, WaitGroup, Once, Cond, Map, Pool methods
-//     and sync/atomic;
-//   - global: assignments and ++/-- to package-level variables.
-//
-// A //temporal:nondeterministic-ok comment with a reason, at the end of the
-// reported line or alone on the line above it, silences the reports of that
-// line; without a reason it is reported itself. Standard library packages,
-// this module's runtime packages and packages without syntax (gen/load
-// imports the standard library, the runtime, go.temporal.io/api, protobuf
-// and gRPC from export data) are trusted and not analyzed; calls into them
-// are judged by the deny lists.
+//go:embed doc.go
+var docSource string
+
+// Analyzer is the determinism analyzer; doc.go is its manual, and the
+// "# Analyzer" section there is its Doc.
 var Analyzer = &analysis.Analyzer{
 	Name:             "temporaldeterminism",
-	Doc:              "report nondeterministic code reachable from Temporal workflows\n\nChecks workflow, signal, query, update and validator bodies of //temporal:workflow types, and the functions they call, for time, randomness, I/O, goroutines, channels, select, map iteration, sync primitives and package variable writes.",
-	URL:              "https://pkg.go.dev/github.com/temporalgen/temporalgen/gen/check#Analyzer",
+	Doc:              analyzerDoc(docSource, "temporaldeterminism"),
+	URL:              "https://pkg.go.dev/github.com/temporalgen/temporalgen/gen/determinism",
 	Run:              runAnalyzer,
 	RunDespiteErrors: true,
 	FactTypes:        []analysis.Fact{new(NondeterministicFact)},
@@ -456,10 +430,10 @@ func (st *analysisState) roots(dfs []*directive.File) []root {
 	var out []root
 	for _, df := range dfs {
 		for _, d := range df.Decls {
-			if d.Func == nil || d.Kind == directive.Activity || !sandboxed[receiverName(d.Func)] {
+			if d.Func == nil || d.Kind == directive.Activity || !sandboxed[directive.ReceiverName(d.Func)] {
 				continue
 			}
-			wf := receiverName(d.Func)
+			wf := directive.ReceiverName(d.Func)
 			fn, ok := st.pass.TypesInfo.Defs[d.Func.Name].(*types.Func)
 			if !ok {
 				continue
@@ -550,4 +524,26 @@ func (st *analysisState) walk(r root, reported map[string]bool) {
 			})
 		}
 	}
+}
+
+// analyzerDoc returns the "# Analyzer name" section of a package doc
+// comment in src (a doc.go file), without its heading and comment marks:
+// the first line is the analyzer's title, as go/analysis wants.
+func analyzerDoc(src, name string) string {
+	var out []string
+	in := false
+	for _, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "package ") {
+			break
+		}
+		text := strings.TrimPrefix(strings.TrimPrefix(line, "//"), " ")
+		if strings.HasPrefix(text, "# ") {
+			in = text == "# Analyzer "+name
+			continue
+		}
+		if in {
+			out = append(out, text)
+		}
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
 }
