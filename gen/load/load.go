@@ -5,7 +5,7 @@
 // Test files are never loaded. The requested packages, and every package
 // they reach without passing through trusted code, are parsed and
 // type-checked from source: the user's own packages and the third-party
-// helpers they call, so that the determinism analyzer of gen/check can
+// helpers they call, so that the determinism analyzer (gen/determinism) can
 // follow calls into them, and so that a dependency with compile errors
 // does not hide the types of the packages being generated. Trusted code is
 // the standard library, temporalgen's runtime, go.temporal.io/api and the

@@ -9,7 +9,7 @@ import (
 
 // trusted reports whether p, unless it is requested, is loaded from export
 // data whatever imports it: the standard library, temporalgen's runtime
-// (which the determinism analyzer trusts, see gen/check), the Temporal API
+// (which the determinism analyzer trusts, see gen/determinism), the Temporal API
 // and the protobuf and gRPC infrastructure under it. A path is under a
 // prefix when it equals it or continues it with "/".
 func trusted(p *packages.Package) bool {
