@@ -27,11 +27,13 @@
 //     unsafe pointers, complex numbers or interfaces other than any and
 //     proto.Message, looking through pointers, slices, arrays, maps and
 //     exported struct fields;
-//   - failure_errors names types of the package that implement error, and
+//   - failure_errors names types that implement error — of the package
+//     (T), or of a package the file imports (pkg.T) — and
 //     validator= names a method of the workflow type.
 //
-// [Analyzer] is the determinism checker, a golang.org/x/tools/go/analysis
-// analyzer usable from go vet, gopls and temporalgen; see its doc.
+// The determinism checker is not here: it is gen/determinism, a
+// golang.org/x/tools/go/analysis pass that gen.Generate runs after this
+// stage.
 package check
 
 import (
@@ -52,7 +54,7 @@ import (
 // model is complete only when there are no errors. Generated files (with a
 // "Code generated ... DO NOT EDIT." header) are ignored.
 func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info) (*model.Package, []error) {
-	c := &checker{fset: fset, pkg: pkg, info: info, funcs: make(map[*types.Func]*ast.FuncDecl)}
+	c := &checker{fset: fset, pkg: pkg, info: info, funcs: make(map[*types.Func]*ast.FuncDecl), files: files}
 	out := &model.Package{Path: pkg.Path(), Name: pkg.Name()}
 	if len(files) > 0 {
 		out.Pos = c.pos(files[0].Package)
@@ -118,6 +120,7 @@ type checker struct {
 	pkg   *types.Package
 	info  *types.Info
 	funcs map[*types.Func]*ast.FuncDecl
+	files []*ast.File
 	errs  []error
 }
 
@@ -251,13 +254,9 @@ func (c *checker) failureErrors(a directive.Arg) []model.TypeRef {
 			c.errorf(pos, "failure_errors has an empty item: write failure_errors=ErrA,ErrB")
 			continue
 		}
-		obj, _ := c.pkg.Scope().Lookup(name).(*types.TypeName)
+		obj, msg := c.lookupType(name, pos)
 		if obj == nil {
-			msg := fmt.Sprintf("failure_errors: %s is not a type declared in package %s", name, c.pkg.Name())
-			if s := directive.Suggest(name, c.scopeTypeNames()); s != "" {
-				msg += fmt.Sprintf(": did you mean %s?", s)
-			}
-			c.errorf(pos, "%s", msg)
+			c.errorf(pos, "failure_errors: %s", msg)
 			continue
 		}
 		t := obj.Type()
@@ -272,6 +271,57 @@ func (c *checker) failureErrors(a directive.Arg) []model.TypeRef {
 		out = append(out, ref)
 	}
 	return out
+}
+
+// lookupType resolves a type name of a directive at pos: T, declared in
+// the package, or pkg.T, through the imports of the file at pos. The
+// message says why it does not resolve.
+func (c *checker) lookupType(name string, pos token.Pos) (*types.TypeName, string) {
+	qual, typ, dotted := strings.Cut(name, ".")
+	if !dotted {
+		if obj, _ := c.pkg.Scope().Lookup(name).(*types.TypeName); obj != nil {
+			return obj, ""
+		}
+		msg := fmt.Sprintf("%s is not a type declared in package %s", name, c.pkg.Name())
+		if s := directive.Suggest(name, c.scopeTypeNames()); s != "" {
+			msg += fmt.Sprintf(": did you mean %s?", s)
+		}
+		return nil, msg
+	}
+	imported := c.importedAs(qual, pos)
+	if imported == nil {
+		return nil, fmt.Sprintf("%s: %s is not a package imported by this file: import it, or name a type of this package", name, qual)
+	}
+	obj, _ := imported.Scope().Lookup(typ).(*types.TypeName)
+	if obj == nil || !obj.Exported() {
+		msg := fmt.Sprintf("%s is not an exported type of package %s", name, imported.Path())
+		var names []string
+		for _, n := range imported.Scope().Names() {
+			if o, ok := imported.Scope().Lookup(n).(*types.TypeName); ok && o.Exported() {
+				names = append(names, n)
+			}
+		}
+		if s := directive.Suggest(typ, names); s != "" {
+			msg += fmt.Sprintf(": did you mean %s.%s?", qual, s)
+		}
+		return nil, msg
+	}
+	return obj, ""
+}
+
+// importedAs returns the package the file at pos imports under name.
+func (c *checker) importedAs(name string, pos token.Pos) *types.Package {
+	for _, f := range c.files {
+		if pos < f.FileStart || pos > f.FileEnd {
+			continue
+		}
+		for _, spec := range f.Imports {
+			if pn := c.info.PkgNameOf(spec); pn != nil && pn.Name() == name {
+				return pn.Imported()
+			}
+		}
+	}
+	return nil
 }
 
 func (c *checker) scopeTypeNames() []string {
