@@ -58,6 +58,8 @@ func (x *execution) record(cmd *commandpb.Command, completed int64, msgs map[str
 		}
 		delete(msgs, id)
 		x.protocolEvent(m, completed, ups)
+	case enumspb.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION:
+		x.scheduleNexus(cmd.GetScheduleNexusOperationCommandAttributes(), completed)
 	case enumspb.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
 		x.close(enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, &historypb.WorkflowExecutionCompletedEventAttributes{
 			Result: cmd.GetCompleteWorkflowExecutionCommandAttributes().GetResult(), WorkflowTaskCompletedEventId: completed})

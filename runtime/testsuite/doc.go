@@ -45,7 +45,11 @@
 // continues as new runs on). From delayed callbacks a test sends
 // signals (SignalWorkflow), updates with callbacks for acceptance,
 // rejection and completion (UpdateWorkflow), and cancellation
-// (CancelWorkflow); QueryWorkflow works during and after the run.
+// (CancelWorkflow), or from callbacks that run as soon as a condition
+// holds (RegisterCallbackWhen, asked after every workflow task — it may
+// query the workflow); QueryWorkflow works during and after the run.
+// Nexus operations run against mocks (OnNexusOperation, typed by the
+// operation's input and output), as synchronous operations.
 //
 // # Determinism
 //
@@ -85,6 +89,6 @@
 // repository (runtime/internal/itest/differential) runs its scenarios both
 // ways and compares the histories event by event.
 //
-// Not simulated yet: Nexus operations, workflow run timeouts, cron
-// schedules, and terminate.
+// Not simulated yet: asynchronous Nexus operations, workflow run
+// timeouts, cron schedules, and terminate.
 package testsuite

@@ -134,7 +134,9 @@ type Env struct {
 	mocks         *actworker.Registry
 	locals        *actworker.Local
 	childMocks    wfreg.Registry
-	workflowMocks map[string]*Mock // counted as children start
+	workflowMocks map[string]*Mock        // counted as children start
+	nexus         map[string]nexusHandler // by service/operation
+	conditions    []condition
 	watchdog      *coro.Watchdog
 	stopWatch     context.CancelFunc
 	clock         clock
@@ -173,6 +175,7 @@ func New(t testing.TB, opts Options) *Env {
 		stopWatch:     cancel,
 		byID:          make(map[string]*execution),
 		workflowMocks: make(map[string]*Mock),
+		nexus:         make(map[string]nexusHandler),
 		results:       make(chan attemptResult, 64),
 	}
 	e.clock.now = opts.StartTime
@@ -263,6 +266,33 @@ func (e *Env) RegisterDelayedCallback(fn func(), d time.Duration) {
 		return
 	}
 	e.clock.after(d, fn)
+}
+
+// condition is a callback waiting for its condition.
+type condition struct {
+	holds func() bool
+	fn    func()
+}
+
+// RegisterCallbackWhen runs fn once, between workflow tasks, as soon as
+// holds reports true (it is asked after every workflow task): for
+// example, send a signal once a query shows the workflow reached a step.
+// holds may call QueryWorkflow.
+func (e *Env) RegisterCallbackWhen(holds func() bool, fn func()) {
+	e.conditions = append(e.conditions, condition{holds: holds, fn: fn})
+}
+
+// checkConditions runs the callbacks whose condition holds.
+func (e *Env) checkConditions() {
+	kept := e.conditions[:0]
+	for _, c := range e.conditions {
+		if c.holds() {
+			c.fn()
+			continue
+		}
+		kept = append(kept, c)
+	}
+	e.conditions = kept
 }
 
 // activity finds the implementation of an activity type: a mock first.

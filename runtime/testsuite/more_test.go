@@ -418,3 +418,59 @@ func TestUpdateRunningALocalActivity(t *testing.T) {
 		t.Errorf("workflow %q, update %q", got, result)
 	}
 }
+
+func TestNexusOperationMock(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Caller", func(ctx workflow.Context, n int) (string, error) {
+		c := workflow.NewNexusClient("endpoint", "billing")
+		s, err := workflow.ExecuteNexusOperation[string](ctx, c, "charge", n, workflow.NexusOperationOptions{}).Get(ctx)
+		if err != nil {
+			return "", err
+		}
+		_, err = workflow.ExecuteNexusOperation[string](ctx, c, "refund", n, workflow.NexusOperationOptions{}).Get(ctx)
+		var ne *temporal.NexusOperationError
+		if !errors.As(err, &ne) {
+			return "", errors.New("the failing operation did not fail")
+		}
+		return s, nil
+	}))
+	charge := testsuite.OnNexusOperation(env, "billing", "charge", func(_ context.Context, n int) (string, error) {
+		return strings.Repeat("$", n), nil
+	}).Times(1)
+	testsuite.OnNexusOperation(env, "billing", "refund", func(context.Context, int) (string, error) {
+		return "", errors.New("no refunds")
+	})
+	var got string
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "Caller", 3).Get(&got))
+	if got != "$$$" || charge.Calls() != 1 {
+		t.Errorf("result %q after %d calls", got, charge.Calls())
+	}
+}
+
+func TestCallbackWhenAConditionHolds(t *testing.T) {
+	env := testsuite.New(t, testsuite.Options{})
+	must(t, env.RegisterWorkflow("Steps", func(ctx workflow.Context) (string, error) {
+		step := "waiting"
+		approved := false
+		must(t, workflow.SetQueryHandler(ctx, "step", func(workflow.Context, converter.Values) (any, error) { return step, nil }, workflow.QueryOptions{}))
+		must(t, workflow.SetSignalHandler(ctx, "approve", func(workflow.Context, converter.Values) error { approved = true; return nil }, workflow.SignalOptions{}))
+		if err := workflow.Sleep(ctx, 3*time.Hour); err != nil {
+			return "", err
+		}
+		step = "review"
+		if err := workflow.Await(ctx, func() bool { return approved }); err != nil {
+			return "", err
+		}
+		return "approved at " + workflow.Now(ctx).Format(time.Kitchen), nil
+	}))
+	env.RegisterCallbackWhen(func() bool {
+		v, err := env.QueryWorkflow("step")
+		var s string
+		return err == nil && v.Get(0, &s) == nil && s == "review"
+	}, func() { must(t, env.SignalWorkflow("approve")) })
+	var got string
+	must(t, env.ExecuteWorkflow(testsuite.StartOptions{}, "Steps").Get(&got))
+	if got != "approved at 3:00AM" {
+		t.Errorf("result %q", got)
+	}
+}

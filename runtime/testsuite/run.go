@@ -78,6 +78,9 @@ func (e *Env) loop() {
 			if x.err != nil && x == e.root {
 				return
 			}
+			if e.root.open() {
+				e.checkConditions()
+			}
 			continue
 		}
 		if e.takeResults(0) {

@@ -85,13 +85,8 @@ func name(i int, names ...string) string {
 
 // state is the type of a machine's states.
 type state interface {
-	comparable
+	~int
 	fmt.Stringer
-}
-
-type edge[S state] struct {
-	from S
-	on   trigger
 }
 
 // move is one declared transition.
@@ -139,23 +134,63 @@ type Transition struct {
 type table[S state] struct {
 	machine string
 	what    string // Actual of the error for an event the table does not take
-	next    map[edge[S]]S
-	order   []move[S]
+	// next is dense, indexed by state and trigger (see slot): -1 where
+	// the table declares no move. A lookup is an index, not a hash: the
+	// tables run on every command and event of a replay.
+	next   []int16
+	states int
+	order  []move[S]
+}
+
+// triggerSpan is the number of trigger values a table row holds: the
+// calls (negative) and the history event types (up to eventTypeSpan).
+const (
+	callSpan      = 32
+	eventTypeSpan = 96
+	triggerSpan   = callSpan + eventTypeSpan
+)
+
+// slot is the index of (s, on) in next, or -1 if on is out of range.
+func (t *table[S]) slot(s S, on trigger) int {
+	i := int(on) + callSpan
+	if i < 0 || i >= triggerSpan || int(s) < 0 || int(s) >= t.states {
+		return -1
+	}
+	return int(s)*triggerSpan + i
+}
+
+// lookup returns the state (s, on) leads to.
+func (t *table[S]) lookup(s S, on trigger) (S, bool) {
+	i := t.slot(s, on)
+	if i < 0 || t.next[i] < 0 {
+		return s, false
+	}
+	return S(t.next[i]), true
 }
 
 // newTable builds the table of a machine from its declared moves. A pair
 // declared twice is a bug in this package and panics.
 func newTable[S state](machine, what string, groups ...[]move[S]) *table[S] {
-	t := &table[S]{machine: machine, what: what, next: make(map[edge[S]]S)}
+	t := &table[S]{machine: machine, what: what}
 	for _, g := range groups {
 		for _, m := range g {
-			k := edge[S]{m.from, m.on}
-			if _, dup := t.next[k]; dup {
-				panic(fmt.Sprintf("sm: %s machine declares %s on %s twice", machine, m.from, m.on))
-			}
-			t.next[k] = m.to
+			t.states = max(t.states, int(m.from)+1, int(m.to)+1)
 			t.order = append(t.order, m)
 		}
+	}
+	t.next = make([]int16, t.states*triggerSpan)
+	for i := range t.next {
+		t.next[i] = -1
+	}
+	for _, m := range t.order {
+		i := t.slot(m.from, m.on)
+		switch {
+		case i < 0:
+			panic(fmt.Sprintf("sm: %s machine declares a move on %s, out of the table's range", machine, m.on))
+		case t.next[i] >= 0:
+			panic(fmt.Sprintf("sm: %s machine declares %s on %s twice", machine, m.from, m.on))
+		}
+		t.next[i] = int16(m.to)
 	}
 	return t
 }
@@ -164,7 +199,7 @@ func newTable[S state](machine, what string, groups ...[]move[S]) *table[S] {
 // in this package (the machine's own code tried it) and panics, naming the
 // machine, the state and the trigger.
 func (t *table[S]) fire(ms *Machines, s *S, on trigger) {
-	to, ok := t.next[edge[S]{*s, on}]
+	to, ok := t.lookup(*s, on)
 	if !ok {
 		panic(fmt.Sprintf("sm: %s machine has no transition from state %s on %s", t.machine, *s, on))
 	}
@@ -178,7 +213,7 @@ func (t *table[S]) fire(ms *Machines, s *S, on trigger) {
 // take is history disagreeing with the workflow code, not a bug: it is
 // returned as a *temporal.NondeterminismError and *s is left as it is.
 func (t *table[S]) take(ms *Machines, s *S, e *historypb.HistoryEvent) error {
-	if _, ok := t.next[edge[S]{*s, on(e.EventType)}]; !ok {
+	if _, ok := t.lookup(*s, on(e.EventType)); !ok {
 		return unexpected(e, t.what)
 	}
 	t.fire(ms, s, on(e.EventType))
