@@ -55,8 +55,9 @@ type Config struct {
 
 	GenWorkflows int // generator: workflows in the synthetic package
 	GenReps      int // generator: timed runs of each tool
+	TestEnvReps  int // testenv: timed repetitions of each test environment
 
-	Only []string // run only these steps (throughput, latency, replay, generator, memory); empty: all
+	Only []string // run only these steps (throughput, latency, replay, generator, testenv, memory); empty: all
 
 	Profile bool // profile our worker for targets it misses
 	Quick   bool // recorded in the report only
@@ -70,7 +71,8 @@ func Defaults() Config {
 		Parked:       5000,
 		LatencyOps:   1000,
 		GenWorkflows: 200, GenReps: 3,
-		Profile: true,
+		TestEnvReps: 5,
+		Profile:     true,
 	}
 }
 
@@ -82,7 +84,8 @@ func Quick() Config {
 		Parked:       20,
 		LatencyOps:   10,
 		GenWorkflows: 3, GenReps: 1,
-		Quick: true,
+		TestEnvReps: 1,
+		Quick:       true,
 	}
 }
 
@@ -171,6 +174,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		{"latency", h.latency},
 		{"replay", h.replay},
 		{"generator", h.generator},
+		{"testenv", h.testenv},
 		{"memory", h.memory}, // last: its parked workflows stay open
 	}
 	for _, s := range steps {

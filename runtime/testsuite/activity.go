@@ -97,10 +97,11 @@ func (a *activity) startAttempt() {
 	e.running++
 	input := a.attrs.Input
 	dc := e.opts.DataConverter
-	go func() {
+	// Pooled goroutines keep the stacks earlier attempts grew.
+	e.goroutines.Go(func() {
 		res, err := actworker.Invoke(actctx.With(ctx, env), fn, dc, input)
 		e.results <- attemptResult{a: a, gen: gen, result: res, err: err}
-	}()
+	})
 }
 
 // deadline is the attempt's virtual deadline: the earlier of its

@@ -15,6 +15,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )
@@ -56,6 +57,13 @@ type Options struct {
 	// place of what they mock) and delayed callbacks on the real clock:
 	// the same test, against the server.
 	Server *Server
+	// SkipReplayCheck turns off the replay of every run's history at the
+	// end of ExecuteWorkflow (whole, and from every workflow task), which
+	// fails the test on nondeterminism. Leave it on: it is the check no
+	// other SDK's test environment makes; turn it off only to measure or
+	// for very long histories (it costs about one more execution of the
+	// workflow code per workflow task).
+	SkipReplayCheck bool
 	// MaxSteps bounds the workflow tasks of one ExecuteWorkflow (default
 	// 100000), so a workflow that loops forever on timers ends the test.
 	MaxSteps int
@@ -146,8 +154,10 @@ type Env struct {
 	results       chan attemptResult
 	running       int // activity attempts running
 	root          *execution
-	fatal         error      // ends the run: a test setup problem
-	srv           *serverRun // with Options.Server
+	fatal         error        // ends the run: a test setup problem
+	srv           *serverRun   // with Options.Server
+	coroutines    *coro.Pool   // finished coroutines, reused by every run and replay
+	goroutines    *gopool.Pool // runs engine steps under the watchdog
 	steps         int
 	runSeq        int
 	updates       []*update
@@ -179,6 +189,8 @@ func New(t testing.TB, opts Options) *Env {
 		results:       make(chan attemptResult, 64),
 	}
 	e.clock.now = opts.StartTime
+	e.coroutines = coro.NewPool(64)
+	e.goroutines = gopool.New(4, time.Minute)
 	if opts.Server != nil {
 		e.srv = &serverRun{}
 	}
@@ -199,6 +211,8 @@ func (e *Env) Close() {
 
 func (e *Env) close() {
 	e.stopWatch()
+	defer e.coroutines.Close()
+	defer e.goroutines.Close()
 	for _, x := range e.executions {
 		x.closeRuns()
 	}

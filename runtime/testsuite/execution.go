@@ -122,7 +122,7 @@ func (e *Env) engineRun(id, runID string, lookup func(string) (*engine.Definitio
 	return engine.NewRun(engine.Config{
 		Namespace: e.opts.Namespace, TaskQueue: e.opts.TaskQueue,
 		DataConverter: e.opts.DataConverter, FailureConverter: e.opts.FailureConverter,
-		Logger: e.opts.Logger, Lookup: lookup,
+		Logger: e.opts.Logger, Lookup: lookup, Coroutines: e.coroutines,
 	}, id, runID)
 }
 
@@ -182,7 +182,7 @@ func (x *execution) step(in engine.Input) (engine.Output, error) {
 		out engine.Output
 		err error
 	}
-	r, stuck := coro.Guard(x.env.watchdog, x.run.Scheduler(), nil, func() result {
+	r, stuck := coro.Guard(x.env.watchdog, x.run.Scheduler(), x.env.goroutines.Go, func() result {
 		out, err := x.run.Step(in)
 		return result{out, err}
 	})
@@ -275,9 +275,99 @@ func (x *execution) requestCancel(cause string) {
 // identity is the worker identity the environment records.
 const identity = "testsuite"
 
-// setAttributes sets the attributes oneof of ev to attrs, whichever
-// event type's attributes message it is.
+// setAttributes sets the attributes oneof of ev to attrs: a switch for
+// the attributes the environment writes (it runs for every event), the
+// descriptors for any other.
 func setAttributes(ev *historypb.HistoryEvent, attrs proto.Message) {
+	switch a := attrs.(type) {
+	case *historypb.ActivityTaskCancelRequestedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskCancelRequestedEventAttributes{ActivityTaskCancelRequestedEventAttributes: a}
+	case *historypb.ActivityTaskCanceledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskCanceledEventAttributes{ActivityTaskCanceledEventAttributes: a}
+	case *historypb.ActivityTaskCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskCompletedEventAttributes{ActivityTaskCompletedEventAttributes: a}
+	case *historypb.ActivityTaskFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskFailedEventAttributes{ActivityTaskFailedEventAttributes: a}
+	case *historypb.ActivityTaskScheduledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskScheduledEventAttributes{ActivityTaskScheduledEventAttributes: a}
+	case *historypb.ActivityTaskStartedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskStartedEventAttributes{ActivityTaskStartedEventAttributes: a}
+	case *historypb.ActivityTaskTimedOutEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ActivityTaskTimedOutEventAttributes{ActivityTaskTimedOutEventAttributes: a}
+	case *historypb.ChildWorkflowExecutionCanceledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionCanceledEventAttributes{ChildWorkflowExecutionCanceledEventAttributes: a}
+	case *historypb.ChildWorkflowExecutionCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionCompletedEventAttributes{ChildWorkflowExecutionCompletedEventAttributes: a}
+	case *historypb.ChildWorkflowExecutionFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionFailedEventAttributes{ChildWorkflowExecutionFailedEventAttributes: a}
+	case *historypb.ChildWorkflowExecutionStartedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ChildWorkflowExecutionStartedEventAttributes{ChildWorkflowExecutionStartedEventAttributes: a}
+	case *historypb.ExternalWorkflowExecutionCancelRequestedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ExternalWorkflowExecutionCancelRequestedEventAttributes{ExternalWorkflowExecutionCancelRequestedEventAttributes: a}
+	case *historypb.ExternalWorkflowExecutionSignaledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_ExternalWorkflowExecutionSignaledEventAttributes{ExternalWorkflowExecutionSignaledEventAttributes: a}
+	case *historypb.MarkerRecordedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_MarkerRecordedEventAttributes{MarkerRecordedEventAttributes: a}
+	case *historypb.NexusOperationCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_NexusOperationCompletedEventAttributes{NexusOperationCompletedEventAttributes: a}
+	case *historypb.NexusOperationFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_NexusOperationFailedEventAttributes{NexusOperationFailedEventAttributes: a}
+	case *historypb.NexusOperationScheduledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_NexusOperationScheduledEventAttributes{NexusOperationScheduledEventAttributes: a}
+	case *historypb.RequestCancelExternalWorkflowExecutionFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_RequestCancelExternalWorkflowExecutionFailedEventAttributes{RequestCancelExternalWorkflowExecutionFailedEventAttributes: a}
+	case *historypb.RequestCancelExternalWorkflowExecutionInitiatedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_RequestCancelExternalWorkflowExecutionInitiatedEventAttributes{RequestCancelExternalWorkflowExecutionInitiatedEventAttributes: a}
+	case *historypb.SignalExternalWorkflowExecutionFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_SignalExternalWorkflowExecutionFailedEventAttributes{SignalExternalWorkflowExecutionFailedEventAttributes: a}
+	case *historypb.SignalExternalWorkflowExecutionInitiatedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_SignalExternalWorkflowExecutionInitiatedEventAttributes{SignalExternalWorkflowExecutionInitiatedEventAttributes: a}
+	case *historypb.StartChildWorkflowExecutionFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_StartChildWorkflowExecutionFailedEventAttributes{StartChildWorkflowExecutionFailedEventAttributes: a}
+	case *historypb.StartChildWorkflowExecutionInitiatedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_StartChildWorkflowExecutionInitiatedEventAttributes{StartChildWorkflowExecutionInitiatedEventAttributes: a}
+	case *historypb.TimerCanceledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_TimerCanceledEventAttributes{TimerCanceledEventAttributes: a}
+	case *historypb.TimerFiredEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_TimerFiredEventAttributes{TimerFiredEventAttributes: a}
+	case *historypb.TimerStartedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_TimerStartedEventAttributes{TimerStartedEventAttributes: a}
+	case *historypb.UpsertWorkflowSearchAttributesEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_UpsertWorkflowSearchAttributesEventAttributes{UpsertWorkflowSearchAttributesEventAttributes: a}
+	case *historypb.WorkflowExecutionCancelRequestedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionCancelRequestedEventAttributes{WorkflowExecutionCancelRequestedEventAttributes: a}
+	case *historypb.WorkflowExecutionCanceledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionCanceledEventAttributes{WorkflowExecutionCanceledEventAttributes: a}
+	case *historypb.WorkflowExecutionCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionCompletedEventAttributes{WorkflowExecutionCompletedEventAttributes: a}
+	case *historypb.WorkflowExecutionContinuedAsNewEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionContinuedAsNewEventAttributes{WorkflowExecutionContinuedAsNewEventAttributes: a}
+	case *historypb.WorkflowExecutionFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionFailedEventAttributes{WorkflowExecutionFailedEventAttributes: a}
+	case *historypb.WorkflowExecutionSignaledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionSignaledEventAttributes{WorkflowExecutionSignaledEventAttributes: a}
+	case *historypb.WorkflowExecutionStartedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionStartedEventAttributes{WorkflowExecutionStartedEventAttributes: a}
+	case *historypb.WorkflowExecutionUpdateAcceptedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionUpdateAcceptedEventAttributes{WorkflowExecutionUpdateAcceptedEventAttributes: a}
+	case *historypb.WorkflowExecutionUpdateCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowExecutionUpdateCompletedEventAttributes{WorkflowExecutionUpdateCompletedEventAttributes: a}
+	case *historypb.WorkflowPropertiesModifiedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowPropertiesModifiedEventAttributes{WorkflowPropertiesModifiedEventAttributes: a}
+	case *historypb.WorkflowTaskCompletedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowTaskCompletedEventAttributes{WorkflowTaskCompletedEventAttributes: a}
+	case *historypb.WorkflowTaskFailedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowTaskFailedEventAttributes{WorkflowTaskFailedEventAttributes: a}
+	case *historypb.WorkflowTaskScheduledEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowTaskScheduledEventAttributes{WorkflowTaskScheduledEventAttributes: a}
+	case *historypb.WorkflowTaskStartedEventAttributes:
+		ev.Attributes = &historypb.HistoryEvent_WorkflowTaskStartedEventAttributes{WorkflowTaskStartedEventAttributes: a}
+	default:
+		setAttributesReflect(ev, attrs)
+	}
+}
+
+func setAttributesReflect(ev *historypb.HistoryEvent, attrs proto.Message) {
 	m := ev.ProtoReflect()
 	want := attrs.ProtoReflect().Descriptor().FullName()
 	fields := m.Descriptor().Oneofs().ByName("attributes").Fields()

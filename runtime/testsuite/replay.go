@@ -67,3 +67,11 @@ func (x *execution) replayTask(rec taskRecord) error {
 	}
 	return nil
 }
+
+// replayCheck runs checkReplays unless Options.SkipReplayCheck.
+func (e *Env) replayCheck() error {
+	if e.opts.SkipReplayCheck {
+		return nil
+	}
+	return e.checkReplays()
+}

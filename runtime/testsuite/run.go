@@ -59,7 +59,7 @@ func (e *Env) ExecuteWorkflow(opts StartOptions, workflowType string, args ...an
 	e.root = e.startExecution(opts.ID, workflowType, a, nil, 0)
 	e.loop()
 	res := &Result{env: e, x: e.root}
-	if err := e.checkReplays(); err != nil {
+	if err := e.replayCheck(); err != nil {
 		e.t.Errorf("%v", err)
 		res.replayErr = err
 	}

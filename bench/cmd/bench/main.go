@@ -38,7 +38,7 @@ func main() {
 	flag.IntVar(&cfg.InFlight, "inflight", d.InFlight, "throughput: workflows in flight")
 	flag.IntVar(&cfg.Warmup, "warmup", d.Warmup, "throughput: warm-up workflows")
 	flag.IntVar(&cfg.Rounds, "rounds", d.Rounds, "throughput: rounds, implementations alternating")
-	only := flag.String("only", "", "comma-separated `steps` to run (throughput,latency,replay,generator,memory); default all")
+	only := flag.String("only", "", "comma-separated `steps` to run (throughput,latency,replay,generator,testenv,memory); default all")
 	flag.IntVar(&cfg.Signals, "signals", d.Signals, "replay: signals in the signal history")
 	flag.IntVar(&cfg.TimerBatches, "timer-batches", d.TimerBatches, "replay: batches of 100 timers")
 	flag.IntVar(&cfg.ActivityBatches, "activity-batches", d.ActivityBatches, "replay: batches of 100 activities")
@@ -47,6 +47,7 @@ func main() {
 	flag.IntVar(&cfg.LatencyOps, "latency-ops", d.LatencyOps, "latency: operations of each kind")
 	flag.IntVar(&cfg.GenWorkflows, "gen-workflows", d.GenWorkflows, "generator: workflows in the synthetic package")
 	flag.IntVar(&cfg.GenReps, "gen-reps", d.GenReps, "generator: timed runs")
+	flag.IntVar(&cfg.TestEnvReps, "testenv-reps", d.TestEnvReps, "testenv: timed repetitions of each test environment")
 	flag.Parse()
 	cfg.Profile = *profile
 	if *only != "" {
@@ -76,6 +77,7 @@ func main() {
 		apply("latency-ops", &q.LatencyOps, cfg.LatencyOps)
 		apply("gen-workflows", &q.GenWorkflows, cfg.GenWorkflows)
 		apply("gen-reps", &q.GenReps, cfg.GenReps)
+		apply("testenv-reps", &q.TestEnvReps, cfg.TestEnvReps)
 		q.Profile = set["profile"] && *profile
 		cfg = q
 	}
