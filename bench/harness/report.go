@@ -402,5 +402,7 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 			fmt.Fprintf(w, "  (`%s` failed: %s)\n", benchcmpPkg, strings.ReplaceAll(truncate(g.Fallback, 300), "\n", " "))
 		}
 	}
-	fmt.Fprintf(w, "- Dev server: `temporal %s`\n", strings.Join(r.ServerArgs, " "))
+	if len(r.ServerArgs) > 0 {
+		fmt.Fprintf(w, "- Dev server: `temporal %s`\n", strings.Join(r.ServerArgs, " "))
+	}
 }
