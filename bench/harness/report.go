@@ -388,6 +388,11 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 		"returns the incremented counter (re-querying if needed); update is an `UpdateWorkflowExecution` waiting for completion. "+
 		"Each implementation has its own worker and workflow; operations run one at a time after a short warm-up, interleaved: "+
 		"operation i runs on every implementation in turn (order rotating), so that all three meet the same moments of the server's life.\n")
+	fmt.Fprintf(w, "- **Test environment**: in the driver process, no server or worker. Each test run builds a fresh environment "+
+		"(`testsuite.New(nil, testsuite.Options{})` for ours, `WorkflowTestSuite.NewTestWorkflowEnvironment` with a discarding logger for sdk-go), "+
+		"registers the workflow (`Sleep` 30 days, then %d sequential calls of one activity returning a short string) and the activity itself, not a mock, "+
+		"executes it and checks the result. After one checked warm-up run of each, `testing.Benchmark` times runs in %d repetitions per environment, "+
+		"the order rotating each repetition; the figures are the medians, allocations are those of the last repetition.\n", TestEnvActivities, c.TestEnvReps)
 	if g := r.Generator; g != nil && g.Tool == "benchcmp" {
 		fmt.Fprintf(w, "- **Generator**: measured by the generator's own comparison command `%s` (synthetic package of %d workflows "+
 			"with 2 signals, 1 query, 1 update with validator and 2 activities each; one file edited before every timed run so go vet "+
