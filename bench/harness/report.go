@@ -127,9 +127,13 @@ func fmtRatio(a, b float64) string {
 
 // Table writes the results as a Markdown table.
 func (r *Report) Table(w io.Writer) {
-	fmt.Fprintln(w, "| measurement | ours | sdk-go | raw loop | ours/sdk-go | ours/raw |")
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
+	header := false // written with the first row: steps run alone (-only testenv) have none
 	row := func(name string, v func(impl string) (float64, bool), format string) {
+		if !header {
+			header = true
+			fmt.Fprintln(w, "| measurement | ours | sdk-go | raw loop | ours/sdk-go | ours/raw |")
+			fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: |")
+		}
 		cells := make([]string, 3)
 		vals := make([]float64, 3)
 		for i, impl := range shape.Impls {
@@ -327,9 +331,9 @@ func (r *Report) markdown(w io.Writer, analysis string) {
 	fmt.Fprintf(w, "- sizes: throughput %d workflows (%d in flight, %d rounds, after %d warm-up workflows), one no-op activity each; "+
 		"replay histories of %d signals, %d batches of %d parallel 1 ms timers, %d batches of %d parallel no-op activities, "+
 		"median of %d replays after one warm-up; memory %d parked workflows; latency %d operations of each kind; "+
-		"generator %d workflows, median of %d runs\n\n",
+		"generator %d workflows, median of %d runs; test environment median of %d repetitions\n\n",
 		c.Workflows, c.InFlight, c.Rounds, c.Warmup, c.Signals, c.TimerBatches, shape.TimerBatch, c.ActivityBatches, shape.ActivityBatch,
-		c.ReplayReps, c.Parked, c.LatencyOps, c.GenWorkflows, c.GenReps)
+		c.ReplayReps, c.Parked, c.LatencyOps, c.GenWorkflows, c.GenReps, c.TestEnvReps)
 
 	fmt.Fprintf(w, "## Results\n\n")
 	r.Table(w)
