@@ -2,6 +2,8 @@
 // server, runs every measurement against our runtime, go.temporal.io/sdk
 // and a raw gRPC loop (each worker a benchworker child process, so its CPU
 // time and memory are its own), and reports figures, ratios and targets.
+// The generator and test-environment steps need no server: run alone
+// (Config.Only), they start none.
 //
 // It reads /proc and so runs on Linux only.
 package harness
@@ -134,53 +136,28 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		LoadBefore: loadAvg(),
 	}
 
-	fmt.Fprintln(log, "bench: starting dev server")
-	srv, err := devserver.Start(devserver.Options{
-		Binary: cfg.TemporalCLI,
-		DynamicConfig: map[string]string{
-			// The replay and latency workloads send thousands of signals
-			// and updates to one workflow.
-			"history.maximumSignalsPerExecution": "100000",
-			"history.maxTotalUpdates":            "100000",
-			// One partition per task queue: with the default four and
-			// one normal-queue poller per worker, how long a workflow
-			// task waits depends on which partition it lands in, and
-			// that lottery, not the worker, decided the throughput.
-			"matching.numTaskqueueReadPartitions":  "1",
-			"matching.numTaskqueueWritePartitions": "1",
-		},
-	})
-	if err != nil {
-		return nil, err
+	type step struct {
+		name   string
+		fn     func(context.Context) error
+		server bool // needs the dev server (and worker processes)
 	}
-	defer srv.Stop()
-	h.srv = srv
-	h.rep.ServerArgs = srv.Args()
-	if h.serverPID, err = findServerPID(portOf(srv.Address())); err != nil {
-		return nil, err
+	steps := []step{
+		{"throughput", h.throughput, true},
+		{"latency", h.latency, true},
+		{"replay", h.replay, true},
+		{"generator", h.generator, false},
+		{"testenv", h.testenv, false}, // in-process
+		{"memory", h.memory, true},    // last: its parked workflows stay open
 	}
-	conn, err := grpc.NewClient(srv.Address(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	h.lg = &loadgen{svc: workflowservice.NewWorkflowServiceClient(conn), ns: srv.Namespace()}
-
-	steps := []struct {
-		name string
-		fn   func(context.Context) error
-	}{
-		{"throughput", h.throughput},
-		{"latency", h.latency},
-		{"replay", h.replay},
-		{"generator", h.generator},
-		{"testenv", h.testenv},
-		{"memory", h.memory}, // last: its parked workflows stay open
+	steps = slices.DeleteFunc(steps, func(s step) bool { return len(cfg.Only) > 0 && !slices.Contains(cfg.Only, s.name) })
+	if slices.ContainsFunc(steps, func(s step) bool { return s.server }) {
+		stop, err := h.startServer()
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
 	}
 	for _, s := range steps {
-		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, s.name) {
-			continue
-		}
 		t0 := time.Now()
 		fmt.Fprintf(log, "bench: == %s\n", s.name)
 		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
@@ -200,6 +177,48 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 		}
 	}
 	return h.rep, nil
+}
+
+// startServer starts the dev server and connects the load generator to
+// it; stop closes the connection and stops the server.
+func (h *harness) startServer() (stop func(), err error) {
+	fmt.Fprintln(h.log, "bench: starting dev server")
+	srv, err := devserver.Start(devserver.Options{
+		Binary: h.cfg.TemporalCLI,
+		DynamicConfig: map[string]string{
+			// The replay and latency workloads send thousands of signals
+			// and updates to one workflow.
+			"history.maximumSignalsPerExecution": "100000",
+			"history.maxTotalUpdates":            "100000",
+			// One partition per task queue: with the default four and
+			// one normal-queue poller per worker, how long a workflow
+			// task waits depends on which partition it lands in, and
+			// that lottery, not the worker, decided the throughput.
+			"matching.numTaskqueueReadPartitions":  "1",
+			"matching.numTaskqueueWritePartitions": "1",
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.srv = srv
+	h.rep.ServerArgs = srv.Args()
+	conn, err := grpc.NewClient(srv.Address(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err == nil {
+		h.serverPID, err = findServerPID(portOf(srv.Address()))
+	}
+	stop = func() {
+		if conn != nil {
+			conn.Close()
+		}
+		srv.Stop()
+	}
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	h.lg = &loadgen{svc: workflowservice.NewWorkflowServiceClient(conn), ns: srv.Namespace()}
+	return stop, nil
 }
 
 func portOf(addr string) int {

@@ -70,6 +70,11 @@ func TestQuick(t *testing.T) {
 	if g := rep.Generator; g == nil || (g.Skipped == "" && g.GoVetMed <= 0) {
 		t.Errorf("generator: %+v", g)
 	}
+	for _, impl := range []string{shape.Ours, OursNoReplayCheck, shape.SDK} {
+		if te := rep.TestEnv; te == nil || te.Median[impl] <= 0 || len(te.Runs[impl]) != cfg.TestEnvReps {
+			t.Errorf("testenv %s: %+v", impl, te)
+		}
+	}
 	if len(rep.Targets) == 0 {
 		t.Error("no targets evaluated")
 	}
@@ -91,7 +96,7 @@ func TestQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Results", "throughput, workflows/s", "## Targets", "kept text", "quick mode"} {
+	for _, want := range []string{"## Results", "throughput, workflows/s", "## Targets", "kept text", "quick mode", "Test environment"} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("BENCHMARKS.md lacks %q:\n%s", want, b)
 		}
@@ -111,5 +116,22 @@ func TestPercentileAndMedian(t *testing.T) {
 	}
 	if got := median([]float64{3, 1, 2}); got != 2 {
 		t.Errorf("median = %v, want 2", got)
+	}
+}
+
+// TestTestEnvRuns runs the testenv workflow once on each test environment,
+// without a server: both must complete with the expected result.
+func TestTestEnvRuns(t *testing.T) {
+	for name, run := range map[string]func() error{
+		shape.Ours:        func() error { return oursTestRun(false) },
+		OursNoReplayCheck: func() error { return oursTestRun(true) },
+		shape.SDK:         sdkTestRun,
+	} {
+		if err := run(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := checkTestEnvResult(0); err == nil {
+		t.Error("checkTestEnvResult(0) accepted a wrong result")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"testing"
 	"time"
 
@@ -81,9 +80,7 @@ func (h *harness) testenv(ctx context.Context) error {
 		}
 	}
 	for impl, ds := range res.Runs {
-		s := slices.Clone(ds)
-		slices.Sort(s)
-		res.Median[impl] = s[len(s)/2]
+		res.Median[impl] = percentile(ds, 0.5)
 	}
 	return nil
 }
