@@ -13,8 +13,10 @@
 //  4. gen/determinism, a go/analysis pass, checks every workflow not
 //     marked sandboxed=false (and what it calls) for nondeterminism;
 //  5. gen/emit renders the model of each package with jennifer into one
-//     Go file; with Config.Docs, gen/docs also renders a Markdown
-//     reference from the templates of package templates.
+//     Go file, and its typed test helpers (on runtime/testsuite) into a
+//     _test.go file beside it unless Config.NoTestHelpers; with
+//     Config.Docs, gen/docs also renders a Markdown reference from the
+//     templates of package templates.
 //
 // Every problem of every stage is collected into Result.Errors, sorted by
 // position, each formatted file:line:col: message. Nothing is generated
@@ -73,6 +75,9 @@ type Config struct {
 	// Docs asks for a Markdown reference of each package next to its
 	// code, named like the Go file with .md instead of .go (see DocsPath).
 	Docs bool
+	// NoTestHelpers turns off the typed test helpers (emit.TestFile), a
+	// _test.go file next to the code (see TestPath).
+	NoTestHelpers bool
 }
 
 // Result is the outcome of Generate.
@@ -159,6 +164,15 @@ func render(cfg Config, m *model.Package) ([]File, []error, error) {
 	}
 	goPath := OutputPath(cfg.Output, m.Dir, m.Name)
 	files := []File{{Path: goPath, Content: src}}
+	if !cfg.NoTestHelpers {
+		test, errs := emit.TestFile(m)
+		if len(errs) > 0 {
+			return nil, errs, nil
+		}
+		if test != nil {
+			files = append(files, File{Path: TestPath(goPath), Content: test})
+		}
+	}
 	if cfg.Docs {
 		md, err := docs.Markdown(m)
 		if err != nil {
@@ -167,6 +181,12 @@ func render(cfg Config, m *model.Package) ([]File, []error, error) {
 		files = append(files, File{Path: DocsPath(goPath), Content: md})
 	}
 	return files, nil, nil
+}
+
+// TestPath returns the path of the test helpers that go with the
+// generated Go file goPath: the same name with _test.go instead of .go.
+func TestPath(goPath string) string {
+	return strings.TrimSuffix(goPath, ".go") + "_test.go"
 }
 
 // DocsPath returns the path of the Markdown reference that goes with the

@@ -114,6 +114,11 @@ func TestGolden(t *testing.T) {
 				}
 				base := strings.TrimSuffix(filepath.Base(OutputPath("", m.Dir, m.Name)), ".go")
 				compare(t, filepath.Join(dir, "want", base+".go"), src)
+				test, errs := emit.TestFile(m)
+				if len(errs) > 0 {
+					t.Fatalf("emit test helpers: %v", errs)
+				}
+				compare(t, filepath.Join(dir, "want", base+"_test.go"), test)
 				md, err := docs.Markdown(m)
 				if err != nil {
 					t.Fatal(err)
@@ -229,8 +234,8 @@ func TestGoldenBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range append(in, out...) {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
+			if strings.HasSuffix(f, "_test.go") && filepath.Base(filepath.Dir(f)) != "want" {
+				continue // the case's own tests; the generated helpers are vetted
 			}
 			b, err := os.ReadFile(f)
 			if err != nil {
@@ -275,8 +280,8 @@ func TestGenerateTwiceIdentical(t *testing.T) {
 		return res.Files
 	}
 	first, second := run(), run()
-	if len(first) != 2*len(patterns) {
-		t.Errorf("%d files for %d packages, want a .go and a .md each", len(first), len(patterns))
+	if len(first) != 3*len(patterns) {
+		t.Errorf("%d files for %d packages, want a .go, a _test.go and a .md each", len(first), len(patterns))
 	}
 	if len(first) != len(second) {
 		t.Fatalf("%d files, then %d", len(first), len(second))

@@ -74,6 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", gen.DefaultOutput, "output file name `pattern`; {pkg} is the package name")
 	diff := fs.Bool("diff", false, "write nothing; print a diff and exit 1 if generated files would change")
 	docs := fs.Bool("docs", false, "also write a Markdown reference of each package, named like the Go file with .md")
+	tests := fs.Bool("tests", true, "also write typed test helpers on runtime/testsuite, named like the Go file with _test.go")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: temporalgen [flags] [packages]\n       temporalgen vet [-tags t] [packages]\n\nflags:\n")
 		fs.PrintDefaults()
@@ -85,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "temporalgen: -o %q: want a .go file name (no directory), e.g. %s\n", *out, gen.DefaultOutput)
 		return exitError
 	}
-	res, err := gen.Generate(gen.Config{Patterns: fs.Args(), Tags: splitTags(*tags), Output: *out, Docs: *docs})
+	res, err := gen.Generate(gen.Config{Patterns: fs.Args(), Tags: splitTags(*tags), Output: *out, Docs: *docs, NoTestHelpers: !*tests})
 	if err != nil {
 		fmt.Fprintln(stderr, "temporalgen:", err)
 		return exitError

@@ -19,8 +19,8 @@ func TestGeneratedIsCurrent(t *testing.T) {
 	for _, e := range res.Errors {
 		t.Error(e)
 	}
-	if len(res.Files) != 2 {
-		t.Fatalf("generated %d files, want greeter_temporal.go and .md", len(res.Files))
+	if len(res.Files) != 3 {
+		t.Fatalf("generated %d files, want greeter_temporal.go, _test.go and .md", len(res.Files))
 	}
 	for _, f := range res.Files {
 		committed, err := os.ReadFile(f.Path)

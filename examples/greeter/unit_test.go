@@ -1,51 +1,49 @@
 package greeter_test
 
 // Unit tests of the example on the in-process, time-skipping test
-// environment (runtime/testsuite): no server. `go test -short
+// environment (runtime/testsuite), through the typed helpers temporalgen
+// generates into greeter_temporal_test.go: no server, and no workflow,
+// signal, query, update or activity name written here. `go test -short
 // ./examples/greeter` runs only these.
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/temporalgen/temporalgen/examples/greeter"
-	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
-func newEnv(t *testing.T) *testsuite.Env {
+func newEnv(t *testing.T) (*testsuite.Env, greeter.GreeterInEnv) {
 	env := testsuite.New(t, testsuite.Options{})
 	if err := greeter.Register(env, &greeter.Activities{Punctuation: "!"}); err != nil {
 		t.Fatal(err)
 	}
-	return env
+	return env, greeter.GreeterInEnv{Env: env}
 }
 
 func TestGreeterWaitsForTwoNames(t *testing.T) {
-	env := newEnv(t)
+	env, g := newEnv(t)
 	env.RegisterDelayedCallback(func() {
-		if err := env.SignalWorkflow(greeter.GreeterAddNameSignalName, "ada"); err != nil {
+		if err := g.AddName("ada"); err != nil {
 			t.Error(err)
 		}
 	}, time.Hour)
 	var namesBefore []string
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(greeter.GreeterNamesQueryName)
-		if err == nil {
-			err = v.Get(0, &namesBefore)
-		}
-		if err != nil {
+		var err error
+		if namesBefore, err = g.Names(); err != nil {
 			t.Error(err)
 		}
-		if err := env.SignalWorkflow(greeter.GreeterAddNameSignalName, "grace"); err != nil {
+		if err := g.AddName("grace"); err != nil {
 			t.Error(err)
 		}
 	}, 48*time.Hour)
-	res := env.ExecuteWorkflow(testsuite.StartOptions{}, greeter.GreeterWorkflowName, greeter.GreetInput{Greeting: "Hello", Expect: 2})
-	var out string
-	if err := res.Get(&out); err != nil {
+	out, _, err := g.Execute(testsuite.StartOptions{}, greeter.GreetInput{Greeting: "Hello", Expect: 2})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "HELLO, ADA! HELLO, GRACE!"; out != want {
@@ -57,34 +55,30 @@ func TestGreeterWaitsForTwoNames(t *testing.T) {
 	if d := env.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); d != 48*time.Hour {
 		t.Errorf("the workflow ended %s after its start, want 48h (when the second name came)", d)
 	}
+	if names, err := g.Names(); err != nil || len(names) != 2 {
+		t.Errorf("names after the run %q, %v", names, err)
+	}
 }
 
 func TestGreeterRenameValidator(t *testing.T) {
-	env := newEnv(t)
+	env, g := newEnv(t)
 	var rejected error
-	var renamed int
+	renamed := -1
 	env.RegisterDelayedCallback(func() {
-		_ = env.SignalWorkflow(greeter.GreeterAddNameSignalName, "ada")
-		_ = env.UpdateWorkflow(greeter.GreeterRenameUpdateName, "", testsuite.UpdateCallbacks{
-			OnReject: func(err error) { rejected = err },
-		}, greeter.Rename{From: "bob", To: "Bob"})
+		_ = g.AddName("ada")
+		_ = g.Rename(greeter.Rename{From: "bob", To: "Bob"}, func(_ int, err error) { rejected = err })
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		_ = env.UpdateWorkflow(greeter.GreeterRenameUpdateName, "", testsuite.UpdateCallbacks{
-			OnComplete: func(v converter.Values, err error) {
-				if err == nil {
-					err = v.Get(0, &renamed)
-				}
-				if err != nil {
-					t.Error(err)
-				}
-			},
-		}, greeter.Rename{From: "ada", To: "Ada"})
+		_ = g.Rename(greeter.Rename{From: "ada", To: "Ada"}, func(n int, err error) {
+			if err != nil {
+				t.Error(err)
+			}
+			renamed = n
+		})
 	}, 2*time.Minute)
-	env.RegisterDelayedCallback(func() { _ = env.SignalWorkflow(greeter.GreeterAddNameSignalName, "grace") }, 3*time.Minute)
-	res := env.ExecuteWorkflow(testsuite.StartOptions{}, greeter.GreeterWorkflowName, greeter.GreetInput{Greeting: "Hi", Expect: 2})
-	var out string
-	if err := res.Get(&out); err != nil {
+	env.RegisterDelayedCallback(func() { _ = g.AddName("grace") }, 3*time.Minute)
+	out, _, err := g.Execute(testsuite.StartOptions{}, greeter.GreetInput{Greeting: "Hi", Expect: 2})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if rejected == nil || !strings.Contains(rejected.Error(), greeter.ErrUnknownName.Error()) {
@@ -95,17 +89,24 @@ func TestGreeterRenameValidator(t *testing.T) {
 	}
 }
 
-func TestGreeterChildIsMockable(t *testing.T) {
-	env := newEnv(t)
-	shouter := env.OnWorkflow(greeter.ShouterWorkflowName, func(_ workflow.Context, text string) (string, error) {
+func TestGreeterWithMocks(t *testing.T) {
+	env, g := newEnv(t)
+	// Typed mocks: a fn of another signature does not compile.
+	compose := greeter.OnComposeActivity(env, func(_ context.Context, r greeter.ComposeReq) (string, error) {
+		return r.Greeting + " " + r.Name, nil
+	}).Times(1)
+	shouter := greeter.OnShouterWorkflow(env, func(_ workflow.Context, text string) (string, error) {
 		return "mocked: " + text, nil
 	}).Times(1)
-	env.RegisterDelayedCallback(func() { _ = env.SignalWorkflow(greeter.GreeterAddNameSignalName, "ada") }, time.Second)
-	var out string
-	if err := env.ExecuteWorkflow(testsuite.StartOptions{}, greeter.GreeterWorkflowName, greeter.GreetInput{Greeting: "Hey", Expect: 1}).Get(&out); err != nil {
+	env.RegisterDelayedCallback(func() { _ = g.AddName("ada") }, time.Second)
+	out, res, err := g.Execute(testsuite.StartOptions{}, greeter.GreetInput{Greeting: "Hey", Expect: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
-	if out != "mocked: Hey, ada!" || shouter.Calls() != 1 {
-		t.Errorf("result %q after %d calls of the mock, want the mocked child's", out, shouter.Calls())
+	if out != "mocked: Hey ada" || compose.Calls() != 1 || shouter.Calls() != 1 {
+		t.Errorf("result %q after %d Compose and %d Shouter calls", out, compose.Calls(), shouter.Calls())
+	}
+	if len(res.History().GetEvents()) == 0 {
+		t.Error("no history")
 	}
 }

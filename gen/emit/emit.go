@@ -37,6 +37,10 @@
 // that cannot be decoded fail with a non-retryable ApplicationError of type
 // "ArgumentDecodeError".
 //
+// [TestFile] renders the package's typed test helpers on runtime/testsuite
+// (XInEnv, OnXWorkflow, OnAActivity), for a _test.go file beside the code:
+// they are compiled into the package's tests, never into a binary.
+//
 // Generated identifiers must not collide with each other or with the
 // package's declarations ([model.Package].Declared); File reports every
 // collision at the position of the element that caused it.

@@ -13,6 +13,12 @@
 //	var out string
 //	if err := res.Get(&out); err != nil { t.Fatal(err) }
 //
+// temporalgen also writes typed helpers into <pkg>_temporal_test.go: for
+// a workflow X, XInEnv{Env} with Execute(opts, in) (R, *Result, error)
+// and one method per signal, query and update; OnXWorkflow(env, fn) and,
+// for an activity A, OnAActivity(env, fn), typed mocks the compiler
+// checks.
+//
 // # Time
 //
 // The clock starts at Options.StartTime (2026-01-01T00:00:00Z by default)
