@@ -17,6 +17,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 )
 
@@ -154,10 +155,12 @@ type Env struct {
 	results       chan attemptResult
 	running       int // activity attempts running
 	root          *execution
-	fatal         error        // ends the run: a test setup problem
-	srv           *serverRun   // with Options.Server
-	coroutines    *coro.Pool   // finished coroutines, reused by every run and replay
-	goroutines    *gopool.Pool // runs engine steps under the watchdog
+	fatal         error                        // ends the run: a test setup problem
+	srv           *serverRun                   // with Options.Server
+	stuck         chan *temporal.DeadlockError // from the watchdog
+	abandoned     bool                         // a run deadlocked: its goroutine is never waited for
+	coroutines    *coro.Pool                   // finished coroutines, reused by every run and replay
+	goroutines    *gopool.Pool                 // runs activity attempts
 	steps         int
 	runSeq        int
 	updates       []*update
@@ -187,6 +190,7 @@ func New(t testing.TB, opts Options) *Env {
 		workflowMocks: make(map[string]*Mock),
 		nexus:         make(map[string]nexusHandler),
 		results:       make(chan attemptResult, 64),
+		stuck:         make(chan *temporal.DeadlockError, 1),
 	}
 	e.clock.now = opts.StartTime
 	e.coroutines = coro.NewPool(64)
@@ -211,6 +215,9 @@ func (e *Env) Close() {
 
 func (e *Env) close() {
 	e.stopWatch()
+	if e.abandoned {
+		return // a deadlocked run's coroutine keeps its goroutine
+	}
 	defer e.coroutines.Close()
 	defer e.goroutines.Close()
 	for _, x := range e.executions {
@@ -325,10 +332,10 @@ func (e *Env) activity(name string) (actworker.Func, error) {
 var errStuck = errors.New("testsuite: the workflow is blocked and nothing is scheduled that could unblock it")
 
 // encode encodes arguments with the environment's converter.
-func (e *Env) encode(args ...any) *commonpb.Payloads {
+func (e *Env) encode(args ...any) (*commonpb.Payloads, error) {
 	p, err := e.opts.DataConverter.ToPayloads(args...)
 	if err != nil {
-		e.t.Fatalf("testsuite: encoding arguments: %v", err)
+		return nil, fmt.Errorf("testsuite: encoding arguments: %w", err)
 	}
-	return p
+	return p, nil
 }

@@ -17,7 +17,6 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -176,22 +175,22 @@ func (x *execution) lastCompleted() int64 {
 	return 0
 }
 
-// step runs one engine step under the deadlock watchdog.
+// step runs one engine step on the loop's goroutine, under the deadlock
+// watchdog: a coroutine that stops yielding ends ExecuteWorkflow with a
+// *temporal.DeadlockError (see ExecuteWorkflow), and this goroutine stays
+// in the workflow code for good.
 func (x *execution) step(in engine.Input) (engine.Output, error) {
-	type result struct {
-		out engine.Output
-		err error
-	}
-	r, stuck := coro.Guard(x.env.watchdog, x.run.Scheduler(), x.env.goroutines.Go, func() result {
-		out, err := x.run.Step(in)
-		return result{out, err}
+	e := x.env
+	done := e.watchdog.Watch(x.run.Scheduler(), func(name, stack string) {
+		e.stuck <- &temporal.DeadlockError{WorkflowID: x.id, RunID: x.runID, Coroutine: name, Timeout: e.opts.DeadlockTimeout, Stack: stack}
 	})
-	if stuck != nil {
-		x.run = nil // never touched again
-		return engine.Output{}, &temporal.DeadlockError{WorkflowID: x.id, RunID: x.runID, Coroutine: stuck.Coroutine,
-			Timeout: x.env.opts.DeadlockTimeout, Stack: stuck.Stack}
+	out, err := x.run.Step(in)
+	if !done() {
+		// Declared stuck just as it returned: ExecuteWorkflow has moved
+		// on without this goroutine, which must not touch the Env again.
+		select {}
 	}
-	return r.out, r.err
+	return out, err
 }
 
 // workflowTask runs a workflow task: the events the run has not seen,

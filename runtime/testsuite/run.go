@@ -46,7 +46,11 @@ func (e *Env) ExecuteWorkflow(opts StartOptions, workflowType string, args ...an
 	if e.srv != nil {
 		return e.executeOnServer(opts, workflowType, args...)
 	}
-	a := &historypb.WorkflowExecutionStartedEventAttributes{Input: e.encode(args...), Header: opts.Header, Identity: identity}
+	input, err := e.encode(args...)
+	if err != nil {
+		e.t.Fatalf("%v", err)
+	}
+	a := &historypb.WorkflowExecutionStartedEventAttributes{Input: input, Header: opts.Header, Identity: identity}
 	if opts.RunTimeout > 0 {
 		a.WorkflowRunTimeout = durationpb.New(opts.RunTimeout)
 	}
@@ -57,11 +61,28 @@ func (e *Env) ExecuteWorkflow(opts StartOptions, workflowType string, args ...an
 		a.SearchAttributes = &commonpb.SearchAttributes{IndexedFields: opts.SearchAttributes}
 	}
 	e.root = e.startExecution(opts.ID, workflowType, a, nil, 0)
-	e.loop()
 	res := &Result{env: e, x: e.root}
-	if err := e.replayCheck(); err != nil {
-		e.t.Errorf("%v", err)
-		res.replayErr = err
+	// The loop and the replay check run on a goroutine of their own,
+	// watched step by step: if workflow code stops yielding, the test
+	// goroutine gets the deadlock and returns, and that goroutine is left
+	// in the workflow code (as a worker leaves it).
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		e.loop()
+		if e.fatal == nil {
+			res.replayErr = e.replayCheck()
+		}
+	}()
+	select {
+	case <-finished:
+	case dl := <-e.stuck:
+		e.abandoned = true
+		e.fatal = dl
+		return res
+	}
+	if res.replayErr != nil {
+		e.t.Errorf("%v", res.replayErr)
 	}
 	return res
 }
@@ -185,7 +206,11 @@ func (e *Env) SignalWorkflow(name string, args ...any) error {
 	if e.root == nil || !e.root.open() {
 		return errNoWorkflow
 	}
-	e.root.signal(name, e.encode(args...), nil)
+	input, err := e.encode(args...)
+	if err != nil {
+		return err
+	}
+	e.root.signal(name, input, nil)
 	return nil
 }
 
@@ -195,7 +220,11 @@ func (e *Env) SignalWorkflowByID(workflowID, name string, args ...any) error {
 	if x == nil {
 		return fmt.Errorf("testsuite: no open workflow %q", workflowID)
 	}
-	x.signal(name, e.encode(args...), nil)
+	input, err := e.encode(args...)
+	if err != nil {
+		return err
+	}
+	x.signal(name, input, nil)
 	return nil
 }
 
@@ -223,9 +252,13 @@ func (e *Env) UpdateWorkflow(name, id string, cb UpdateCallbacks, args ...any) e
 	if id == "" {
 		id = fmt.Sprintf("update-%d", len(e.updates)+1)
 	}
+	input, err := e.encode(args...)
+	if err != nil {
+		return err
+	}
 	u := &update{id: id, cb: cb, req: &updatepb.Request{
 		Meta:  &updatepb.Meta{UpdateId: id, Identity: identity},
-		Input: &updatepb.Input{Name: name, Args: e.encode(args...)},
+		Input: &updatepb.Input{Name: name, Args: input},
 	}}
 	e.updates = append(e.updates, u)
 	e.root.updates = append(e.root.updates, u)
@@ -240,7 +273,11 @@ func (e *Env) QueryWorkflow(name string, args ...any) (converter.Values, error) 
 	if e.root == nil || e.root.run == nil {
 		return converter.Values{}, errNoWorkflow
 	}
-	out, err := e.root.run.Step(engine.Input{Query: &querypb.WorkflowQuery{QueryType: name, QueryArgs: e.encode(args...)}})
+	input, err := e.encode(args...)
+	if err != nil {
+		return converter.Values{}, err
+	}
+	out, err := e.root.run.Step(engine.Input{Query: &querypb.WorkflowQuery{QueryType: name, QueryArgs: input}})
 	if err != nil {
 		return converter.Values{}, err
 	}

@@ -46,7 +46,7 @@ func (d *Watchdog) Timeout() time.Duration { return d.timeout }
 // be used again.
 func Guard[T any](d *Watchdog, s *Scheduler, spawn func(func()), fn func() T) (T, *Stuck) {
 	stuck := make(chan *Stuck, 1)
-	done := d.watch(s, func(name, stack string) { stuck <- &Stuck{Coroutine: name, Stack: stack} })
+	done := d.Watch(s, func(name, stack string) { stuck <- &Stuck{Coroutine: name, Stack: stack} })
 	res := make(chan T, 1)
 	if spawn == nil {
 		spawn = func(f func()) { go f() }
@@ -65,9 +65,12 @@ func Guard[T any](d *Watchdog, s *Scheduler, spawn func(func()), fn func() T) (T
 	}
 }
 
-// watch starts watching a scheduler. The returned function stops
-// watching and reports false if the watchdog already abandoned it.
-func (d *Watchdog) watch(s *Scheduler, onDeadlock func(name, stack string)) (done func() bool) {
+// Watch starts watching a scheduler: onDeadlock is called (on a goroutine
+// of its own) if a coroutine of s stops yielding for the timeout. The
+// returned function stops watching and reports false if the watchdog
+// already declared s stuck. Guard is the usual way to use it; a driver
+// that runs the scheduler on its own goroutine uses Watch directly.
+func (d *Watchdog) Watch(s *Scheduler, onDeadlock func(name, stack string)) (done func() bool) {
 	t := &watched{sched: s, lastStep: s.Step(), since: time.Now(), onDeadlock: onDeadlock}
 	d.mu.Lock()
 	d.tasks[t] = struct{}{}
