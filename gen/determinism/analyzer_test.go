@@ -10,7 +10,7 @@ import (
 )
 
 func TestAnalyzer(t *testing.T) {
-	analysistest.Run(t, analysistest.TestData(), determinism.Analyzer, "basic", "cross", "escape")
+	analysistest.Run(t, analysistest.TestData(), determinism.Analyzer, "basic", "cross", "escape", "roots", "rules")
 }
 
 func TestDocIsTheManualSection(t *testing.T) {
