@@ -14,7 +14,7 @@ import (
 
 // record plays the server's part for one command: it writes the command's
 // event and starts what the command asks for.
-func (x *execution) record(cmd *commandpb.Command, completed int64, msgs map[string]*protocolpb.Message, ups []*update) {
+func (x *execution) record(cmd *commandpb.Command, completed int64, msgs map[string]*protocolpb.Message) {
 	switch cmd.CommandType {
 	case enumspb.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
 		x.scheduleActivity(cmd.GetScheduleActivityTaskCommandAttributes(), completed)
@@ -57,7 +57,7 @@ func (x *execution) record(cmd *commandpb.Command, completed int64, msgs map[str
 			return
 		}
 		delete(msgs, id)
-		x.protocolEvent(m, completed, ups)
+		x.protocolEvent(m)
 	case enumspb.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION:
 		x.scheduleNexus(cmd.GetScheduleNexusOperationCommandAttributes(), completed)
 	case enumspb.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
@@ -115,7 +115,7 @@ func (x *execution) close(t enumspb.EventType, attrs proto.Message) {
 
 // protocolEvent records the event of an update message the workflow sent
 // with a ProtocolMessage command, and tells the update's caller.
-func (x *execution) protocolEvent(m *protocolpb.Message, completed int64, ups []*update) {
+func (x *execution) protocolEvent(m *protocolpb.Message) {
 	u := x.env.updateByID(m.GetProtocolInstanceId())
 	switch body := unpack(m).(type) {
 	case *updatepb.Acceptance:
@@ -143,7 +143,7 @@ func (x *execution) protocolEvent(m *protocolpb.Message, completed int64, ups []
 
 // deliverMessages hands the messages no command carried (rejections) to
 // their updates' callers.
-func (x *execution) deliverMessages(msgs []*protocolpb.Message, left map[string]*protocolpb.Message, _ []*update) {
+func (x *execution) deliverMessages(msgs []*protocolpb.Message, left map[string]*protocolpb.Message) {
 	for _, m := range msgs {
 		if _, ok := left[m.GetId()]; !ok {
 			continue

@@ -272,12 +272,6 @@ func (e *Env) RegisterActivities(prefix string, v any) error {
 	return e.activities.RegisterStruct(prefix, v)
 }
 
-func wfAdapt(name string, fn any, e *Env) (wfreg.Func, error) {
-	return wfreg.Adapt(name, fn, e.opts.DataConverter)
-}
-
-func wfregOptions() wfreg.Options { return wfreg.Options{} }
-
 // RegisterDelayedCallback runs fn when the virtual clock has moved d past
 // now, between workflow tasks: send signals, updates or cancellations
 // from it.

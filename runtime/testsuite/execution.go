@@ -165,16 +165,6 @@ func (x *execution) add(t enumspb.EventType, attrs proto.Message) *historypb.His
 	return ev
 }
 
-// lastCompleted is the id of the last WorkflowTaskCompleted event.
-func (x *execution) lastCompleted() int64 {
-	for i := len(x.events) - 1; i >= 0; i-- {
-		if x.events[i].EventType == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED {
-			return x.events[i].EventId
-		}
-	}
-	return 0
-}
-
 // step runs one engine step on the loop's goroutine, under the deadlock
 // watchdog: a coroutine that stops yielding ends ExecuteWorkflow with a
 // *temporal.DeadlockError (see ExecuteWorkflow), and this goroutine stays
@@ -232,7 +222,7 @@ func (x *execution) workflowTask() {
 		x.events = x.events[:mark]
 		x.newRun()
 		x.pending = false
-		x.deliverMessages(out.Messages, byID, nil)
+		x.deliverMessages(out.Messages, byID)
 		return
 	}
 	completed := x.add(enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, &historypb.WorkflowTaskCompletedEventAttributes{ScheduledEventId: sched.EventId, StartedEventId: started.EventId, Identity: identity})
@@ -241,10 +231,10 @@ func (x *execution) workflowTask() {
 	x.tasks = append(x.tasks, rec)
 	x.recording = true
 	for _, cmd := range out.Commands {
-		x.record(cmd, completed.EventId, byID, ups)
+		x.record(cmd, completed.EventId, byID)
 	}
 	x.recording = false
-	x.deliverMessages(out.Messages, byID, ups)
+	x.deliverMessages(out.Messages, byID)
 }
 
 // failTask records a failed workflow task. The server would retry it for

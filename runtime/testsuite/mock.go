@@ -9,6 +9,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
+	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
@@ -75,7 +76,7 @@ func (e *Env) OnActivity(name string, fn any) *Mock {
 func (e *Env) OnWorkflow(name string, fn any) *Mock {
 	e.t.Helper()
 	m := e.newMock("workflow", name)
-	inner, err := wfAdapt(name, fn, e)
+	inner, err := wfreg.Adapt(name, fn, e.opts.DataConverter)
 	if err != nil {
 		e.t.Fatalf("testsuite: mock of workflow %q: %v", name, err)
 		return m
@@ -93,7 +94,7 @@ func (e *Env) OnWorkflow(name string, fn any) *Mock {
 		}
 	}
 	e.workflowMocks[name] = m
-	if err := e.childMocks.Register(name, run, wfregOptions()); err != nil {
+	if err := e.childMocks.Register(name, run, wfreg.Options{}); err != nil {
 		e.t.Fatalf("testsuite: mock of workflow %q: %v", name, err)
 	}
 	return m
