@@ -17,6 +17,10 @@ func inEnvType(wf *model.Workflow) string        { return wf.GoName + "InEnv" }
 func workflowMockFunc(wf *model.Workflow) string { return "On" + wf.GoName + "Workflow" }
 func activityMockFunc(a *model.Activity) string  { return "On" + activityFunc(a) }
 
+// inEnvFields are the fixed members of every XInEnv: its field and
+// Execute.
+func inEnvFields() []string { return []string{"Env", "Execute"} }
+
 // TestFile renders the typed test helpers of pkg, for a _test.go file next
 // to the generated code: they are compiled into the package's tests only,
 // never into a binary. For a workflow X with signal S, query Q and update
@@ -37,39 +41,33 @@ func TestFile(pkg *model.Package) ([]byte, []error) {
 	if len(p.Workflows) == 0 && len(p.Activities) == 0 {
 		return nil, nil
 	}
+	if errs := checkTestNames(p); len(errs) > 0 {
+		return nil, model.SortErrors(errs)
+	}
 	e := newEmitter(p)
-	var errs []error
-	taken := func(name string, pos model.Pos, what string) bool {
-		if e.reserved[name] {
-			errs = append(errs, model.Errorf(pos, "the generated test helper %s for %s collides with a declaration or generated name: rename one of them", name, what))
-			return true
-		}
-		e.reserved[name] = true
-		return false
+	for i := range p.Workflows {
+		e.reserved[inEnvType(&p.Workflows[i])] = true
+		e.reserved[workflowMockFunc(&p.Workflows[i])] = true
+	}
+	for i := range p.Activities {
+		e.reserved[activityMockFunc(&p.Activities[i])] = true
 	}
 	name := "testsuite"
 	for i := 2; e.reserved[name]; i++ {
 		name = fmt.Sprintf("testsuite%d", i)
 	}
-	e.f.ImportAlias(testsuitePkg, name)
+	if name == "testsuite" {
+		e.f.ImportName(testsuitePkg, name)
+	} else {
+		e.f.ImportAlias(testsuitePkg, name)
+	}
 	e.reserved[name] = true
 	for i := range p.Workflows {
-		wf := &p.Workflows[i]
-		if !taken(inEnvType(wf), wf.Pos, "workflow "+wf.GoName) {
-			e.inEnv(wf, &errs)
-		}
-		if !taken(workflowMockFunc(wf), wf.Pos, "workflow "+wf.GoName) {
-			e.workflowMock(wf)
-		}
+		e.inEnv(&p.Workflows[i])
+		e.workflowMock(&p.Workflows[i])
 	}
 	for i := range p.Activities {
-		a := &p.Activities[i]
-		if !taken(activityMockFunc(a), a.Pos, "activity "+a.Name) {
-			e.activityMock(a)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, model.SortErrors(errs)
+		e.activityMock(&p.Activities[i])
 	}
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
@@ -89,7 +87,7 @@ func results(r *model.TypeRef) jen.Code {
 }
 
 // inEnv declares the typed driver of workflow wf in a testsuite.Env.
-func (e *emitter) inEnv(wf *model.Workflow, errs *[]error) {
+func (e *emitter) inEnv(wf *model.Workflow) {
 	t := inEnvType(wf)
 	e.f.Line()
 	what := fmt.Sprintf("%s workflows (type %s)", wf.GoName, quote(wf.Name))
@@ -122,15 +120,9 @@ func (e *emitter) inEnv(wf *model.Workflow, errs *[]error) {
 	}
 
 	for _, h := range handlers(wf) {
-		if h.Dynamic {
-			continue
+		if !h.Dynamic {
+			e.handlerInEnv(wf, h, t)
 		}
-		if h.GoName == "Execute" || h.GoName == "Env" {
-			*errs = append(*errs, model.Errorf(h.Pos, "%s %s of workflow %s: the generated test helper %s.%s collides with the helper's own %s: rename the Go method and keep the registered name with name=%s",
-				kindWord(h.Kind), h.GoName, wf.GoName, t, h.GoName, h.GoName, h.Name))
-			continue
-		}
-		e.handlerInEnv(wf, h, t)
 	}
 }
 

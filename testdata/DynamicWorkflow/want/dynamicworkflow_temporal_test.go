@@ -3,7 +3,7 @@
 package dynamicworkflow
 
 import (
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
