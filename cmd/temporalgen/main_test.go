@@ -77,6 +77,23 @@ func TestCleanPackageExit0(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(acts, "zz_activitystruct.go")); err != nil {
 		t.Errorf("-o: %v", err)
 	}
+	if _, err := os.Stat(filepath.Join(acts, "zz_activitystruct_test.go")); err != nil {
+		t.Errorf("-o: the test helpers: %v", err)
+	}
+}
+
+func TestNoTestHelpers(t *testing.T) {
+	dir := copyCase(t, "Greeter")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"-tests=false", dir}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, &stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "greeter_temporal.go")); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "greeter_temporal_test.go")); !os.IsNotExist(err) {
+		t.Errorf("-tests=false wrote the test helpers (%v)", err)
+	}
 }
 
 // TestGenerateAndDiff walks through the life of a generated file: -diff
@@ -110,6 +127,11 @@ func TestGenerateAndDiff(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden greeter_temporal.go", out)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "greeter_temporal_test.go")); err != nil {
+		t.Error(err)
+	} else if want, _ := os.ReadFile(filepath.Join(cases, "Greeter", "want", "greeter_temporal_test.go")); !bytes.Equal(got, want) {
+		t.Error("greeter_temporal_test.go differs from its golden")
 	}
 	if md, err := os.ReadFile(filepath.Join(dir, "greeter_temporal.md")); err != nil || !bytes.HasPrefix(md, []byte("# Package `greeter`")) {
 		t.Errorf("-docs: %v\n%s", err, md)

@@ -5,7 +5,7 @@ package greeter
 import (
 	"context"
 	"github.com/temporalgen/temporalgen/runtime/converter"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 

@@ -39,7 +39,12 @@
 //
 // [TestFile] renders the package's typed test helpers on runtime/testsuite
 // (XInEnv, OnXWorkflow, OnAActivity), for a _test.go file beside the code:
-// they are compiled into the package's tests, never into a binary.
+// they are compiled into the package's tests, never into a binary, and
+// being in package p itself they serve its external p_test tests too.
+// Their names are checked like File's against the package's declarations
+// and the generated code; declarations in the package's own _test.go
+// files are not loaded, so a clash with one of those is the compiler's
+// to report.
 //
 // Generated identifiers must not collide with each other or with the
 // package's declarations ([model.Package].Declared); File reports every

@@ -109,3 +109,43 @@ func TestCollisions(t *testing.T) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTestFile checks the test helpers: deterministic whatever the
+// order of the model, nothing for an empty package, and only their own
+// collisions (File reports its own).
+func TestTestFile(t *testing.T) {
+	first, errs := TestFile(testPackage())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	q := testPackage()
+	slices.Reverse(q.Workflows)
+	slices.Reverse(q.Activities)
+	if shuffled, _ := TestFile(q); !bytes.Equal(first, shuffled) {
+		t.Errorf("output differs with the model reordered:\n%s\n---\n%s", first, shuffled)
+	}
+	for _, want := range []string{"type AlphaInEnv struct", "func (w ZedInEnv) First(s string) error", "func OnZedWorkflow(", "func OnAActivity("} {
+		if !bytes.Contains(first, []byte(want)) {
+			t.Errorf("no %q in:\n%s", want, first)
+		}
+	}
+	if src, errs := TestFile(&model.Package{Path: "example.com/p", Name: "p"}); src != nil || errs != nil {
+		t.Errorf("empty package: %q, %v", src, errs)
+	}
+
+	p := testPackage()
+	p.Declared = []model.Ident{{Name: "ZedHandle", Pos: model.Pos{File: "/src/p/other.go", Line: 3, Col: 6}}, {Name: "OnBActivity", Pos: model.Pos{File: "/src/p/other.go", Line: 5, Col: 6}}}
+	p.Workflows[0].Signals[0].GoName = "Execute"
+	src, errs := TestFile(p)
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"/src/p/p.go:12:6: signal Execute of workflow Zed: generated method ZedInEnv.Execute collides with the method every ZedInEnv has: rename the Go method and keep the registered name with name=Execute",
+		"/src/p/p.go:30:6: generated OnBActivity for activity B collides with OnBActivity declared at other.go:5:6: rename one of them",
+	}
+	if src != nil || !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -176,7 +176,47 @@ func (c *collisions) report(o origin, other, msg string) {
 
 // checkNames returns the collisions of everything File would declare for
 // p (sorted as File sorts it).
-func checkNames(p *model.Package) []error {
+func checkNames(p *model.Package) []error { return fileNames(p).errs }
+
+// checkTestNames returns the collisions of the test helpers TestFile
+// would declare for p with each other, with the package's declarations
+// and with what File declares; the collisions within File are
+// checkNames's.
+func checkTestNames(p *model.Package) []error {
+	c := fileNames(p)
+	n := len(c.errs)
+	for i := range p.Workflows {
+		wf := &p.Workflows[i]
+		o := origin{what: "workflow " + wf.GoName, pos: wf.Pos}
+		c.add("", inEnvType(wf), o)
+		c.add("", workflowMockFunc(wf), o)
+		for _, m := range inEnvFields() {
+			c.add(inEnvType(wf), m, origin{what: o.what, pos: o.pos, fixed: true})
+		}
+		for _, h := range handlers(wf) {
+			if !h.Dynamic {
+				c.add(inEnvType(wf), h.GoName, origin{what: fmt.Sprintf("%s %s of workflow %s", h.Kind, h.GoName, wf.GoName), pos: h.Pos})
+			}
+		}
+	}
+	for i := range p.Activities {
+		a := &p.Activities[i]
+		c.add("", activityMockFunc(a), origin{what: activityWhat(a), pos: a.Pos})
+	}
+	return c.errs[n:]
+}
+
+// activityWhat names activity a in messages.
+func activityWhat(a *model.Activity) string {
+	if a.Receiver != "" {
+		return "activity method " + a.Receiver + "." + a.GoName
+	}
+	return "activity " + a.GoName
+}
+
+// fileNames records everything File would declare for p, and the
+// collisions found on the way.
+func fileNames(p *model.Package) *collisions {
 	c := newCollisions(p.Declared)
 	for i := range p.Workflows {
 		wf := &p.Workflows[i]
@@ -227,11 +267,7 @@ func checkNames(p *model.Package) []error {
 	}
 	for i := range p.Activities {
 		a := &p.Activities[i]
-		what := "activity " + a.GoName
-		if a.Receiver != "" {
-			what = "activity method " + a.Receiver + "." + a.GoName
-		}
-		o := origin{what: what, pos: a.Pos}
+		o := origin{what: activityWhat(a), pos: a.Pos}
 		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a)} {
 			c.add("", id, o)
 		}
@@ -240,7 +276,7 @@ func checkNames(p *model.Package) []error {
 	for _, id := range packageIdents(p) {
 		c.add("", id, o)
 	}
-	return c.errs
+	return c
 }
 
 // packageIdents are the package-level registration identifiers File

@@ -17,6 +17,10 @@ func inEnvType(wf *model.Workflow) string        { return wf.GoName + "InEnv" }
 func workflowMockFunc(wf *model.Workflow) string { return "On" + wf.GoName + "Workflow" }
 func activityMockFunc(a *model.Activity) string  { return "On" + activityFunc(a) }
 
+// inEnvFields are the fixed members of every XInEnv: its field and
+// Execute.
+func inEnvFields() []string { return []string{"Env", "Execute"} }
+
 // TestFile renders the typed test helpers of pkg, for a _test.go file next
 // to the generated code: they are compiled into the package's tests only,
 // never into a binary. For a workflow X with signal S, query Q and update
@@ -27,50 +31,43 @@ func activityMockFunc(a *model.Activity) string  { return "On" + activityFunc(a)
 //	OnXWorkflow(env, fn)    a typed mock of X as a child workflow
 //	OnAActivity(env, fn)    a typed mock of A
 //
-// A mock whose fn has another signature does not compile. It returns nil
-// when pkg has nothing to test, and the errors when a helper's name is
-// taken.
+// For a dynamic workflow, Execute and OnXWorkflow also take the workflow
+// type to run or replace, as StartX does; its dynamic handlers have no
+// typed method (use the Env's untyped calls). A mock whose fn has another
+// signature does not compile. TestFile returns nil when pkg has nothing
+// to test, and the errors when a helper's name is taken.
 func TestFile(pkg *model.Package) ([]byte, []error) {
 	p := sorted(pkg)
 	if len(p.Workflows) == 0 && len(p.Activities) == 0 {
 		return nil, nil
 	}
+	if errs := checkTestNames(p); len(errs) > 0 {
+		return nil, model.SortErrors(errs)
+	}
 	e := newEmitter(p)
-	var errs []error
-	taken := func(name string, pos model.Pos, what string) bool {
-		if e.reserved[name] {
-			errs = append(errs, model.Errorf(pos, "the generated test helper %s for %s collides with a declaration or generated name: rename one of them", name, what))
-			return true
-		}
-		e.reserved[name] = true
-		return false
+	for i := range p.Workflows {
+		e.reserved[inEnvType(&p.Workflows[i])] = true
+		e.reserved[workflowMockFunc(&p.Workflows[i])] = true
+	}
+	for i := range p.Activities {
+		e.reserved[activityMockFunc(&p.Activities[i])] = true
 	}
 	name := "testsuite"
 	for i := 2; e.reserved[name]; i++ {
 		name = fmt.Sprintf("testsuite%d", i)
 	}
-	e.f.ImportAlias(testsuitePkg, name)
+	if name == "testsuite" {
+		e.f.ImportName(testsuitePkg, name)
+	} else {
+		e.f.ImportAlias(testsuitePkg, name)
+	}
 	e.reserved[name] = true
 	for i := range p.Workflows {
-		wf := &p.Workflows[i]
-		if wf.Dynamic {
-			continue
-		}
-		if !taken(inEnvType(wf), wf.Pos, "workflow "+wf.GoName) {
-			e.inEnv(wf, &errs)
-		}
-		if !taken(workflowMockFunc(wf), wf.Pos, "workflow "+wf.GoName) {
-			e.workflowMock(wf)
-		}
+		e.inEnv(&p.Workflows[i])
+		e.workflowMock(&p.Workflows[i])
 	}
 	for i := range p.Activities {
-		a := &p.Activities[i]
-		if !taken(activityMockFunc(a), a.Pos, "activity "+a.Name) {
-			e.activityMock(a)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, model.SortErrors(errs)
+		e.activityMock(&p.Activities[i])
 	}
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
@@ -90,25 +87,31 @@ func results(r *model.TypeRef) jen.Code {
 }
 
 // inEnv declares the typed driver of workflow wf in a testsuite.Env.
-func (e *emitter) inEnv(wf *model.Workflow, errs *[]error) {
+func (e *emitter) inEnv(wf *model.Workflow) {
 	t := inEnvType(wf)
 	e.f.Line()
-	e.f.Add(comment(fmt.Sprintf("%s drives %s workflows (type %s) in a testsuite.Env with typed arguments and results. Signals, queries and updates go to the workflow under test; send them from the Env's delayed or conditional callbacks.", t, wf.GoName, quote(wf.Name))))
+	what := fmt.Sprintf("%s workflows (type %s)", wf.GoName, quote(wf.Name))
+	if wf.Dynamic {
+		what = fmt.Sprintf("workflows of the dynamic %s", wf.GoName)
+	}
+	e.f.Add(comment(fmt.Sprintf("%s drives %s in a testsuite.Env with typed arguments and results. Signals, queries and updates go to the workflow under test; send them from the Env's delayed or conditional callbacks.", t, what)))
 	e.f.Type().Id(t).Struct(jen.Id("Env").Op("*").Add(tsQual("Env")))
 
 	s := e.scope()
 	rv, opts, res, out, err := s.name("w"), s.name("opts"), s.name("res"), s.name("out"), s.name("err")
+	decl := []jen.Code{jen.Id(opts).Add(tsQual("StartOptions"))}
+	wt := workflowType(wf, s, &decl)
 	in := params(s, wf.Run.Params)
-	call := jen.Id(rv).Dot("Env").Dot("ExecuteWorkflow").Call(append([]jen.Code{jen.Id(opts), jen.Id(workflowNameConst(wf))}, ids(in)...)...)
-	decl := append([]jen.Code{jen.Id(opts).Add(tsQual("StartOptions"))}, decls(in)...)
+	call := jen.Id(rv).Dot("Env").Dot("ExecuteWorkflow").Call(append([]jen.Code{jen.Id(opts), wt}, ids(in)...)...)
+	decl = append(decl, decls(in)...)
 	e.f.Line()
 	if wf.Run.Result == nil {
-		e.f.Add(comment("Execute runs the workflow until it closes and returns how it ended; the Result holds its history."))
+		e.f.Add(comment("Execute runs the workflow until it closes and returns how it ended; the Result holds its history." + dynamicDoc(wf)))
 		e.f.Func().Params(jen.Id(rv).Id(t)).Id("Execute").Params(decl...).Params(jen.Op("*").Add(tsQual("Result")), jen.Error()).Block(
 			jen.Id(res).Op(":=").Add(call),
 			jen.Return(jen.Id(res), jen.Id(res).Dot("Err").Call()))
 	} else {
-		e.f.Add(comment("Execute runs the workflow until it closes and returns its result; the Result holds its history."))
+		e.f.Add(comment("Execute runs the workflow until it closes and returns its result; the Result holds its history." + dynamicDoc(wf)))
 		e.f.Func().Params(jen.Id(rv).Id(t)).Id("Execute").Params(decl...).Params(typ(*wf.Run.Result), jen.Op("*").Add(tsQual("Result")), jen.Error()).Block(
 			jen.Id(res).Op(":=").Add(call),
 			jen.Var().Id(out).Add(typ(*wf.Run.Result)),
@@ -117,15 +120,9 @@ func (e *emitter) inEnv(wf *model.Workflow, errs *[]error) {
 	}
 
 	for _, h := range handlers(wf) {
-		if h.Dynamic {
-			continue
+		if !h.Dynamic {
+			e.handlerInEnv(wf, h, t)
 		}
-		if h.GoName == "Execute" || h.GoName == "Env" {
-			*errs = append(*errs, model.Errorf(h.Pos, "%s %s of workflow %s: the generated test helper %s.%s collides with the helper's own %s: rename the Go method and keep the registered name with name=%s",
-				kindWord(h.Kind), h.GoName, wf.GoName, t, h.GoName, h.GoName, h.Name))
-			continue
-		}
-		e.handlerInEnv(wf, h, t)
 	}
 }
 
@@ -182,12 +179,18 @@ func (e *emitter) handlerInEnv(wf *model.Workflow, h *model.Handler, t string) {
 func (e *emitter) workflowMock(wf *model.Workflow) {
 	s := e.scope()
 	env, fn, ctx := s.name("env"), s.name("fn"), s.name("ctx")
+	ps := []jen.Code{jen.Id(env).Op("*").Add(tsQual("Env"))}
+	wt := workflowType(wf, s, &ps)
 	sig := append([]jen.Code{jen.Id(ctx).Add(wfCtxType())}, decls(params(s, wf.Run.Params))...)
 	f := workflowMockFunc(wf)
+	what := fmt.Sprintf("the %s child workflow (type %s)", wf.GoName, quote(wf.Name))
+	if wf.Dynamic {
+		what = fmt.Sprintf("the child workflow of type workflowType, which the dynamic %s would run,", wf.GoName)
+	}
 	e.f.Line()
-	e.f.Add(comment(fmt.Sprintf("%s replaces the %s child workflow (type %s) with fn in env, and returns the mock, which counts calls and checks Times and AtLeastOnce when the test ends.", f, wf.GoName, quote(wf.Name))))
-	e.f.Func().Id(f).Params(jen.Id(env).Op("*").Add(tsQual("Env")), jen.Id(fn).Func().Params(sig...).Add(results(wf.Run.Result))).
-		Op("*").Add(tsQual("Mock")).Block(jen.Return(jen.Id(env).Dot("OnWorkflow").Call(jen.Id(workflowNameConst(wf)), jen.Id(fn))))
+	e.f.Add(comment(fmt.Sprintf("%s replaces %s with fn in env, and returns the mock, which counts calls and checks Times and AtLeastOnce when the test ends.", f, what)))
+	e.f.Func().Id(f).Params(append(ps, jen.Id(fn).Func().Params(sig...).Add(results(wf.Run.Result)))...).
+		Op("*").Add(tsQual("Mock")).Block(jen.Return(jen.Id(env).Dot("OnWorkflow").Call(wt, jen.Id(fn))))
 }
 
 // activityMock declares the typed mock of activity a.

@@ -4,7 +4,7 @@ package activitiesonly
 
 import (
 	"context"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 )
 
 // OnSumActivity replaces activity Sum (type "hash") with fn in env, as

@@ -4,7 +4,7 @@ package activitystruct
 
 import (
 	"context"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"net/url"
 )
 

@@ -3,7 +3,7 @@
 package importalias
 
 import (
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 

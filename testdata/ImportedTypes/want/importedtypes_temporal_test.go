@@ -5,7 +5,7 @@ package importedtypes
 import (
 	"context"
 	"github.com/temporalgen/temporalgen/runtime/converter"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 	"github.com/temporalgen/temporalgen/testdata/ImportedTypes/shared"
 	"net/url"

@@ -4,7 +4,7 @@ package multiworkflow
 
 import (
 	"context"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 

@@ -4,7 +4,7 @@ package options
 
 import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
-	testsuite "github.com/temporalgen/temporalgen/runtime/testsuite"
+	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
