@@ -40,7 +40,10 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 		return nil, err
 	}
 	dialOpts := []grpc.DialOption{
-		grpc.WithChainUnaryInterceptor(headerInterceptor(opts.Namespace, opts.APIKey)),
+		grpc.WithChainUnaryInterceptor(
+			retryInterceptor(opts.Retry),
+			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc),
+		),
 		grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(DefaultMaxMessageSize),
 			grpc.MaxCallSendMsgSize(DefaultMaxMessageSize),
@@ -114,8 +117,9 @@ func (c *Client) checkReachable(ctx context.Context) error {
 }
 
 // headerInterceptor adds the client identification and feature headers, the
-// namespace header and, when apiKey is set, the authorization header to every call.
-func headerInterceptor(namespace, apiKey string) grpc.UnaryClientInterceptor {
+// namespace header and, when apiKey is set or apiKeyFunc gives one, the
+// authorization header to every call.
+func headerInterceptor(namespace, apiKey string, apiKeyFunc func(context.Context) (string, error)) grpc.UnaryClientInterceptor {
 	kv := []string{
 		"client-name", ClientName,
 		"client-version", ClientVersion,
@@ -141,6 +145,15 @@ func headerInterceptor(namespace, apiKey string) grpc.UnaryClientInterceptor {
 		}
 		if len(add) > 0 {
 			ctx = metadata.AppendToOutgoingContext(ctx, add...)
+		}
+		if apiKeyFunc != nil && len(metadata.ValueFromOutgoingContext(ctx, "authorization")) == 0 {
+			key, err := apiKeyFunc(ctx)
+			if err != nil {
+				return status.Errorf(codes.Unauthenticated, "client: Options.APIKeyFunc: %v", err)
+			}
+			if key != "" {
+				ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+key)
+			}
 		}
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}

@@ -83,9 +83,20 @@
 // status.FromError still work. Two server conditions have typed errors for
 // errors.As: *WorkflowAlreadyStartedError and *NotFoundError.
 //
-// # Limitations
+// # Retries
 //
-// Calls are not retried, except that Dial retries until the server is
-// reachable, and the waits of Get, StartUpdate and UpdateHandle.Get repeat
-// their long polls and ride out Unavailable and ResourceExhausted errors.
+// Every call is retried while the server answers Unavailable,
+// ResourceExhausted (with longer waits), Aborted, Unknown or Internal, or
+// DeadlineExceeded while the caller's context still has time, with
+// exponential backoff and jitter (Options.Retry; see RetryOptions for the
+// schedule and how to turn it off). The caller's context bounds the
+// retries; a context without a deadline gets one minute. Calls that change
+// state carry a request ID (start, signal, signal-with-start, cancel) or an
+// update ID, set once per call, so a retry of a request the server already
+// applied is recognised and not applied twice. Invalid arguments, missing
+// workflows, conflicts and permission errors are returned at once. Long
+// polls (Get, StartUpdate, UpdateHandle.Get) repeat on their own and ride
+// out outages until their context ends. CheckHealth asks the server's gRPC
+// health service. An API key that rotates can be given as
+// Options.APIKeyFunc, asked before every call.
 package client

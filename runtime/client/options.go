@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -66,6 +67,12 @@ type Options struct {
 	// in clear text, an API key turns TLS on (with the system roots) when TLS
 	// is nil, unless DisableTLS is set.
 	APIKey string
+	// APIKeyFunc, when set, is asked for the API key before every call, so
+	// that a rotated key takes effect without a new client; an empty answer
+	// sends no authorization header, an error fails the call with
+	// codes.Unauthenticated. It is an error together with APIKey, and like
+	// APIKey it turns TLS on unless TLS or DisableTLS is set.
+	APIKeyFunc func(ctx context.Context) (string, error)
 
 	// DataConverter encodes arguments and decodes results, memos and details.
 	// Default: converter.Default().
@@ -79,6 +86,9 @@ type Options struct {
 	DialTimeout time.Duration
 	// Logger receives the client's diagnostics. Default: slog.Default().
 	Logger *slog.Logger
+	// Retry is the schedule on which failed calls are retried; the zero
+	// value is the default schedule (see RetryOptions).
+	Retry RetryOptions
 	// GRPCDialOptions are appended after the client's own dial options, so
 	// they can override them (e.g. message size limits) or add interceptors.
 	GRPCDialOptions []grpc.DialOption
@@ -99,7 +109,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Namespace == "" {
 		o.Namespace = DefaultNamespace
 	}
-	if o.APIKey == "" {
+	if o.APIKey == "" && o.APIKeyFunc == nil {
 		o.APIKey = os.Getenv(EnvAPIKey)
 	}
 	if o.Identity == "" {
@@ -108,7 +118,10 @@ func (o Options) withDefaults() (Options, error) {
 	if o.TLS != nil && o.DisableTLS {
 		return o, errors.New("client: Options.TLS and Options.DisableTLS are both set")
 	}
-	if o.TLS == nil && o.APIKey != "" && !o.DisableTLS {
+	if o.APIKey != "" && o.APIKeyFunc != nil {
+		return o, errors.New("client: Options.APIKey and Options.APIKeyFunc are both set")
+	}
+	if o.TLS == nil && (o.APIKey != "" || o.APIKeyFunc != nil) && !o.DisableTLS {
 		o.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	if o.DialTimeout <= 0 {

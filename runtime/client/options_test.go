@@ -95,17 +95,23 @@ func (f *fakeFrontend) GetSystemInfo(ctx context.Context, _ *workflowservice.Get
 // startFakeFrontend serves a fakeFrontend on a loopback port until the
 // test ends and returns it with its address.
 func startFakeFrontend(t *testing.T) (*fakeFrontend, string) {
+	fake := &fakeFrontend{}
+	return fake, serveFrontend(t, fake)
+}
+
+// serveFrontend serves impl on a loopback port until the test ends and
+// returns the address.
+func serveFrontend(t *testing.T, impl workflowservice.WorkflowServiceServer) string {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	fake := &fakeFrontend{}
-	workflowservice.RegisterWorkflowServiceServer(srv, fake)
+	workflowservice.RegisterWorkflowServiceServer(srv, impl)
 	go func() { _ = srv.Serve(lis) }()
 	t.Cleanup(srv.Stop)
-	return fake, lis.Addr().String()
+	return lis.Addr().String()
 }
 
 func TestDialSendsHeaders(t *testing.T) {

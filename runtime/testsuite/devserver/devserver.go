@@ -229,6 +229,24 @@ func (s *Server) stopLocked() error {
 	return fmt.Errorf("devserver: server on %s did not exit within %v of SIGTERM; killed", s.Address(), stopGrace)
 }
 
+// Kill ends the server with SIGKILL, as a crash would, and waits for the
+// process to exit; nothing is flushed or shut down cleanly. Restart brings
+// it back on the same ports (and DBFile). Kill is idempotent.
+func (s *Server) Kill() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.proc
+	if p == nil {
+		return nil
+	}
+	s.proc = nil
+	if err := p.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("devserver: kill server on %s: %w", s.Address(), err)
+	}
+	<-p.done
+	return nil
+}
+
 // Restart stops the server and starts it again on the same ports with the same
 // options (and so the same DBFile, if any). Without a DBFile all state is lost.
 // It also starts a server that was stopped with Stop.

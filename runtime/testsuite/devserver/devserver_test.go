@@ -131,9 +131,11 @@ func TestRestart(t *testing.T) {
 		name    string
 		db      bool
 		persist bool
+		kill    bool // Kill (SIGKILL) before Restart
 	}{
-		{"with-db-file", true, true},
-		{"in-memory", false, false},
+		{"with-db-file", true, true, false},
+		{"in-memory", false, false, false},
+		{"killed-with-db-file", true, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -153,6 +155,11 @@ func TestRestart(t *testing.T) {
 			}
 			addr := s.Address()
 			t0 := time.Now()
+			if tc.kill {
+				if err := s.Kill(); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if err := s.Restart(); err != nil {
 				t.Fatal(err)
 			}
