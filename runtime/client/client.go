@@ -48,14 +48,15 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 			grpc.MaxCallRecvMsgSize(DefaultMaxMessageSize),
 			grpc.MaxCallSendMsgSize(DefaultMaxMessageSize),
 		),
-		// Reconnect within seconds after the server comes back instead of
-		// gRPC's default of up to two minutes.
+		// Reconnect within a second after the server comes back instead
+		// of gRPC's default of up to two minutes: a connection attempt is
+		// cheap, and workers and retried calls wait for it (WaitConn).
 		grpc.WithConnectParams(grpc.ConnectParams{
 			Backoff: backoff.Config{
-				BaseDelay:  200 * time.Millisecond,
+				BaseDelay:  100 * time.Millisecond,
 				Multiplier: 1.6,
 				Jitter:     0.2,
-				MaxDelay:   10 * time.Second,
+				MaxDelay:   time.Second,
 			},
 			MinConnectTimeout: 20 * time.Second,
 		}),
@@ -174,6 +175,11 @@ func unsetHeaders(ctx context.Context, kv []string) []string {
 // WorkflowService returns the raw gRPC service client, for calls this
 // package does not wrap. Requests must name the namespace themselves.
 func (c *Client) WorkflowService() workflowservice.WorkflowServiceClient { return c.service }
+
+// Conn returns the client's gRPC connection, for services this package
+// does not wrap (the operator service, health checks). Calls on it go
+// through the client's headers and retries.
+func (c *Client) Conn() *grpc.ClientConn { return c.conn }
 
 // Namespace returns the namespace the client works in.
 func (c *Client) Namespace() string { return c.opts.Namespace }

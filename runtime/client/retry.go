@@ -147,13 +147,17 @@ func retryInterceptor(r RetryOptions) grpc.UnaryClientInterceptor {
 		}
 		return r.call(ctx, func(ctx context.Context) error {
 			return invoker(ctx, method, req, reply, cc, opts...)
-		}, backoff.Wait)
+		}, func(ctx context.Context, d time.Duration) (bool, error) {
+			return backoff.WaitConn(ctx, cc, d)
+		})
 	}
 }
 
 // call makes attempt until it succeeds, fails for good, or the budget ends.
-// wait sleeps between attempts (backoff.Wait outside tests).
-func (r RetryOptions) call(ctx context.Context, attempt func(context.Context) error, wait func(context.Context, time.Duration) error) error {
+// wait sleeps between attempts (backoff.WaitConn outside tests); when it
+// reports that the connection came back, the next attempt goes out at once
+// and the schedule starts over.
+func (r RetryOptions) call(ctx context.Context, attempt func(context.Context) error, wait func(context.Context, time.Duration) (reconnected bool, err error)) error {
 	_, bounded := ctx.Deadline()
 	if !bounded {
 		var cancel context.CancelFunc
@@ -161,6 +165,7 @@ func (r RetryOptions) call(ctx context.Context, attempt func(context.Context) er
 		defer cancel()
 	}
 	start := time.Now()
+	step := 0 // position in the backoff schedule
 	for n := 1; ; n++ {
 		err := r.attempt(ctx, bounded, attempt)
 		if err == nil {
@@ -176,8 +181,13 @@ func (r RetryOptions) call(ctx context.Context, attempt func(context.Context) er
 		if r.MaxAttempts > 0 && n >= r.MaxAttempts {
 			return gaveUp(err, n, time.Since(start), nil)
 		}
-		if werr := wait(ctx, r.policy(code).Delay(n)); werr != nil {
+		step++
+		reconnected, werr := wait(ctx, r.policy(code).Delay(step))
+		if werr != nil {
 			return gaveUp(err, n, time.Since(start), werr)
+		}
+		if reconnected {
+			step = 0
 		}
 	}
 }

@@ -65,9 +65,9 @@ func TestRetryCall(t *testing.T) {
 				cancel()
 			}
 			var waits []time.Duration
-			wait := func(ctx context.Context, d time.Duration) error {
+			wait := func(ctx context.Context, d time.Duration) (bool, error) {
 				waits = append(waits, d)
-				return ctx.Err()
+				return false, ctx.Err()
 			}
 			n := 0
 			err := r.call(ctx, scripted(&n, tc.errs...), wait)
@@ -96,6 +96,26 @@ func equalDurations(a, b []time.Duration) bool {
 	return true
 }
 
+// TestRetryAfterReconnect checks that the schedule starts over once the
+// connection is back.
+func TestRetryAfterReconnect(t *testing.T) {
+	r := RetryOptions{Jitter: -1}.withDefaults()
+	unavailable := status.Error(codes.Unavailable, "down")
+	var waits []time.Duration
+	wait := func(_ context.Context, d time.Duration) (bool, error) {
+		waits = append(waits, d)
+		return len(waits) == 3, nil // the connection is back during the third wait
+	}
+	n := 0
+	if err := r.call(context.Background(), scripted(&n, unavailable, unavailable, unavailable, unavailable), wait); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Duration{100 * time.Millisecond, 170 * time.Millisecond, 288999999, 100 * time.Millisecond} // 100ms·1.7² in float
+	if !equalDurations(waits, want) {
+		t.Errorf("waits = %v, want %v", waits, want)
+	}
+}
+
 // TestRetryGaveUpKeepsStatus checks that a call that runs out of time
 // reports the last attempt's code and details and how it ended.
 func TestRetryGaveUpKeepsStatus(t *testing.T) {
@@ -107,11 +127,11 @@ func TestRetryGaveUpKeepsStatus(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n := 0
-	wait := func(ctx context.Context, d time.Duration) error {
+	wait := func(ctx context.Context, d time.Duration) (bool, error) {
 		if n == 3 {
 			cancel()
 		}
-		return ctx.Err()
+		return false, ctx.Err()
 	}
 	callErr := r.call(ctx, func(context.Context) error { n++; return st.Err() }, wait)
 	got := status.Convert(callErr)
@@ -140,7 +160,7 @@ func TestRetryUnboundedContext(t *testing.T) {
 		return nil
 	}
 	before := time.Now()
-	if err := r.call(context.Background(), attempt, func(context.Context, time.Duration) error { return nil }); err != nil {
+	if err := r.call(context.Background(), attempt, func(context.Context, time.Duration) (bool, error) { return false, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(deadlines) != 2 {
@@ -155,7 +175,7 @@ func TestRetryUnboundedContext(t *testing.T) {
 	defer cancel()
 	want, _ := ctx.Deadline()
 	deadlines = nil
-	if err := r.call(ctx, attempt, func(context.Context, time.Duration) error { return nil }); err != nil {
+	if err := r.call(ctx, attempt, func(context.Context, time.Duration) (bool, error) { return false, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if !deadlines[0].Equal(want) {

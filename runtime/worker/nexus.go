@@ -163,8 +163,12 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 			failures++
 			d := w.opts.PollBackoff.Delay(failures)
 			w.log.Warn("nexus task poll failed; retrying", "error", err, "retry_in", d)
-			if backoff.Wait(ctx, d) != nil {
+			reconnected, werr := backoff.WaitConn(ctx, w.client.Conn(), d)
+			if werr != nil {
 				return
+			}
+			if reconnected {
+				failures = 0
 			}
 			continue
 		}

@@ -236,6 +236,7 @@ func (w *Worker) Start() error {
 			MaxConcurrent:    w.opts.MaxConcurrentActivities,
 			Logger:           w.log,
 			Backoff:          w.opts.PollBackoff.policy(),
+			Conn:             w.client.Conn(),
 		}, w.activities)
 		w.actPoller.Start()
 	}

@@ -90,9 +90,13 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 			d := w.opts.PollBackoff.Delay(failures)
 			w.log.Warn("workflow task poll failed; retrying", "error", err, "retry_in", d,
 				"sticky", req.TaskQueue.Kind == enumspb.TASK_QUEUE_KIND_STICKY)
-			if backoff.Wait(ctx, d) != nil {
+			reconnected, werr := backoff.WaitConn(ctx, w.client.Conn(), d)
+			if werr != nil {
 				w.wg.Done()
 				return
+			}
+			if reconnected {
+				failures = 0
 			}
 			continue
 		}

@@ -73,6 +73,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
@@ -119,6 +120,9 @@ type Config struct {
 	// Backoff paces retries of failed polls and Respond RPCs; zero fields
 	// take backoff.DefaultPolicy values.
 	Backoff backoff.Policy
+	// Conn, when set, is the connection Service uses: a poll that failed
+	// while it was down is retried as soon as it is back (backoff.WaitConn).
+	Conn *grpc.ClientConn
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled
@@ -281,9 +285,14 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 			failures++
 			delay := p.cfg.Backoff.Delay(failures)
 			p.log.Warn("activity task poll failed; retrying", "error", err, "failures", failures, "retry_in", delay)
-			if backoff.Wait(p.pollCtx, delay) != nil {
+			reconnected, werr := backoff.WaitConn(p.pollCtx, p.cfg.Conn, delay)
+			if werr != nil {
 				p.pollWG.Done()
 				return
+			}
+			if reconnected {
+				p.log.Info("activity task polling: connection back; polling again", "failures", failures)
+				failures = 0
 			}
 			continue
 		}
