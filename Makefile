@@ -36,7 +36,7 @@ KEEP         ?=
 
 .DEFAULT_GOAL := help
 
-.PHONY: help devserver devserver-run test vet generate bench demo demo-stop clean
+.PHONY: help devserver devserver-run test vet generate bench chaos demo demo-stop clean
 
 help:
 	@echo "make demo        build the dev server, start it, run $(DEMO_PKG), stop (KEEP=1 keeps it running)"
@@ -45,6 +45,7 @@ help:
 	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
 	@echo "make devserver-run  run the dev server in the foreground with the Web UI (DB=file to persist)"
 	@echo "make generate    go generate ./..."
+	@echo "make chaos       the chaos suite's full form: 1,000 workflows through worker and server crashes (CHAOS_FLAGS=...)"
 	@echo "make bench       ours vs go.temporal.io/sdk vs a raw gRPC loop; writes BENCHMARKS.md (~7 min; BENCH_FLAGS=-quick for a smoke run)"
 	@echo "make clean       remove bin/ and .devserver/"
 
@@ -83,6 +84,13 @@ generate:
 	@set -e; for m in $(GO_MODULES); do \
 		echo ">> go generate ($$m)"; (cd $$m && $(GO) generate ./...); \
 	done
+
+# Chaos suite (reliability/): the short form (100 workflows) runs in
+# `make test` as reliability.TestChaosShort; this is the full form.
+CHAOS_FLAGS ?= -n 1000
+
+chaos: devserver
+	$(GO) run ./reliability/cmd/chaos $(CHAOS_FLAGS)
 
 # Benchmarks (issue 7): bench/cmd/bench starts its own dev server and runs
 # every measurement for our worker, go.temporal.io/sdk and a raw gRPC loop,
