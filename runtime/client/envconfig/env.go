@@ -27,6 +27,15 @@ func envMap(env []string) map[string]string {
 	return m
 }
 
+// lookup returns the variable name of env, or of the process environment
+// if env is nil.
+func lookup(env map[string]string, name string) string {
+	if env == nil {
+		return os.Getenv(name)
+	}
+	return env[name]
+}
+
 // stringVars maps the variables overriding a string setting to the key of
 // that setting in the file.
 var stringVars = []struct{ env, key string }{

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -141,18 +142,62 @@ type origin struct {
 // ~/Library/Application Support on macOS, %AppData% on Windows), the file the
 // Temporal CLI's config commands write.
 func DefaultConfigFile() (string, error) {
-	dir, err := os.UserConfigDir()
+	return defaultConfigFile(nil)
+}
+
+// defaultConfigFile is DefaultConfigFile in the environment env, or in the
+// process environment if env is nil.
+func defaultConfigFile(env map[string]string) (string, error) {
+	var dir string
+	var err error
+	if env == nil {
+		dir, err = os.UserConfigDir()
+	} else {
+		dir, err = userConfigDir(env)
+	}
 	if err != nil {
 		return "", fmt.Errorf("envconfig: %w", err)
 	}
 	return filepath.Join(dir, "temporalio", "temporal.toml"), nil
 }
 
+// userConfigDir is os.UserConfigDir reading env instead of the process
+// environment.
+func userConfigDir(env map[string]string) (string, error) {
+	switch runtime.GOOS {
+	case "windows":
+		if dir := env["AppData"]; dir != "" {
+			return dir, nil
+		}
+		return "", errors.New("%AppData% is not defined")
+	case "darwin", "ios":
+		if dir := env["HOME"]; dir != "" {
+			return dir + "/Library/Application Support", nil
+		}
+		return "", errors.New("$HOME is not defined")
+	case "plan9":
+		if dir := env["home"]; dir != "" {
+			return dir + "/lib", nil
+		}
+		return "", errors.New("$home is not defined")
+	}
+	if dir := env["XDG_CONFIG_HOME"]; dir != "" {
+		if !filepath.IsAbs(dir) {
+			return "", errors.New("path in $XDG_CONFIG_HOME is relative")
+		}
+		return dir, nil
+	}
+	if dir := env["HOME"]; dir != "" {
+		return dir + "/.config", nil
+	}
+	return "", errors.New("neither $XDG_CONFIG_HOME nor $HOME are defined")
+}
+
 // LoadConfig reads the configuration file chosen by opts (see
 // LoadOptions.ConfigFile) and returns all its profiles, without environment
 // overrides. A missing default file gives an empty Config.
 func LoadConfig(opts LoadOptions) (*Config, error) {
-	cfg, _, err := loadFile(opts, envMap(opts.Env))
+	cfg, _, err := loadFile(opts)
 	return cfg, err
 }
 
@@ -162,7 +207,7 @@ func LoadProfile(opts LoadOptions) (*Profile, error) {
 	env := envMap(opts.Env)
 	p := &Profile{}
 	if !opts.DisableFile {
-		cfg, looked, err := loadFile(opts, env)
+		cfg, looked, err := loadFile(opts)
 		if err != nil {
 			return nil, err
 		}
@@ -206,18 +251,22 @@ func ClientOptions(opts LoadOptions) (client.Options, error) {
 // loadFile reads and parses the file chosen by opts. It also returns the
 // path it looked at, which is "" only if the default file was wanted and the
 // user configuration directory is unknown.
-func loadFile(opts LoadOptions, env map[string]string) (cfg *Config, looked string, err error) {
+func loadFile(opts LoadOptions) (cfg *Config, looked string, err error) {
 	cfg = &Config{Profiles: map[string]*Profile{}}
 	if opts.DisableFile {
 		return cfg, "", nil
 	}
+	var env map[string]string // nil: the process environment
+	if opts.Env != nil {
+		env = envMap(opts.Env)
+	}
 	path, source := opts.ConfigFile, "LoadOptions.ConfigFile"
 	if path == "" {
-		path, source = env[EnvConfigFile], "$"+EnvConfigFile
+		path, source = lookup(env, EnvConfigFile), "$"+EnvConfigFile
 	}
 	if path == "" {
 		source = ""
-		if path, err = DefaultConfigFile(); err != nil {
+		if path, err = defaultConfigFile(env); err != nil {
 			return cfg, "", nil // no home directory: no default file either
 		}
 	}
