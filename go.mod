@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/cockroachdb/datadriven v1.0.3
 	github.com/dave/jennifer v1.7.1
+	github.com/pelletier/go-toml/v2 v2.4.3
 	go.temporal.io/api v1.64.3
 	golang.org/x/tools v0.52.0
 	google.golang.org/grpc v1.85.0

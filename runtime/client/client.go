@@ -42,7 +42,7 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	dialOpts := []grpc.DialOption{
 		grpc.WithChainUnaryInterceptor(
 			retryInterceptor(opts.Retry),
-			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc),
+			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers),
 		),
 		grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(DefaultMaxMessageSize),
@@ -118,9 +118,9 @@ func (c *Client) checkReachable(ctx context.Context) error {
 }
 
 // headerInterceptor adds the client identification and feature headers, the
-// namespace header and, when apiKey is set or apiKeyFunc gives one, the
-// authorization header to every call.
-func headerInterceptor(namespace, apiKey string, apiKeyFunc func(context.Context) (string, error)) grpc.UnaryClientInterceptor {
+// namespace header, when apiKey is set or apiKeyFunc gives one, the
+// authorization header, and the extra headers to every call.
+func headerInterceptor(namespace, apiKey string, apiKeyFunc func(context.Context) (string, error), extra map[string]string) grpc.UnaryClientInterceptor {
 	kv := []string{
 		"client-name", ClientName,
 		"client-version", ClientVersion,
@@ -133,6 +133,7 @@ func headerInterceptor(namespace, apiKey string, apiKeyFunc func(context.Context
 	if apiKey != "" {
 		kv = append(kv, "authorization", "Bearer "+apiKey)
 	}
+	kv = withHeaders(kv, extra)
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 		// Headers the caller set win. Looking them up one by one does not
 		// copy the outgoing metadata, which FromOutgoingContext would on

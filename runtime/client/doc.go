@@ -17,15 +17,25 @@
 // default) and then fails with "client: cannot reach Temporal at ... within
 // 10s: ...".
 //
+// Profiles: package envconfig loads the connection settings of a profile
+// in temporal.toml (the file `temporal config set` writes) with the
+// TEMPORAL_* environment variables on top, as the Temporal CLI and the other
+// SDKs do, and returns Options to pass to Dial:
+//
+//	opts, err := envconfig.ClientOptions(envconfig.LoadOptions{}) // $TEMPORAL_PROFILE, else "default"
+//	...
+//	c, err := client.Dial(ctx, opts)
+//
 // Security: set Options.TLS for TLS (MTLS builds a configuration from
 // certificate files for mutual TLS). An API key is sent as
 // "authorization: Bearer <key>" on every call and, since a bearer token must
 // not travel in clear text, turns TLS on with the system roots unless
 // Options.TLS is set or Options.DisableTLS forces plaintext (e.g. towards a
-// local TLS-terminating proxy). Every call also carries the headers
-// client-name "temporalgen-go", client-version, temporal-namespace and
-// supported-features "follows-next-run-id" (so that the server reports retry
-// and cron successors in the real close events).
+// local TLS-terminating proxy). Options.Headers adds gRPC headers to every
+// call. Every call also carries the headers client-name "temporalgen-go",
+// client-version, temporal-namespace and supported-features
+// "follows-next-run-id" (so that the server reports retry and cron
+// successors in the real close events).
 //
 // # Workflows
 //

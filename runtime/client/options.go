@@ -92,6 +92,14 @@ type Options struct {
 	// GRPCDialOptions are appended after the client's own dial options, so
 	// they can override them (e.g. message size limits) or add interceptors.
 	GRPCDialOptions []grpc.DialOption
+
+	// Headers are gRPC metadata sent on every call, e.g. for a proxy that
+	// routes or authorizes by header. Names are case-insensitive and sent in
+	// lower case; Dial rejects names and values gRPC cannot send. A header
+	// named here replaces the client's own header of that name (such as
+	// authorization); a header the call's context already carries
+	// (metadata.AppendToOutgoingContext) wins over both.
+	Headers map[string]string
 }
 
 // withDefaults returns a copy of o with every default and environment
@@ -114,6 +122,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Identity == "" {
 		o.Identity = defaultIdentity()
+	}
+	if err := checkHeaders(o.Headers); err != nil {
+		return o, err
 	}
 	if o.TLS != nil && o.DisableTLS {
 		return o, errors.New("client: Options.TLS and Options.DisableTLS are both set")
