@@ -32,6 +32,7 @@ DEMO_DIR     := $(CURDIR)/.devserver
 DEMO_PIDFILE := $(DEMO_DIR)/demo.pid
 DEMO_LOG     := $(DEMO_DIR)/demo.log
 DEMO_PKG     := ./examples/hello/cmd/demo
+DEMO_ENC_PKG := ./examples/encryption/cmd/demo
 KEEP         ?=
 
 .DEFAULT_GOAL := help
@@ -39,7 +40,7 @@ KEEP         ?=
 .PHONY: help devserver devserver-run test vet generate bench chaos demo demo-stop clean
 
 help:
-	@echo "make demo        build the dev server, start it, run $(DEMO_PKG), stop (KEEP=1 keeps it running)"
+	@echo "make demo        build the dev server, start it, run $(DEMO_PKG) and $(DEMO_ENC_PKG), stop (KEEP=1 keeps it running)"
 	@echo "make demo-stop   stop a server left running by 'make demo KEEP=1'"
 	@echo "make test        go vet + go test for all modules against the real dev server"
 	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
@@ -176,6 +177,15 @@ echo "demo: Temporal dev server at $$addr (pid $$pid)"
 echo "demo: Web UI: http://$$ip:$$ui"
 
 TEMPORAL_ADDRESS="$$addr" TEMPORAL_NAMESPACE=default $(GO) run '$(DEMO_PKG)'
+
+echo
+echo "demo: encryption: payloads encrypted by the worker and client, decrypted by a codec server"
+TEMPORAL_ADDRESS="$$addr" TEMPORAL_NAMESPACE=default $(GO) run '$(DEMO_ENC_PKG)' -ui "http://$$ip:$$ui"
+echo
+echo "demo: to see the encrypted payloads decoded in the Web UI, keep the server (make demo KEEP=1),"
+echo "demo: run the codec server:  TEMPORAL_ADDRESS=$$addr $(GO) run $(DEMO_ENC_PKG) -serve -ui http://$$ip:$$ui"
+echo "demo: and in the Web UI (http://$$ip:$$ui) open the codec server settings in the top bar and"
+echo "demo: set the codec server endpoint to the URL it prints (http://127.0.0.1:8081 unless taken)."
 
 endef
 export DEMO_SH

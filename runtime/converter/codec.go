@@ -33,6 +33,18 @@ func WithCodecs(dc DataConverter, codecs ...PayloadCodec) DataConverter {
 	return &codecDataConverter{inner: dc, codecs: append([]PayloadCodec(nil), codecs...)}
 }
 
+// Codecs returns the codecs dc applies, in encoding order, when dc was made
+// by WithCodecs (nested calls included), and nil for any other
+// DataConverter. Tools that compare or show payloads use it to see through
+// encryption and compression.
+func Codecs(dc DataConverter) []PayloadCodec {
+	c, ok := dc.(*codecDataConverter)
+	if !ok {
+		return nil
+	}
+	return append(Codecs(c.inner), c.codecs...)
+}
+
 func (c *codecDataConverter) encode(ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
 	for i, codec := range c.codecs {
 		out, err := codec.Encode(ps)

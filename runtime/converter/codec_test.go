@@ -119,3 +119,19 @@ func TestCodecEdges(t *testing.T) {
 		t.Error("corrupt zlib payload decoded without error")
 	}
 }
+
+func TestCodecs(t *testing.T) {
+	a, b, c := xorCodec{1}, xorCodec{2}, xorCodec{3}
+	if got := Codecs(Default()); got != nil {
+		t.Errorf("Codecs(Default()) = %v, want nil", got)
+	}
+	dc := WithCodecs(WithCodecs(Default(), a, b), c)
+	got := Codecs(dc)
+	if len(got) != 3 || got[0] != a || got[1] != b || got[2] != c {
+		t.Errorf("Codecs of nested WithCodecs = %v, want [a b c] in encoding order", got)
+	}
+	got[0] = c // the result is a copy
+	if again := Codecs(dc); again[0] != a {
+		t.Errorf("Codecs shares its slice with the converter: %v", again)
+	}
+}

@@ -43,6 +43,12 @@
 // NewZlibCodec writes binary/zlib payloads holding the compressed original
 // payload, as the other SDKs' zlib codecs do.
 //
+// Codecs returns the codecs of such a converter. To let people read
+// encoded payloads in the Temporal Web UI and the temporal CLI
+// (--codec-endpoint), serve the same codecs over HTTP with package
+// runtime/converter/codecserver; examples/encryption does so for an
+// AES-GCM codec.
+//
 // # Failures
 //
 // A FailureConverter maps the errors of package runtime/temporal to
