@@ -100,6 +100,7 @@ func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, 
 	hb := time.NewTimer(out.HeartbeatAfter)
 	defer hb.Stop()
 	var err error
+	wid, rid := task.GetWorkflowExecution().GetWorkflowId(), task.GetWorkflowExecution().GetRunId()
 	for err == nil && out.WaitLocal {
 		lr.start(out)
 		results, ok := lr.collect(hb.C)
@@ -110,12 +111,12 @@ func (w *Worker) runLocals(task *workflowservice.PollWorkflowTaskQueueResponse, 
 			// another worker runs them again at once.
 			err = errLocalShutdown
 		case ok:
-			out, err = w.step(run, engine.Input{LocalResults: results})
+			out, err = w.step(wid, rid, run, engine.Input{LocalResults: results})
 		default:
 			task, err = w.heartbeatTask(task, run)
 			if err == nil {
 				next := task
-				out, err = w.step(run, engine.Input{Task: &engine.Task{Events: after(next.GetHistory().GetEvents(), run.LastEventID()),
+				out, err = w.step(wid, rid, run, engine.Input{Task: &engine.Task{Events: after(next.GetHistory().GetEvents(), run.LastEventID()),
 					StartedEventID: next.StartedEventId, Messages: next.Messages, Queries: next.Queries}})
 			}
 			hb.Reset(out.HeartbeatAfter)

@@ -77,6 +77,13 @@ type Options struct {
 	// DeadlockTimeout is how long a workflow coroutine may run without
 	// yielding before its task fails with [TMPRL1101] (default 2s).
 	DeadlockTimeout time.Duration
+	// MaxStuckWorkflows caps the workflow runs whose code may be stuck
+	// (found by the deadlock detector, still running) on this worker.
+	// A stuck run's later tasks are held, never run a second time; once
+	// this many runs are stuck the worker polls no workflow tasks until
+	// one returns (default DefaultMaxStuckWorkflows; negative: no cap).
+	// The gauge StuckGaugeName on MetricsHandler follows the count.
+	MaxStuckWorkflows int
 	// DisableWorkflowWorker and DisableActivityWorker turn one half off.
 	DisableWorkflowWorker bool
 	DisableActivityWorker bool
@@ -110,6 +117,9 @@ func (o Options) withDefaults(c *client.Client) Options {
 	if o.DeadlockTimeout <= 0 {
 		o.DeadlockTimeout = DefaultDeadlockTimeout
 	}
+	if o.MaxStuckWorkflows == 0 {
+		o.MaxStuckWorkflows = DefaultMaxStuckWorkflows
+	}
 	if o.Logger == nil {
 		o.Logger = c.Logger()
 	}
@@ -140,6 +150,7 @@ type Worker struct {
 	stickyQueue string
 	cache       *cache
 	watchdog    *coro.Watchdog
+	stuck       *stuckRuns // runs whose code the watchdog found stuck
 
 	// localCtx parents local activities; StopContext cancels it when its
 	// grace period ends.
@@ -184,6 +195,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
+	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
 	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log}
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -197,6 +209,11 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 	}
 	return w
 }
+
+// StuckWorkflows returns the number of workflow runs whose code the
+// deadlock detector found stuck and that have not returned since (see
+// Options.MaxStuckWorkflows).
+func (w *Worker) StuckWorkflows() int { return w.stuck.count() }
 
 // TaskQueue returns the task queue the worker polls.
 func (w *Worker) TaskQueue() string { return w.taskQueue }

@@ -71,6 +71,15 @@ func (w *Worker) taskQueueProto(sticky bool) *taskqueuepb.TaskQueue {
 func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflowTaskQueueRequest) {
 	failures := 0
 	for {
+		if full, freed := w.stuck.full(); full {
+			select {
+			case <-freed:
+				continue
+			case <-ctx.Done():
+				w.wg.Done()
+				return
+			}
+		}
 		select {
 		case w.slots <- struct{}{}:
 		case <-ctx.Done():
@@ -125,6 +134,16 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 	// the deadlock watchdog.
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	exec := task.GetWorkflowExecution()
+	if r, ok := w.stuck.held(exec.GetRunId()); ok {
+		// Running it again would start a second copy of the stuck code.
+		// The task is not answered: it times out, and the server retries
+		// it, perhaps on another worker.
+		w.log.Warn("workflow task held: this run's code is still stuck on this worker",
+			"workflow_id", exec.GetWorkflowId(), "run_id", exec.GetRunId(), "coroutine", r.coroutine,
+			"stuck_for", time.Since(r.since).Round(time.Millisecond), "attempt", task.GetAttempt())
+		return
+	}
 	run, cached, events, err := w.loadTask(ctx, task)
 	if err != nil {
 		w.log.Error("workflow task dropped: history fetch failed", "workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", err)
@@ -137,7 +156,7 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 			in.Task = &engine.Task{Events: events}
 		}
 	}
-	out, err := w.step(run, in)
+	out, err := w.step(exec.GetWorkflowId(), exec.GetRunId(), run, in)
 	if err == nil && out.WaitLocal {
 		task, out, err = w.runLocals(task, run, out)
 	}
@@ -146,17 +165,20 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 
 // step runs one engine step under the deadlock watchdog. A deadlocked
 // run is never touched again: its coroutine keeps its goroutine until the
-// user code returns.
-func (w *Worker) step(run *engine.Run, in engine.Input) (engine.Output, error) {
+// user code returns, and w.stuck holds the run's later tasks until then.
+func (w *Worker) step(workflowID, runID string, run *engine.Run, in engine.Input) (engine.Output, error) {
 	type result struct {
 		out engine.Output
 		err error
 	}
+	finished := make(chan struct{})
 	r, stuck := coro.Guard(w.watchdog, run.Scheduler(), w.pool.Go, func() result {
+		defer close(finished)
 		out, err := run.Step(in)
 		return result{out, err}
 	})
 	if stuck != nil {
+		w.stuck.add(workflowID, runID, stuck.Coroutine, finished)
 		return engine.Output{}, &temporal.DeadlockError{Coroutine: stuck.Coroutine, Timeout: w.opts.DeadlockTimeout, Stack: stuck.Stack}
 	}
 	return r.out, r.err
