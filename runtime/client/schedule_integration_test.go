@@ -551,3 +551,60 @@ func TestScheduleValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestListSchedulesPaging(t *testing.T) {
+	c := dial(t, client.Options{})
+	tag := uniqueID("sched-list")
+	var want []string
+	for range 3 {
+		h := createSchedule(t, c, client.ScheduleOptions{
+			ID:               uniqueID("sched-list"),
+			Action:           scheduleAction(t, "x"),
+			SearchAttributes: map[string]any{"CustomKeywordField": tag},
+		})
+		want = append(want, h.ID())
+	}
+	slices.Sort(want)
+	query := `CustomKeywordField = "` + tag + `"`
+	ctx := testCtx(t)
+	for _, pageSize := range []int32{1, 0} { // three pages, then the default
+		var got []string
+		for {
+			got = got[:0]
+			for e, err := range client.ListSchedulesPaged(c, ctx, query, pageSize) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e.WorkflowType != scheduledWorkflowType {
+					t.Errorf("entry %+v", e)
+				}
+				got = append(got, e.ID)
+			}
+			slices.Sort(got)
+			if slices.Equal(got, want) || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond) // polling interval: visibility is eventually consistent
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("page size %d: listed %v, want %v", pageSize, got, want)
+		}
+	}
+
+	// Breaking out of the iteration stops it; a bad query is an error.
+	n := 0
+	for range c.ListSchedules(ctx, query) {
+		n++
+		break
+	}
+	if n != 1 {
+		t.Errorf("iteration continued after break")
+	}
+	var listErr error
+	for _, err := range c.ListSchedules(ctx, "NoSuchAttribute = 1") {
+		listErr = err
+	}
+	if status.Code(listErr) != codes.InvalidArgument || !strings.HasPrefix(listErr.Error(), "client: list schedules: ") {
+		t.Errorf("bad query: %v", listErr)
+	}
+}
