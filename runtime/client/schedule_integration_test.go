@@ -461,6 +461,14 @@ func TestScheduleCreateOptions(t *testing.T) {
 		t.Errorf("no next action times")
 	}
 
+	// Unpause without a note names the client.
+	if err := h.Unpause(testCtx(t), ""); err != nil {
+		t.Fatal(err)
+	}
+	if st := mustDescribe(t, h).Schedule.State; st.Paused || st.Note != "unpaused by "+c.Identity() {
+		t.Errorf("after Unpause: %+v", st)
+	}
+
 	// The ID is taken now.
 	_, err = c.CreateSchedule(testCtx(t), client.ScheduleOptions{ID: id, Action: scheduleAction(t, "again")})
 	var ae *client.ScheduleAlreadyExistsError
