@@ -71,6 +71,33 @@ func ExecuteGreeter(ctx context.Context, c *client.Client, opts client.StartWork
 	return h.Result(ctx)
 }
 
+// GreeterScheduleAction returns the action of a schedule that starts Greeter
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. An empty opts.TaskQueue means GreeterTaskQueue.
+// Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func GreeterScheduleAction(opts client.ScheduleWorkflowAction, in GreetInput) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = GreeterTaskQueue
+	}
+	opts.WorkflowType = GreeterWorkflowName
+	opts.Args = []any{in}
+	return &opts
+}
+
+// ScheduleGreeter creates the schedule opts.ID that starts Greeter workflows
+// with the given input, as GreeterScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleGreeter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, in GreetInput) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = GreeterScheduleAction(action, in)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartGreeterAddName sends signal AddName to the Greeter workflow
 // opts.ID, starting it first if it is not running. The workflow's input comes
 // first, then the signal's. An empty opts.TaskQueue means GreeterTaskQueue.
@@ -338,6 +365,29 @@ func ExecuteShouter(ctx context.Context, c *client.Client, opts client.StartWork
 		return zero, err
 	}
 	return h.Result(ctx)
+}
+
+// ShouterScheduleAction returns the action of a schedule that starts Shouter
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Use it as client.ScheduleOptions.Action, or in
+// the schedule a client.ScheduleHandle.Update callback returns.
+func ShouterScheduleAction(opts client.ScheduleWorkflowAction, text string) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = ShouterWorkflowName
+	opts.Args = []any{text}
+	return &opts
+}
+
+// ScheduleShouter creates the schedule opts.ID that starts Shouter workflows
+// with the given input, as ShouterScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleShouter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, text string) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = ShouterScheduleAction(action, text)
+	return c.CreateSchedule(ctx, opts)
 }
 
 // ID returns the workflow ID.

@@ -153,6 +153,7 @@ func (e *emitter) client(wf *model.Workflow) {
 			)
 		}
 	}
+	e.schedule(wf)
 	for _, h := range wf.Signals {
 		if !h.Dynamic {
 			e.signalWithStart(wf, &h)

@@ -10,6 +10,7 @@
 //	XWorkflowName, XSQueryName, ...   registered names, as constants
 //	XTaskQueue                        the task_queue= option, if set
 //	StartX, GetX, ExecuteX            client: typed start, attach, start-and-wait
+//	XScheduleAction, ScheduleX        client: typed schedule action, create a schedule
 //	SignalWithStartXS                 client: signal-with-start
 //	UpdateWithStartXU                 client: update-with-start
 //	XHandle                           client: S(ctx, ...) error, Q(ctx, ...) (R, error),
@@ -26,6 +27,18 @@
 // and a func _() of compile-time guards that assigns every annotated method
 // and function to a variable of the signature the generated code was made
 // for, so that a changed signature breaks the build of stale output.
+//
+// Schedules get two helpers per workflow rather than a typed schedule
+// handle, because only a schedule's action depends on the workflow:
+// XScheduleAction(opts, in) fills a client.ScheduleWorkflowAction with X's
+// workflow type and the typed input (and the task_queue= default), for
+// client.ScheduleOptions.Action and for the schedule a
+// client.ScheduleHandle.Update callback returns; ScheduleX(ctx, c, opts,
+// in) creates the schedule in one call, as StartX starts one workflow,
+// taking the action's other options from opts.Action. Everything else
+// (Describe, Pause, Trigger, Backfill, Delete) is the untyped
+// client.ScheduleHandle; a described action decodes into X's input type
+// with DecodeArgs.
 //
 // The registered workflow function is a dispatch table without reflection:
 // it decodes each payload straight into its declared parameter type with
@@ -188,7 +201,8 @@ func allIdents(p *model.Package) []string {
 	for i := range p.Workflows {
 		wf := &p.Workflows[i]
 		ids = append(ids, workflowNameConst(wf), taskQueueConst(wf), handleType(wf), childType(wf), externalType(wf),
-			startFunc(wf), getFunc(wf), executeFunc(wf), startChildFunc(wf), getExternalFunc(wf), continueAsNewFunc(wf), registerFunc(wf))
+			startFunc(wf), getFunc(wf), executeFunc(wf), startChildFunc(wf), getExternalFunc(wf), continueAsNewFunc(wf), registerFunc(wf),
+			scheduleFunc(wf), scheduleActionFunc(wf))
 		for _, h := range handlers(wf) {
 			ids = append(ids, handlerNameConst(wf, h), signalWithStartFunc(wf, h), updateWithStartFunc(wf, h), updateHandleType(wf, h))
 		}

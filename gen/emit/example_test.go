@@ -35,6 +35,8 @@ func ExampleFile() {
 	// func StartHello(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, name string) (*HelloHandle, error)
 	// func GetHello(c *client.Client, workflowID, runID string) *HelloHandle
 	// func ExecuteHello(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, name string) (string, error)
+	// func HelloScheduleAction(opts client.ScheduleWorkflowAction, name string) *client.ScheduleWorkflowAction
+	// func ScheduleHello(ctx context.Context, c *client.Client, opts client.ScheduleOptions, name string) (*client.ScheduleHandle, error)
 	// func SignalWithStartHelloPoke(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, name string) (*HelloHandle, error)
 	// func StartHelloChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, name string) (*HelloChild, error)
 	// func GetHelloExternal(ctx workflow.Context, workflowID, runID string) HelloExternal

@@ -26,6 +26,10 @@ func startChildFunc(wf *model.Workflow) string    { return "Start" + wf.GoName +
 func getExternalFunc(wf *model.Workflow) string   { return "Get" + wf.GoName + "External" }
 func continueAsNewFunc(wf *model.Workflow) string { return "ContinueAsNew" + wf.GoName }
 func registerFunc(wf *model.Workflow) string      { return "Register" + wf.GoName }
+func scheduleFunc(wf *model.Workflow) string      { return "Schedule" + wf.GoName }
+func scheduleActionFunc(wf *model.Workflow) string {
+	return wf.GoName + "ScheduleAction"
+}
 
 func handlerNameConst(wf *model.Workflow, h *model.Handler) string {
 	return wf.GoName + h.GoName + kindWord(h.Kind) + "Name"
@@ -222,7 +226,8 @@ func fileNames(p *model.Package) *collisions {
 		wf := &p.Workflows[i]
 		o := origin{what: "workflow " + wf.GoName, pos: wf.Pos}
 		ids := []string{handleType(wf), childType(wf), externalType(wf), startFunc(wf), getFunc(wf),
-			executeFunc(wf), startChildFunc(wf), getExternalFunc(wf), continueAsNewFunc(wf), registerFunc(wf)}
+			executeFunc(wf), startChildFunc(wf), getExternalFunc(wf), continueAsNewFunc(wf), registerFunc(wf),
+			scheduleFunc(wf), scheduleActionFunc(wf)}
 		if !wf.Dynamic {
 			ids = append(ids, workflowNameConst(wf))
 		}

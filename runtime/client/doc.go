@@ -86,6 +86,41 @@
 // floats→Double, bool→Bool, time.Time→Datetime). CountWorkflows and
 // ListWorkflows run visibility queries over them.
 //
+// # Schedules
+//
+// CreateSchedule creates a schedule that starts a workflow
+// (ScheduleWorkflowAction: ID, type, task queue, arguments, timeouts,
+// retry policy, memo, search attributes) at the times of a ScheduleSpec:
+// calendars (cron-like fields as ranges), intervals with an offset, cron
+// expressions, with times to skip, start and end times, jitter and a time
+// zone. SchedulePolicies set the overlap policy, the catchup window and
+// pause-on-failure; ScheduleState starts it paused with a note or with a
+// limited number of actions; TriggerImmediately and Backfill act right
+// away. GetScheduleHandle makes a handle without an RPC:
+//
+//	h, err := c.CreateSchedule(ctx, client.ScheduleOptions{
+//		ID:     "hourly-sync",
+//		Spec:   client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: time.Hour}}},
+//		Action: &client.ScheduleWorkflowAction{WorkflowType: "Sync", TaskQueue: "sync"},
+//	})
+//
+// The handle's Describe reports the schedule as the server holds it and
+// what it did (recent actions, running workflows) and will do (next action
+// times); Pause and Unpause take a note; Trigger acts now and Backfill
+// takes the actions of past time ranges, both with an optional overlap
+// policy; Delete removes the schedule (not its workflows). Update is a
+// read-modify-write: its callback gets the description and returns the new
+// schedule, written with the description's conflict token, and Update
+// checks afterwards that a concurrent change did not make the server drop
+// it, calling the callback again if it did (up to ScheduleUpdateAttempts
+// times, then *ScheduleConflictError). ListSchedules iterates over the
+// schedules matching a visibility query. Generated code offers the same
+// with the workflow's typed input: ScheduleX and XScheduleAction.
+//
+// A spec or action the server rejects gives a *ScheduleError carrying the
+// server's message; an existing ID a *ScheduleAlreadyExistsError; an
+// unknown or deleted schedule a *ScheduleNotFoundError.
+//
 // # Errors
 //
 // Errors name the operation and workflow ID ("client: start workflow

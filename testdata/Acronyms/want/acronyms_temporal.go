@@ -63,6 +63,30 @@ func ExecuteHTTPFetch(ctx context.Context, c *client.Client, opts client.StartWo
 	return h.Result(ctx)
 }
 
+// HTTPFetchScheduleAction returns the action of a schedule that starts
+// HTTPFetch workflows with the given input: opts with the workflow type and
+// the input as its WorkflowType and Args. Use it as
+// client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func HTTPFetchScheduleAction(opts client.ScheduleWorkflowAction, urls []string) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = HTTPFetchWorkflowName
+	opts.Args = []any{urls}
+	return &opts
+}
+
+// ScheduleHTTPFetch creates the schedule opts.ID that starts HTTPFetch
+// workflows with the given input, as HTTPFetchScheduleAction describes them.
+// opts.Action, when set, gives the action's other options (workflow ID, task
+// queue, timeouts, retry policy, memo, search attributes).
+func ScheduleHTTPFetch(ctx context.Context, c *client.Client, opts client.ScheduleOptions, urls []string) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = HTTPFetchScheduleAction(action, urls)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartHTTPFetchAddURL sends signal AddURL to the HTTPFetch workflow
 // opts.ID, starting it first if it is not running. The workflow's input comes
 // first, then the signal's.

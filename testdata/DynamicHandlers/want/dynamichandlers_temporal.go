@@ -44,6 +44,31 @@ func ExecuteRouter(ctx context.Context, c *client.Client, opts client.StartWorkf
 	return h.Result(ctx)
 }
 
+// RouterScheduleAction returns the action of a schedule that starts Router
+// workflows (which take no input): opts with the workflow type as its
+// WorkflowType and no Args. Router is dynamic: workflowType is the workflow
+// type to use. Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func RouterScheduleAction(opts client.ScheduleWorkflowAction, workflowType string) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = workflowType
+	opts.Args = nil
+	return &opts
+}
+
+// ScheduleRouter creates the schedule opts.ID that starts Router workflows, as
+// RouterScheduleAction describes them. opts.Action, when set, gives the
+// action's other options (workflow ID, task queue, timeouts, retry policy,
+// memo, search attributes). Router is dynamic: workflowType is the workflow
+// type to use.
+func ScheduleRouter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = RouterScheduleAction(action, workflowType)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // ID returns the workflow ID.
 func (h *RouterHandle) ID() string {
 	return h.h.ID()

@@ -56,6 +56,35 @@ func ExecuteAny(ctx context.Context, c *client.Client, opts client.StartWorkflow
 	return h.Result(ctx)
 }
 
+// AnyScheduleAction returns the action of a schedule that starts Any workflows
+// with the given input: opts with the workflow type and the input as its
+// WorkflowType and Args. An empty opts.TaskQueue means AnyTaskQueue. Any is
+// dynamic: workflowType is the workflow type to use. Use it as
+// client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func AnyScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, args []string) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = AnyTaskQueue
+	}
+	opts.WorkflowType = workflowType
+	opts.Args = []any{args}
+	return &opts
+}
+
+// ScheduleAny creates the schedule opts.ID that starts Any workflows with the
+// given input, as AnyScheduleAction describes them. opts.Action, when set,
+// gives the action's other options (workflow ID, task queue, timeouts, retry
+// policy, memo, search attributes). Any is dynamic: workflowType is the
+// workflow type to use.
+func ScheduleAny(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string, args []string) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = AnyScheduleAction(action, workflowType, args)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartAnyNote sends signal Note to the Any workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's. An empty opts.TaskQueue means AnyTaskQueue. Any is

@@ -49,6 +49,29 @@ func ExecuteJob(ctx context.Context, c *client.Client, opts client.StartWorkflow
 	return h.Result(ctx)
 }
 
+// JobScheduleAction returns the action of a schedule that starts Job workflows
+// (which take no input): opts with the workflow type as its WorkflowType and
+// no Args. Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func JobScheduleAction(opts client.ScheduleWorkflowAction) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = JobWorkflowName
+	opts.Args = nil
+	return &opts
+}
+
+// ScheduleJob creates the schedule opts.ID that starts Job workflows, as
+// JobScheduleAction describes them. opts.Action, when set, gives the action's
+// other options (workflow ID, task queue, timeouts, retry policy, memo, search
+// attributes).
+func ScheduleJob(ctx context.Context, c *client.Client, opts client.ScheduleOptions) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = JobScheduleAction(action)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // ID returns the workflow ID.
 func (h *JobHandle) ID() string {
 	return h.h.ID()

@@ -67,6 +67,33 @@ func ExecuteGreeter(ctx context.Context, c *client.Client, opts client.StartWork
 	return h.Result(ctx)
 }
 
+// GreeterScheduleAction returns the action of a schedule that starts Greeter
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. An empty opts.TaskQueue means GreeterTaskQueue.
+// Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func GreeterScheduleAction(opts client.ScheduleWorkflowAction, in GreetInput) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = GreeterTaskQueue
+	}
+	opts.WorkflowType = GreeterWorkflowName
+	opts.Args = []any{in}
+	return &opts
+}
+
+// ScheduleGreeter creates the schedule opts.ID that starts Greeter workflows
+// with the given input, as GreeterScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleGreeter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, in GreetInput) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = GreeterScheduleAction(action, in)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartGreeterAddName sends signal AddName to the Greeter workflow
 // opts.ID, starting it first if it is not running. The workflow's input comes
 // first, then the signal's. An empty opts.TaskQueue means GreeterTaskQueue.

@@ -52,6 +52,29 @@ func ExecuteJob(ctx2 context.Context, c *client2.Client, opts client2.StartWorkf
 	return h.Result(ctx2)
 }
 
+// JobScheduleAction returns the action of a schedule that starts Job workflows
+// with the given input: opts with the workflow type and the input as its
+// WorkflowType and Args. Use it as client.ScheduleOptions.Action, or in the
+// schedule a client.ScheduleHandle.Update callback returns.
+func JobScheduleAction(opts client2.ScheduleWorkflowAction, w worker, x ctx) *client2.ScheduleWorkflowAction {
+	opts.WorkflowType = JobWorkflowName
+	opts.Args = []any{w, x}
+	return &opts
+}
+
+// ScheduleJob creates the schedule opts.ID that starts Job workflows with the
+// given input, as JobScheduleAction describes them. opts.Action, when set,
+// gives the action's other options (workflow ID, task queue, timeouts, retry
+// policy, memo, search attributes).
+func ScheduleJob(ctx2 context.Context, c *client2.Client, opts client2.ScheduleOptions, w worker, x ctx) (*client2.ScheduleHandle, error) {
+	var action client2.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = JobScheduleAction(action, w, x)
+	return c.CreateSchedule(ctx2, opts)
+}
+
 // SignalWithStartJobKick sends signal Kick to the Job workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's.

@@ -62,6 +62,29 @@ func ExecuteReport(ctx context.Context, c *client.Client, opts client.StartWorkf
 	return h.Result(ctx)
 }
 
+// ReportScheduleAction returns the action of a schedule that starts Report
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Use it as client.ScheduleOptions.Action, or in
+// the schedule a client.ScheduleHandle.Update callback returns.
+func ReportScheduleAction(opts client.ScheduleWorkflowAction, w shared.Window, every time.Duration) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = ReportWorkflowName
+	opts.Args = []any{w, every}
+	return &opts
+}
+
+// ScheduleReport creates the schedule opts.ID that starts Report workflows
+// with the given input, as ReportScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleReport(ctx context.Context, c *client.Client, opts client.ScheduleOptions, w shared.Window, every time.Duration) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = ReportScheduleAction(action, w, every)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartReportSeen sends signal Seen to the Report workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's.

@@ -61,6 +61,29 @@ func ExecutePacker(ctx context.Context, c *client.Client, opts client.StartWorkf
 	return h.Result(ctx)
 }
 
+// PackerScheduleAction returns the action of a schedule that starts Packer
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Use it as client.ScheduleOptions.Action, or in
+// the schedule a client.ScheduleHandle.Update callback returns.
+func PackerScheduleAction(opts client.ScheduleWorkflowAction, items []string, perBox int) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = PackerWorkflowName
+	opts.Args = []any{items, perBox}
+	return &opts
+}
+
+// SchedulePacker creates the schedule opts.ID that starts Packer workflows
+// with the given input, as PackerScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func SchedulePacker(ctx context.Context, c *client.Client, opts client.ScheduleOptions, items []string, perBox int) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = PackerScheduleAction(action, items, perBox)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartPackerAdd sends signal Add to the Packer workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's.
@@ -258,6 +281,33 @@ func ExecuteParent(ctx context.Context, c *client.Client, opts client.StartWorkf
 		return zero, err
 	}
 	return h.Result(ctx)
+}
+
+// ParentScheduleAction returns the action of a schedule that starts Parent
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. An empty opts.TaskQueue means ParentTaskQueue.
+// Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func ParentScheduleAction(opts client.ScheduleWorkflowAction, o Order) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = ParentTaskQueue
+	}
+	opts.WorkflowType = ParentWorkflowName
+	opts.Args = []any{o}
+	return &opts
+}
+
+// ScheduleParent creates the schedule opts.ID that starts Parent workflows
+// with the given input, as ParentScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleParent(ctx context.Context, c *client.Client, opts client.ScheduleOptions, o Order) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = ParentScheduleAction(action, o)
+	return c.CreateSchedule(ctx, opts)
 }
 
 // ID returns the workflow ID.

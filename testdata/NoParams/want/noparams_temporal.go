@@ -58,6 +58,29 @@ func ExecutePing(ctx context.Context, c *client.Client, opts client.StartWorkflo
 	return h.Result(ctx)
 }
 
+// PingScheduleAction returns the action of a schedule that starts Ping
+// workflows (which take no input): opts with the workflow type as its
+// WorkflowType and no Args. Use it as client.ScheduleOptions.Action, or in the
+// schedule a client.ScheduleHandle.Update callback returns.
+func PingScheduleAction(opts client.ScheduleWorkflowAction) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = PingWorkflowName
+	opts.Args = nil
+	return &opts
+}
+
+// SchedulePing creates the schedule opts.ID that starts Ping workflows, as
+// PingScheduleAction describes them. opts.Action, when set, gives the action's
+// other options (workflow ID, task queue, timeouts, retry policy, memo, search
+// attributes).
+func SchedulePing(ctx context.Context, c *client.Client, opts client.ScheduleOptions) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = PingScheduleAction(action)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartPingPong sends signal Pong to the Ping workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's.

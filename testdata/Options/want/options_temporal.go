@@ -66,6 +66,33 @@ func ExecuteCounter(ctx context.Context, c *client.Client, opts client.StartWork
 	return h.Result(ctx)
 }
 
+// CounterScheduleAction returns the action of a schedule that starts Counter
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. An empty opts.TaskQueue means CounterTaskQueue.
+// Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func CounterScheduleAction(opts client.ScheduleWorkflowAction, start int) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = CounterTaskQueue
+	}
+	opts.WorkflowType = CounterWorkflowName
+	opts.Args = []any{start}
+	return &opts
+}
+
+// ScheduleCounter creates the schedule opts.ID that starts Counter workflows
+// with the given input, as CounterScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleCounter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, start int) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = CounterScheduleAction(action, start)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartCounterAdd sends signal Add to the Counter workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's. An empty opts.TaskQueue means CounterTaskQueue.

@@ -59,6 +59,29 @@ func ExecuteClash(ctx context.Context, c *client.Client, opts client.StartWorkfl
 	return h2.Result(ctx)
 }
 
+// ClashScheduleAction returns the action of a schedule that starts Clash
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Use it as client.ScheduleOptions.Action, or in
+// the schedule a client.ScheduleHandle.Update callback returns.
+func ClashScheduleAction(opts client.ScheduleWorkflowAction, c string, opts2 Item, err int, args []Item, h map[string]Item) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = ClashWorkflowName
+	opts.Args = []any{c, opts2, err, args, h}
+	return &opts
+}
+
+// ScheduleClash creates the schedule opts.ID that starts Clash workflows with
+// the given input, as ClashScheduleAction describes them. opts.Action, when
+// set, gives the action's other options (workflow ID, task queue, timeouts,
+// retry policy, memo, search attributes).
+func ScheduleClash(ctx context.Context, c *client.Client, opts client.ScheduleOptions, c2 string, opts2 Item, err int, args []Item, h map[string]Item) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = ClashScheduleAction(action, c2, opts2, err, args, h)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // SignalWithStartClashPoke sends signal Poke to the Clash workflow opts.ID,
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's.

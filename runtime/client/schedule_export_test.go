@@ -1,0 +1,5 @@
+package client
+
+// ListSchedulesPaged exposes listSchedules with a page size to the
+// external tests.
+var ListSchedulesPaged = (*Client).listSchedules
