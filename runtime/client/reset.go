@@ -20,7 +20,9 @@ const (
 	// ResetToFirstWorkflowTask resets to the end of the run's first
 	// workflow task: its first WorkflowTaskCompleted event (or, when no
 	// workflow task completed yet, its first WorkflowTaskStarted event).
-	// Everything the workflow did is redone.
+	// Everything the workflow did is redone; what arrived before that task
+	// started (e.g. the signal of a signal-with-start) stays before the
+	// reset point.
 	ResetToFirstWorkflowTask
 	// ResetToLastWorkflowTask resets to the end of the run's last
 	// completed workflow task: its last WorkflowTaskCompleted event (or,
@@ -49,10 +51,12 @@ type ResetOptions struct {
 	To ResetPoint
 	// EventID is the event to reset to, with To ResetToEventID. The server
 	// requires the end of a workflow task: a WorkflowTaskCompleted,
-	// WorkflowTaskFailed or WorkflowTaskTimedOut event (server 1.29 also
-	// accepts a WorkflowTaskStarted event). The new run has the history up
-	// to that workflow task's start, and the task is written as failed
-	// with cause RESET_WORKFLOW, so that a worker runs it again.
+	// WorkflowTaskFailed or WorkflowTaskTimedOut event; server 1.29 also
+	// accepts a WorkflowTaskStarted event. Any other event is refused
+	// (codes.InvalidArgument, "this event must be at the boundary"). The
+	// new run has the history up to that workflow task's start, and the
+	// task is written as failed with cause RESET_WORKFLOW (carrying Reason
+	// and both run IDs), so that a worker runs it again.
 	EventID int64
 	// Reason is recorded in the new run's history (in the failed workflow
 	// task) and shown by the UI and CLI.
@@ -62,11 +66,14 @@ type ResetOptions struct {
 	RequestID string
 	// ReapplyExcludeTypes lists the kinds of events after the reset point
 	// that are not reapplied to the new run. By default every eligible
-	// event is reapplied: signals
-	// (RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL excludes them), updates
-	// (RESET_REAPPLY_EXCLUDE_TYPE_UPDATE) and Nexus callbacks
-	// (RESET_REAPPLY_EXCLUDE_TYPE_NEXUS). Reapplied signals and updates
-	// are delivered to the new run as new events, after the reset point.
+	// event is reapplied: signals (RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL
+	// excludes them), updates (RESET_REAPPLY_EXCLUDE_TYPE_UPDATE) and
+	// Nexus callbacks (RESET_REAPPLY_EXCLUDE_TYPE_NEXUS). Reapplied
+	// signals and updates are written to the new run after the reset
+	// point as new WorkflowExecutionSignaled and
+	// WorkflowExecutionUpdateAdmitted events, in an order the server
+	// chooses (server 1.29 need not keep their original order). Events
+	// before the reset point are part of the replayed history and stay.
 	ReapplyExcludeTypes []enumspb.ResetReapplyExcludeType
 }
 
