@@ -34,8 +34,9 @@ func (e *WorkflowAlreadyStartedError) Unwrap() error { return e.Err }
 // exists because retention removed it, and when an update ID names no update
 // of the workflow. The async activity completion calls return it when the
 // server no longer knows the activity (attempt): it completed, timed out or
-// was retried, or its workflow closed. It unwraps to the gRPC status error
-// (codes.NotFound).
+// was retried, or its workflow closed. Describing or stopping a batch job
+// returns it when the job does not exist or, for Stop, has ended. It
+// unwraps to the gRPC status error (codes.NotFound).
 type NotFoundError struct {
 	Namespace  string
 	WorkflowID string // empty for an activity named by task token
@@ -43,6 +44,7 @@ type NotFoundError struct {
 	UpdateID   string // set when the update was not found (the workflow exists)
 	ActivityID string // set when an activity named by ID was not found
 	TaskToken  []byte // set when an activity named by task token was not found
+	BatchJobID string // set when a batch job was not found
 	Err        error  // the RPC error
 }
 
@@ -58,6 +60,8 @@ func (e *NotFoundError) Error() string {
 		what = fmt.Sprintf("activity %q of %s", e.ActivityID, what)
 	case e.TaskToken != nil && e.WorkflowID == "":
 		what = "activity with task token " + tokenPrefix(e.TaskToken)
+	case e.BatchJobID != "":
+		what = fmt.Sprintf("batch job %q", e.BatchJobID)
 	}
 	msg := what + fmt.Sprintf(" not found in namespace %q", e.Namespace)
 	if st, ok := status.FromError(e.Err); ok && st.Message() != "" {
