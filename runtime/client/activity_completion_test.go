@@ -337,6 +337,18 @@ func TestAsyncHeartbeatTimeout(t *testing.T) {
 	wantNotFound(t, err, "activity with task token")
 }
 
+// TestAsyncHeartbeatTimeoutNoHeartbeat: an async activity nobody ever
+// heartbeats or completes times out after its heartbeat timeout too, with
+// no last details, well before its start-to-close timeout.
+func TestAsyncHeartbeatTimeoutNoHeartbeat(t *testing.T) {
+	e := newAsyncEnv(t)
+	h, _ := e.start("heartbeat-timeout")
+	r := e.report(h)
+	if r.TimeoutType != enumspb.TIMEOUT_TYPE_HEARTBEAT.String() || r.LastBeat != "" || r.Err != "" {
+		t.Fatalf("report %+v", r)
+	}
+}
+
 func TestAsyncBadInput(t *testing.T) {
 	c := dial(t, client.Options{})
 	ctx := testCtx(t)
