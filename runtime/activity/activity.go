@@ -24,6 +24,23 @@
 // server reports the activity gone (timed out, workflow closed) and when
 // the worker shuts down past its grace period.
 //
+// # Asynchronous completion
+//
+// An activity that is finished by something outside its function (a
+// person approving a request, a callback from another system) returns
+// [ErrResultPending]. The worker then reports nothing: the activity stays
+// open on the server, the worker's execution slot is freed and the
+// attempt's heartbeating stops. Whoever holds the task token
+// (GetInfo(ctx).TaskToken) or the workflow ID, run ID and activity ID later
+// completes, fails or cancels it, and may heartbeat it meanwhile, with the
+// client's CompleteActivity, CompleteActivityByID,
+// RecordActivityHeartbeat and RecordActivityHeartbeatByID. The activity's
+// timeouts still apply: with a heartbeat timeout, the holder must
+// heartbeat within it, and an activity nobody completes times out (and is
+// retried per its retry policy, as a new attempt with a new task token).
+// Local activities cannot complete asynchronously: returning
+// ErrResultPending from one fails it without retries.
+//
 // Outside an activity ([IsActivity] false) the Get functions and GetInfo
 // panic with a message saying so, since there is nothing sensible to
 // return; RecordHeartbeat does nothing and HasHeartbeatDetails reports
@@ -39,6 +56,12 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
+
+// ErrResultPending, returned by an activity function (alone, or wrapped),
+// tells the worker that the activity will be completed asynchronously
+// through the client: the worker reports no outcome and leaves the task
+// open. See "Asynchronous completion" in the package documentation.
+var ErrResultPending = actctx.ErrResultPending
 
 // Info describes the activity attempt a context belongs to.
 type Info struct {

@@ -121,12 +121,46 @@
 // server's message; an existing ID a *ScheduleAlreadyExistsError; an
 // unknown or deleted schedule a *ScheduleNotFoundError.
 //
+// # Batch jobs
+//
+// BatchSignal, BatchCancel and BatchTerminate start a server-side batch
+// job acting on many workflows at once, selected by a visibility query or
+// by an explicit list of executions (BatchOptions: exactly one of Query
+// and Executions, and a Reason, are required):
+//
+//	job, err := c.BatchTerminate(ctx, client.BatchOptions{
+//		Query:  `WorkflowType = "Order" AND ExecutionStatus = "Running"`,
+//		Reason: "orders are being migrated",
+//	})
+//	if err != nil { ... }
+//	d, err := job.Wait(ctx) // polls Describe until the job ends
+//	fmt.Println(d.CompletedOperations, "of", d.TotalOperations)
+//
+// The server runs the query once, when the job starts, against eventually
+// consistent visibility: wait until CountWorkflows sees freshly started
+// workflows before selecting them. The client checks the query with
+// CountWorkflows first, because a job whose query the server cannot run
+// does not fail but retries it for ever. A workflow that has closed, or
+// does not exist, counts as a completed operation, not a failure.
+//
+// GetBatchJob refers to a job by ID; Describe reports its state and
+// counts, Stop ends a running job (it then ends FAILED, and Wait returns
+// a *BatchFailedError) and ListBatchJobs iterates over the namespace's
+// jobs. A job ID is taken for good: starting another job with it gives a
+// *BatchJobExistsError; describing or stopping an unknown job (or
+// stopping an ended one) a *NotFoundError with BatchJobID set. The
+// server limits the number of concurrent jobs per namespace
+// (frontend.MaxConcurrentBatchOperationPerNamespace, 1 by default) and
+// their pace (BatchOptions.MaxOperationsPerSecond, worker.batcherRPS).
+//
 // # Errors
 //
 // Errors name the operation and workflow ID ("client: start workflow
 // \"order-42\": ...") and wrap the gRPC status error, so status.Code and
-// status.FromError still work. Two server conditions have typed errors for
-// errors.As: *WorkflowAlreadyStartedError and *NotFoundError.
+// status.FromError still work. Server conditions with typed errors for
+// errors.As are *WorkflowAlreadyStartedError, *NotFoundError and
+// *BatchJobExistsError; a batch job that ended FAILED gives a
+// *BatchFailedError.
 //
 // # Retries
 //

@@ -32,12 +32,19 @@ func (e *WorkflowAlreadyStartedError) Unwrap() error { return e.Err }
 // NotFoundError is returned (wrapped) when the workflow (or the run) an
 // operation names does not exist in the client's namespace, or no longer
 // exists because retention removed it, and when an update ID names no update
-// of the workflow. It unwraps to the gRPC status error (codes.NotFound).
+// of the workflow. The async activity completion calls return it when the
+// server no longer knows the activity (attempt): it completed, timed out or
+// was retried, or its workflow closed. Describing or stopping a batch job
+// returns it when the job does not exist or, for Stop, has ended. It
+// unwraps to the gRPC status error (codes.NotFound).
 type NotFoundError struct {
 	Namespace  string
-	WorkflowID string
+	WorkflowID string // empty for an activity named by task token
 	RunID      string // empty when the latest run was asked for
 	UpdateID   string // set when the update was not found (the workflow exists)
+	ActivityID string // set when an activity named by ID was not found
+	TaskToken  []byte // set when an activity named by task token was not found
+	BatchJobID string // set when a batch job was not found
 	Err        error  // the RPC error
 }
 
@@ -46,8 +53,15 @@ func (e *NotFoundError) Error() string {
 	if e.RunID != "" {
 		what += fmt.Sprintf(" run %s", e.RunID)
 	}
-	if e.UpdateID != "" {
+	switch {
+	case e.UpdateID != "":
 		what = fmt.Sprintf("update %q of %s", e.UpdateID, what)
+	case e.ActivityID != "":
+		what = fmt.Sprintf("activity %q of %s", e.ActivityID, what)
+	case e.TaskToken != nil && e.WorkflowID == "":
+		what = "activity with task token " + tokenPrefix(e.TaskToken)
+	case e.BatchJobID != "":
+		what = fmt.Sprintf("batch job %q", e.BatchJobID)
 	}
 	msg := what + fmt.Sprintf(" not found in namespace %q", e.Namespace)
 	if st, ok := status.FromError(e.Err); ok && st.Message() != "" {

@@ -37,7 +37,9 @@ func TestMain(m *testing.M) {
 		},
 		// Long polls for history end after 1s instead of 20s, so that tests
 		// waiting longer (TestGetTimedOut) see empty long-poll answers.
-		DynamicConfig: map[string]string{"history.longPollExpirationInterval": `"1s"`},
+		DynamicConfig: map[string]string{"history.longPollExpirationInterval": `"1s"`,
+			// Batch tests may overlap: the default allows one job at a time.
+			"frontend.MaxConcurrentBatchOperationPerNamespace": "10"},
 	}, func(s *devserver.Server) { srv = s }))
 }
 

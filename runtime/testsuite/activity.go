@@ -27,6 +27,7 @@ type activity struct {
 	attempt   int32
 	gen       int // attempt generation; results of older ones are stale
 	running   bool
+	async     bool // the running attempt returned activity.ErrResultPending
 	cancel    context.CancelFunc
 	cancelReq int64 // the ActivityTaskCancelRequested event
 	start     time.Time
@@ -72,7 +73,7 @@ func (a *activity) startAttempt() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	info := actctx.Info{
-		TaskToken: []byte(a.attrs.ActivityId), WorkflowNamespace: e.opts.Namespace, WorkflowID: a.x.id, WorkflowRunID: a.x.runID,
+		TaskToken: a.taskToken(), WorkflowNamespace: e.opts.Namespace, WorkflowID: a.x.id, WorkflowRunID: a.x.runID,
 		WorkflowType: a.x.wfType, ActivityID: a.attrs.ActivityId, ActivityType: a.attrs.ActivityType.GetName(),
 		TaskQueue: e.opts.TaskQueue, Attempt: a.attempt, ScheduledTime: a.firstTime, StartedTime: a.start,
 		HeartbeatTimeout: a.attrs.HeartbeatTimeout.AsDuration(), ScheduleToCloseTimeout: a.attrs.ScheduleToCloseTimeout.AsDuration(),
@@ -153,13 +154,17 @@ func (a *activity) armTimeout() {
 			}
 		}
 		a.stopAttempt()
-		a.failed(temporal.NewTimeoutError(kind, nil), kind)
+		e.mu.Lock()
+		details := a.details
+		e.mu.Unlock()
+		// As on a server, the failure carries the last heartbeat details.
+		a.failed(temporal.NewTimeoutErrorFromWire("", kind, nil, details, e.opts.DataConverter), kind)
 	})
 }
 
 // stopAttempt abandons the running attempt: its result will be stale.
 func (a *activity) stopAttempt() {
-	a.running = false
+	a.running, a.async = false, false
 	a.gen++
 	if a.cancel != nil {
 		a.cancel()
@@ -174,17 +179,27 @@ func (e *Env) finished(r attemptResult) {
 	if r.gen != a.gen || !a.running || !a.x.open() {
 		return
 	}
+	if errors.Is(r.err, actctx.ErrResultPending) {
+		// Open until CompleteActivity, or its timeouts on the virtual clock.
+		a.async = true
+		return
+	}
+	a.settle(r.result, r.err)
+}
+
+// settle ends the running attempt with its outcome.
+func (a *activity) settle(result *commonpb.Payloads, err error) {
 	a.stopAttempt()
 	switch {
-	case r.err == nil:
+	case err == nil:
 		started := a.startedEvent()
 		a.x.add(enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, &historypb.ActivityTaskCompletedEventAttributes{
-			Result: r.result, ScheduledEventId: a.scheduled, StartedEventId: started, Identity: identity})
+			Result: result, ScheduledEventId: a.scheduled, StartedEventId: started, Identity: identity})
 		delete(a.x.activities, a.scheduled)
-	case a.cancelReq != 0 && (temporal.IsCanceledError(r.err) || errors.Is(r.err, context.Canceled)):
+	case a.cancelReq != 0 && (temporal.IsCanceledError(err) || errors.Is(err, context.Canceled)):
 		a.canceled(a.startedEvent())
 	default:
-		a.failed(r.err, enumspb.TIMEOUT_TYPE_UNSPECIFIED)
+		a.failed(err, enumspb.TIMEOUT_TYPE_UNSPECIFIED)
 	}
 }
 

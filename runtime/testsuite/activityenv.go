@@ -80,7 +80,9 @@ func NewActivityEnv(t testing.TB, opts ActivityOptions) *ActivityEnv {
 // ExecuteActivity calls fn, a function of an activity's shape
 // (func(context.Context, A...) (R, error) or func(context.Context, A...)
 // error), with args encoded and decoded as a worker would, and returns its
-// result values or error. A panic comes back as a *temporal.PanicError.
+// result values or error. A panic comes back as a *temporal.PanicError;
+// activity.ErrResultPending comes back as it is (there is nothing to
+// complete asynchronously: the test checks errors.Is and carries on).
 func (a *ActivityEnv) ExecuteActivity(fn any, args ...any) (converter.Values, error) {
 	reg := actworker.NewRegistry()
 	name := a.opts.Info.ActivityType

@@ -40,7 +40,11 @@
 // calls and checks, when the test ends, what Times or AtLeastOnce asked;
 // a mock of another shape fails the test naming the activity. Local
 // activities use the same implementations and mocks and retry on the
-// virtual clock.
+// virtual clock. An activity that returns activity.ErrResultPending stays
+// open, as on a server, until a callback completes it with
+// Env.CompleteActivity (its task token from activity.GetInfo) or one of
+// its timeouts passes on the virtual clock; Env.RecordActivityHeartbeat
+// heartbeats it meanwhile and reports a cancellation request.
 //
 // # Workflows
 //

@@ -12,6 +12,7 @@ package actctx
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -61,6 +62,12 @@ type Env struct {
 	// identifying attributes. Never nil.
 	Logger *slog.Logger
 }
+
+// ErrResultPending is returned by an activity function that will be
+// completed later, through the client, by its task token or its IDs. It is
+// exported as activity.ErrResultPending; the executors recognise it with
+// errors.Is.
+var ErrResultPending = errors.New("activity result pending: it will be completed asynchronously through the client")
 
 // key is the unexported context key under which an *Env is stored.
 type key struct{}

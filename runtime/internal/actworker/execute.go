@@ -28,6 +28,10 @@ const (
 	// that returned because the worker canceled it while stopping. It is
 	// retryable.
 	WorkerShutdownErrorType = "WorkerShutdown"
+	// LocalResultPendingErrorType is the failure type of a local activity
+	// that returned activity.ErrResultPending, which only activities run
+	// from a task queue may return. It is not retryable.
+	LocalResultPendingErrorType = "LocalActivityResultPending"
 )
 
 // Cancellation causes set on an activity context by heartbeat responses.
@@ -131,6 +135,10 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 	th.Close()
 
 	switch {
+	case errors.Is(err, actctx.ErrResultPending):
+		// Completed later through the client, by task token or IDs; the
+		// slot is freed when execute returns and heartbeating stopped above.
+		log.Debug("activity result pending: the task stays open until it is completed through the client")
 	case att.gone.Load():
 		log.Debug("activity result dropped: the server no longer knows this activity", "error", err)
 	case errors.Is(cause, context.DeadlineExceeded):
@@ -152,7 +160,6 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 	}
 }
 
-// run calls fn, turning a panic into a temporal.PanicError.
 // Invoke calls fn, turning a panic into a *temporal.PanicError.
 func Invoke(ctx context.Context, fn Func, dc converter.DataConverter, input *commonpb.Payloads) (result *commonpb.Payloads, err error) {
 	defer func() {

@@ -136,6 +136,11 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		Logger:        lazylog.With(l.Logger, "activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
 	}
 	result, err := Invoke(actctx.With(actx, env), fn, l.DataConverter, req.Input)
+	if errors.Is(err, actctx.ErrResultPending) {
+		return nil, temporal.NewNonRetryableApplicationError(
+			"local activities cannot complete asynchronously: activity.ErrResultPending is only for activities run by a worker from a task queue",
+			LocalResultPendingErrorType, err)
+	}
 	if err != nil && errors.Is(actx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 		tt := enumspb.TIMEOUT_TYPE_START_TO_CLOSE
 		if req.Options.ScheduleToCloseTimeout > 0 && deadline.Equal(req.ScheduleTime.Add(req.Options.ScheduleToCloseTimeout)) {

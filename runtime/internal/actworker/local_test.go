@@ -3,13 +3,16 @@ package actworker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -158,5 +161,22 @@ func TestLocalScheduleToStartTimeout(t *testing.T) {
 	req.ScheduleTime = time.Now()
 	if res := l.Run(context.Background(), req); res.Failure != nil || !called {
 		t.Fatalf("in time: %v, called %v", res.Failure, called)
+	}
+}
+
+func TestLocalResultPendingFailsForGood(t *testing.T) {
+	calls := 0
+	l := newLocal(t, map[string]any{"Async": func(context.Context) (string, error) {
+		calls++
+		return "", fmt.Errorf("later: %w", actctx.ErrResultPending)
+	}})
+	res := l.Run(context.Background(), localRequest("Async", engine.LocalActivityOptions{
+		RetryPolicy: (&temporal.RetryPolicy{InitialInterval: time.Millisecond, MaximumAttempts: 5}).ToProto()}))
+	f := res.Failure.GetApplicationFailureInfo()
+	if f.GetType() != LocalResultPendingErrorType || !f.GetNonRetryable() || calls != 1 || res.Attempt != 1 {
+		t.Fatalf("calls %d, result %+v", calls, res)
+	}
+	if !strings.Contains(res.Failure.GetMessage(), "cannot complete asynchronously") {
+		t.Fatalf("message %q", res.Failure.GetMessage())
 	}
 }

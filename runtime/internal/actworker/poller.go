@@ -32,7 +32,12 @@
 //     "ActivityNotRegisteredError" listing the registered names, so that a
 //     correctly configured worker can pick up a later attempt.
 //
-// Nothing is reported when the attempt's deadline passed (the server has
+// Nothing is reported when the activity returns activity.ErrResultPending
+// (actctx.ErrResultPending): the task stays open on the server until the
+// client completes, fails or cancels it by task token or IDs; the slot is
+// freed and the attempt's heartbeats stop as for any other outcome.
+//
+// Nothing is reported either when the attempt's deadline passed (the server has
 // already timed it out) or when a heartbeat answered NotFound (the
 // activity or its workflow is gone); the context is canceled in the latter
 // case. A heartbeat response reporting the activity paused or reset also
