@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // Environment variables read by Dial when the corresponding Options field is
@@ -100,6 +101,14 @@ type Options struct {
 	// authorization); a header the call's context already carries
 	// (metadata.AppendToOutgoingContext) wins over both.
 	Headers map[string]string
+	// ContextPropagators move values of the calls' context.Context into
+	// the Temporal header of every start, signal, signal-with-start,
+	// query, update and update-with-start request (Inject). Workers made
+	// with the client use them too: to read them into activity contexts
+	// (Extract) and, for those that are workflow.ContextPropagators, into
+	// and out of workflow contexts. In order: a later one sees (and may
+	// overwrite) the keys of an earlier one.
+	ContextPropagators []temporal.ContextPropagator
 }
 
 // withDefaults returns a copy of o with every default and environment

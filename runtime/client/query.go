@@ -97,7 +97,7 @@ func (h *WorkflowHandle) QueryWithOptions(ctx context.Context, opts QueryOptions
 		Query: &querypb.WorkflowQuery{
 			QueryType: name,
 			QueryArgs: input,
-			Header:    opts.Header,
+			Header:    h.c.header(ctx, opts.Header),
 		},
 		QueryRejectCondition: opts.RejectCondition,
 	})

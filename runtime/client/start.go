@@ -80,6 +80,7 @@ func (c *Client) StartWorkflow(ctx context.Context, opts StartWorkflowOptions, w
 	if err != nil {
 		return nil, err
 	}
+	req.Header = c.header(ctx, req.Header)
 	resp, err := c.service.StartWorkflowExecution(ctx, req)
 	if err != nil {
 		return nil, c.startError("start workflow", opts.ID, workflowType, err)
@@ -176,6 +177,7 @@ func (c *Client) SignalWorkflow(ctx context.Context, workflowID, runID, signalNa
 		Input:             input,
 		Identity:          c.opts.Identity,
 		RequestId:         newUUID(),
+		Header:            c.header(ctx, nil),
 	})
 	return c.rpcError("signal workflow", workflowID, runID, err)
 }

@@ -301,6 +301,9 @@ func (h *WorkflowHandle) GetUpdateHandle(updateID string) *UpdateHandle {
 func (h *WorkflowHandle) StartUpdate(ctx context.Context, opts UpdateOptions, name string, args ...any) (*UpdateHandle, error) {
 	const op = "update workflow"
 	req, opts, err := h.c.updateRequest(op, h.id, h.runID, opts, name, args)
+	if err == nil {
+		req.Request.Input.Header = h.c.header(ctx, req.Request.Input.Header)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ func (c *Client) SignalWithStartWorkflow(ctx context.Context, opts StartWorkflow
 		Memo:                     sreq.Memo,
 		SearchAttributes:         sreq.SearchAttributes,
 		WorkflowStartDelay:       sreq.WorkflowStartDelay,
+		Header:                   c.header(ctx, sreq.Header),
 	})
 	if err != nil {
 		return nil, c.startError(op, opts.ID, workflowType, err)
@@ -113,6 +114,8 @@ func (c *Client) UpdateWithStartWorkflow(ctx context.Context, opts StartWorkflow
 	if err != nil {
 		return nil, err
 	}
+	sreq.Header = c.header(ctx, sreq.Header)
+	ureq.Request.Input.Header = c.header(ctx, ureq.Request.Input.Header)
 	resp, err := c.service.ExecuteMultiOperation(ctx, &workflowservice.ExecuteMultiOperationRequest{
 		Namespace: c.opts.Namespace,
 		Operations: []*workflowservice.ExecuteMultiOperationRequest_Operation{

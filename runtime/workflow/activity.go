@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"fmt"
+	commonpb "go.temporal.io/api/common/v1"
 	"time"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
@@ -113,12 +114,19 @@ func (o outcome[T]) Get(ctx Context) (T, error) { return o.f.Get(ctx) }
 // returns a handle to it: its id, cancellation, and result.
 func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, args ...any) ActivityHandle[T] {
 	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return activityAs[T](ch.startActivity(ctx, &ActivityInput{Activity: activity, Options: opts, Args: args}))
+	}
+	return activityAs[T](startActivity(c, opts, activity, args, nil))
+}
+
+func startActivity(c *engine.Context, opts ActivityOptions, activity string, args []any, header *commonpb.Header) ActivityHandle[any] {
 	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
 		f := engine.NewFuture()
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of activity %s: %w", activity, err))
-		return ActivityHandle[T]{a: &engine.Activity{Result: f}, outcome: outcome[T]{Future[T]{f: f, dc: dc}}}
+		return ActivityHandle[any]{a: &engine.Activity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
 	}
 	a := c.StartActivity(engine.ActivityOptions{
 		ActivityID:             opts.ActivityID,
@@ -129,8 +137,9 @@ func StartActivity[T any](ctx Context, opts ActivityOptions, activity string, ar
 		HeartbeatTimeout:       opts.HeartbeatTimeout,
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		CancellationType:       opts.CancellationType.sm(),
+		Header:                 header,
 	}, activity, input)
-	return ActivityHandle[T]{a: a, outcome: outcome[T]{Future[T]{f: a.Result, dc: dc}}}
+	return ActivityHandle[any]{a: a, outcome: outcome[any]{Future[any]{f: a.Result, dc: dc}}}
 }
 
 // LocalActivityOptions configure one local activity call. At least one of
@@ -176,12 +185,19 @@ func (h LocalActivityHandle[T]) Cancel() { h.a.Cancel() }
 // ExecuteLocalActivity, and returns a handle to it.
 func StartLocalActivity[T any](ctx Context, opts LocalActivityOptions, activity string, args ...any) LocalActivityHandle[T] {
 	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return localActivityAs[T](ch.startLocalActivity(ctx, &LocalActivityInput{Activity: activity, Options: opts, Args: args}))
+	}
+	return localActivityAs[T](startLocalActivity(c, opts, activity, args, nil))
+}
+
+func startLocalActivity(c *engine.Context, opts LocalActivityOptions, activity string, args []any, header *commonpb.Header) LocalActivityHandle[any] {
 	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
 		f := engine.NewFuture()
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of local activity %s: %w", activity, err))
-		return LocalActivityHandle[T]{a: &engine.LocalActivity{Result: f}, outcome: outcome[T]{Future[T]{f: f, dc: dc}}}
+		return LocalActivityHandle[any]{a: &engine.LocalActivity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
 	}
 	a := c.StartLocalActivity(engine.LocalActivityOptions{
 		ActivityID:             opts.ActivityID,
@@ -191,6 +207,7 @@ func StartLocalActivity[T any](ctx Context, opts LocalActivityOptions, activity 
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		LocalRetryThreshold:    opts.LocalRetryThreshold,
 		CancellationType:       opts.CancellationType.sm(),
+		Header:                 header,
 	}, activity, input)
-	return LocalActivityHandle[T]{a: a, outcome: outcome[T]{Future[T]{f: a.Result, dc: dc}}}
+	return LocalActivityHandle[any]{a: a, outcome: outcome[any]{Future[any]{f: a.Result, dc: dc}}}
 }

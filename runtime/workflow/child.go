@@ -120,23 +120,30 @@ func (h ChildWorkflowHandle[R]) Get(ctx Context) (R, error) { return h.Result().
 // sent once it has (a signal sent earlier would not find the child); if
 // it fails to start, the future holds the start error.
 func (h ChildWorkflowHandle[R]) Signal(ctx Context, name string, args ...any) Future[struct{}] {
-	input, err := h.dc.ToPayloads(args...)
-	if err != nil {
-		return failed[struct{}](h.dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
+	if ch := chainOf(impl(ctx)); ch != nil {
+		return ch.signalWorkflow(ctx, &SignalWorkflowInput{Child: h.c.WorkflowID, WorkflowID: h.c.WorkflowID, Name: name, Args: args, child: h.c})
 	}
-	if h.c.Started.Ready() {
-		return Future[struct{}]{f: h.c.Signal(name, input, nil), dc: h.dc}
+	return signalChild(ctx, h.c, h.dc, name, args, nil)
+}
+
+func signalChild(ctx Context, c *engine.Child, dc converter.DataConverter, name string, args []any, header *commonpb.Header) Future[struct{}] {
+	input, err := dc.ToPayloads(args...)
+	if err != nil {
+		return failed[struct{}](dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
+	}
+	if c.Started.Ready() {
+		return Future[struct{}]{f: c.Signal(name, input, header), dc: dc}
 	}
 	out := engine.NewFuture()
 	Go(ctx, func(ctx Context) {
-		if _, _, err := h.c.Started.Wait(impl(ctx)); err != nil {
+		if _, _, err := c.Started.Wait(impl(ctx)); err != nil {
 			out.SetValue(nil, err)
 			return
 		}
-		_, _, err := h.c.Signal(name, input, nil).Wait(impl(ctx))
+		_, _, err := c.Signal(name, input, header).Wait(impl(ctx))
 		out.SetValue(nil, err)
 	})
-	return Future[struct{}]{f: out, dc: h.dc}
+	return Future[struct{}]{f: out, dc: dc}
 }
 
 // Cancel cancels the child according to its cancellation type.
@@ -154,19 +161,30 @@ func (h ChildWorkflowHandle[R]) IsCancelled() bool { return h.c.CancelRequested(
 // Cancelling ctx cancels the child according to opts.CancellationType.
 func StartChildWorkflow[R any](ctx Context, opts ChildWorkflowOptions, workflowType string, args ...any) (ChildWorkflowHandle[R], error) {
 	c := impl(ctx)
+	var h ChildWorkflowHandle[any]
+	var err error
+	if ch := chainOf(c); ch != nil {
+		h, err = ch.startChildWorkflow(ctx, &ChildWorkflowInput{WorkflowType: workflowType, Options: opts, Args: args})
+	} else {
+		h, err = startChildWorkflow(c, opts, workflowType, args, nil)
+	}
+	return childAs[R](h), err
+}
+
+func startChildWorkflow(c *engine.Context, opts ChildWorkflowOptions, workflowType string, args []any, header *commonpb.Header) (ChildWorkflowHandle[any], error) {
 	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
-		return ChildWorkflowHandle[R]{}, fmt.Errorf("workflow: encoding arguments of child %s: %w", workflowType, err)
+		return ChildWorkflowHandle[any]{}, fmt.Errorf("workflow: encoding arguments of child %s: %w", workflowType, err)
 	}
 	memo, err := encodeMemo(dc, opts.Memo)
 	if err != nil {
-		return ChildWorkflowHandle[R]{}, err
+		return ChildWorkflowHandle[any]{}, err
 	}
 	var sa *commonpb.SearchAttributes
 	if len(opts.SearchAttributes) > 0 {
 		if sa, err = temporal.EncodeSearchAttributeUpdates(opts.SearchAttributes...); err != nil {
-			return ChildWorkflowHandle[R]{}, err
+			return ChildWorkflowHandle[any]{}, err
 		}
 	}
 	ch := c.StartChild(engine.ChildOptions{
@@ -183,8 +201,9 @@ func StartChildWorkflow[R any](ctx Context, opts ChildWorkflowOptions, workflowT
 		Memo:              memo,
 		SearchAttributes:  sa,
 		CancellationType:  opts.CancellationType.sm(),
+		Header:            header,
 	}, workflowType, input)
-	return ChildWorkflowHandle[R]{c: ch, dc: dc}, nil
+	return ChildWorkflowHandle[any]{c: ch, dc: dc}, nil
 }
 
 // ExecuteChildWorkflow starts a child workflow and returns a future for its
@@ -220,19 +239,33 @@ func (h ExternalWorkflowHandle) RunID() string { return h.runID }
 // Signal signals the workflow. The future fails with a
 // *temporal.ExternalWorkflowError if it does not exist.
 func (h ExternalWorkflowHandle) Signal(ctx Context, name string, args ...any) Future[struct{}] {
-	dc := h.ctx.Run().DataConverter()
+	if ch := chainOf(impl(ctx)); ch != nil {
+		return ch.signalWorkflow(ctx, &SignalWorkflowInput{WorkflowID: h.workflowID, RunID: h.runID, Name: name, Args: args})
+	}
+	return signalExternal(impl(ctx), h.workflowID, h.runID, name, args, nil)
+}
+
+func signalExternal(c *engine.Context, workflowID, runID, name string, args []any, header *commonpb.Header) Future[struct{}] {
+	dc := c.Run().DataConverter()
 	input, err := dc.ToPayloads(args...)
 	if err != nil {
 		return failed[struct{}](dc, fmt.Errorf("workflow: encoding signal %s: %w", name, err))
 	}
-	return Future[struct{}]{f: impl(ctx).SignalExternal("", h.workflowID, h.runID, name, input, nil), dc: dc}
+	return Future[struct{}]{f: c.SignalExternal("", workflowID, runID, name, input, header), dc: dc}
 }
 
 // Cancel requests the workflow's cancellation. The future fails with a
 // *temporal.ExternalWorkflowError if it does not exist. As with Signal, a
 // ctx already cancelled sends nothing: the future holds its error.
 func (h ExternalWorkflowHandle) Cancel(ctx Context) Future[struct{}] {
-	return Future[struct{}]{f: impl(ctx).CancelExternal("", h.workflowID, h.runID), dc: h.ctx.Run().DataConverter()}
+	if ch := chainOf(impl(ctx)); ch != nil {
+		return ch.cancelExternalWorkflow(ctx, &CancelExternalInput{WorkflowID: h.workflowID, RunID: h.runID})
+	}
+	return cancelExternal(impl(ctx), h.workflowID, h.runID)
+}
+
+func cancelExternal(c *engine.Context, workflowID, runID string) Future[struct{}] {
+	return Future[struct{}]{f: c.CancelExternal("", workflowID, runID), dc: c.Run().DataConverter()}
 }
 
 // failed returns a future that holds err.

@@ -56,7 +56,15 @@ func InWorkflow(ctx any) bool {
 
 // Now returns the workflow time in UTC: the time of the current workflow
 // task, the same on every replay.
-func Now(ctx Context) time.Time { return impl(ctx).Run().Now().UTC() }
+func Now(ctx Context) time.Time {
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.out.Now(ctx)
+	}
+	return now(c)
+}
+
+func now(c *engine.Context) time.Time { return c.Run().Now().UTC() }
 
 // TimeNs returns Now as nanoseconds since the Unix epoch.
 func TimeNs(ctx Context) int64 { return Now(ctx).UnixNano() }
@@ -67,11 +75,23 @@ func IsReplaying(ctx Context) bool { return impl(ctx).Run().Replaying() }
 
 // GetLogger returns a logger that is silent while replaying and carries
 // the workflow's id, run id and type.
-func GetLogger(ctx Context) *slog.Logger { return impl(ctx).Run().Logger() }
+func GetLogger(ctx Context) *slog.Logger {
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.out.GetLogger(ctx)
+	}
+	return c.Run().Logger()
+}
 
 // Random returns the workflow's deterministic random source: replays draw
 // the same numbers. Use it instead of math/rand in workflow code.
-func Random(ctx Context) *rand.Rand { return impl(ctx).Run().Rand() }
+func Random(ctx Context) *rand.Rand {
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.out.Random(ctx)
+	}
+	return c.Run().Rand()
+}
 
 // UUID4 returns a random (version 4) UUID drawn from Random.
 func UUID4(ctx Context) string { return impl(ctx).Run().UUID4() }
@@ -99,7 +119,12 @@ func AwaitWithTimeout(ctx Context, timeout time.Duration, cond func() bool) (boo
 // Sleep blocks for d of workflow time using a durable timer. It returns a
 // *temporal.CanceledError if ctx is cancelled first.
 func Sleep(ctx Context, d time.Duration) error {
-	_, _, err := impl(ctx).NewTimer(d).Wait(impl(ctx))
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		_, _, err := ch.newTimer(ctx, &TimerInput{Duration: d}).f.Wait(c)
+		return err
+	}
+	_, _, err := c.NewTimer(d).Wait(c)
 	return err
 }
 
@@ -107,5 +132,12 @@ func Sleep(ctx Context, d time.Duration) error {
 // it fires (nil error) or when ctx is cancelled (*temporal.CanceledError).
 func NewTimer(ctx Context, d time.Duration) Future[struct{}] {
 	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.newTimer(ctx, &TimerInput{Duration: d})
+	}
+	return newTimer(c, d)
+}
+
+func newTimer(c *engine.Context, d time.Duration) Future[struct{}] {
 	return Future[struct{}]{f: c.NewTimer(d), dc: c.Run().DataConverter()}
 }

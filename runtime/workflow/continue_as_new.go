@@ -62,6 +62,13 @@ func (e *ContinueAsNewError) ContinueAsNewAttributes() *commandpb.ContinueAsNewW
 //
 //	return 0, workflow.NewContinueAsNewError(ctx, workflow.ContinueAsNewOptions{}, state)
 func NewContinueAsNewError(ctx Context, opts ContinueAsNewOptions, args ...any) error {
+	if ch := chainOf(impl(ctx)); ch != nil {
+		return ch.newContinueAsNewError(ctx, &ContinueAsNewInput{Options: opts, Args: args})
+	}
+	return newContinueAsNewError(ctx, opts, args, nil)
+}
+
+func newContinueAsNewError(ctx Context, opts ContinueAsNewOptions, args []any, header *commonpb.Header) error {
 	r := impl(ctx).Run()
 	if err := readOnly(ctx, "ContinueAsNew"); err != nil {
 		return err
@@ -75,6 +82,7 @@ func NewContinueAsNewError(ctx Context, opts ContinueAsNewOptions, args ...any) 
 		Input:                     input,
 		RetryPolicy:               opts.RetryPolicy.ToProto(),
 		InitialVersioningBehavior: opts.InitialVersioningBehavior,
+		Header:                    header,
 	}
 	if opts.WorkflowType != "" {
 		a.WorkflowType = &commonpb.WorkflowType{Name: opts.WorkflowType}

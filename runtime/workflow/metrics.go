@@ -11,7 +11,15 @@ import (
 // workflow's type and task queue, that records nothing while the workflow
 // replays: each value is counted once per execution, not once per replay.
 func MetricMeter(ctx Context) temporal.MetricsHandler {
-	r := impl(ctx).Run()
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.out.MetricMeter(ctx)
+	}
+	return metricMeter(c)
+}
+
+func metricMeter(c *engine.Context) temporal.MetricsHandler {
+	r := c.Run()
 	in := r.Info()
 	return replaySafe{run: r, h: r.Metrics().WithTags(map[string]string{
 		"workflow_type": in.WorkflowType, "task_queue": in.TaskQueue, "namespace": in.Namespace,

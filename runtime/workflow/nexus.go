@@ -85,18 +85,25 @@ func (h NexusOperationHandle[R]) Cancel() {
 // Cancelling ctx cancels the operation.
 func StartNexusOperation[R any](ctx Context, c NexusClient, operation string, input any, opts NexusOperationOptions) NexusOperationHandle[R] {
 	ec := impl(ctx)
+	if ch := chainOf(ec); ch != nil {
+		return nexusAs[R](ch.startNexusOperation(ctx, &NexusOperationInput{Client: c, Operation: operation, Input: input, Options: opts}))
+	}
+	return nexusAs[R](startNexusOperation(ec, c, operation, input, opts))
+}
+
+func startNexusOperation(ec *engine.Context, c NexusClient, operation string, input any, opts NexusOperationOptions) NexusOperationHandle[any] {
 	dc := ec.Run().DataConverter()
 	p, err := dc.ToPayload(input)
 	if err != nil {
 		err = fmt.Errorf("workflow: encoding input of Nexus operation %s: %w", operation, err)
-		return NexusOperationHandle[R]{f: failed[R](dc, err), s: failed[string](dc, err)}
+		return NexusOperationHandle[any]{f: failed[any](dc, err), s: failed[string](dc, err)}
 	}
 	op := ec.ExecuteNexusOperation(engine.NexusOptions{
 		Endpoint: c.Endpoint, Service: c.Service, Operation: operation,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout, Header: opts.Header,
 		CancellationType: opts.CancellationType.sm(),
 	}, p)
-	return NexusOperationHandle[R]{op: op, f: Future[R]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
+	return NexusOperationHandle[any]{op: op, f: Future[any]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
 }
 
 // ExecuteNexusOperation starts an operation and returns a future for its

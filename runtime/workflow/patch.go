@@ -15,9 +15,17 @@ package workflow
 // old path. Once no execution from before the patch is left, replace the
 // call with DeprecatePatch, and once none from before the deprecation is
 // left, remove it.
-func Patched(ctx Context, patchID string) bool { return impl(ctx).Patched(patchID, false) }
+func Patched(ctx Context, patchID string) bool { return patched(ctx, patchID, false) }
+
+func patched(ctx Context, patchID string, deprecated bool) bool {
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.out.Patched(ctx, patchID, deprecated)
+	}
+	return c.Patched(patchID, deprecated)
+}
 
 // DeprecatePatch marks a patch whose old code path is gone: executions
 // that recorded the patch still replay, and the marker it writes lets the
 // call itself be removed later.
-func DeprecatePatch(ctx Context, patchID string) { impl(ctx).Patched(patchID, true) }
+func DeprecatePatch(ctx Context, patchID string) { patched(ctx, patchID, true) }

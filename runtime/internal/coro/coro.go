@@ -325,3 +325,11 @@ func curGoroutineID() int64 {
 	}
 	return 0
 }
+
+// IsExit reports whether v, a recovered panic value, is the signal that
+// unwinds a coroutine being stopped: code that recovers panics must
+// panic with it again.
+func IsExit(v any) bool {
+	_, ok := v.(exitSignal)
+	return ok
+}

@@ -213,7 +213,7 @@ func (r *Run) startSignal(s bufferedSignal, first bool) {
 	lazily(&r.h.running)[rn] = struct{}{}
 	body := func(*Context) {
 		defer delete(r.h.running, rn)
-		err := h.Fn(r.root, s.name, converter.NewValues(s.input, r.cfg.DataConverter))
+		err := r.callSignal(h, r.root, s.name, converter.NewValues(s.input, r.cfg.DataConverter), s.header)
 		var de *converter.DecodeError
 		switch {
 		case errors.As(err, &de):

@@ -21,7 +21,7 @@ const (
 // query answers a query against the run's current state. Handlers run
 // read-only: any call that would issue a command returns (or panics with)
 // a *temporal.ReadOnlyContextError, and panics become query failures.
-func (r *Run) query(name string, args *commonpb.Payloads) (*commonpb.Payloads, error) {
+func (r *Run) query(name string, args *commonpb.Payloads, header *commonpb.Header) (*commonpb.Payloads, error) {
 	switch name {
 	case stackTraceQuery:
 		return r.cfg.DataConverter.ToPayloads(r.sched.Stacks())
@@ -41,7 +41,7 @@ func (r *Run) query(name string, args *commonpb.Payloads) (*commonpb.Payloads, e
 	var res any
 	err := r.readOnlyCall(func() error {
 		var err error
-		res, err = h.Fn(r.root, name, converter.NewValues(args, r.cfg.DataConverter))
+		res, err = r.callQuery(h, r.root, name, converter.NewValues(args, r.cfg.DataConverter), header)
 		return err
 	})
 	if err != nil {

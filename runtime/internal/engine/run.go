@@ -37,6 +37,10 @@ type Config struct {
 	// coroutines go there at the end of each task and new ones come from
 	// there, so handlers do not start a goroutine each.
 	Coroutines *coro.Pool
+	// Attach, when set, is called when the workflow starts (its
+	// WorkflowExecutionStarted event is applied, Info is known), before
+	// any workflow code runs; it may call Run.Intercept.
+	Attach func(r *Run)
 }
 
 // Definition is a registered workflow type.
@@ -109,6 +113,9 @@ type Run struct {
 	locals       []*localActivity
 	localAhead   map[int64]LocalActivityResult // local activity markers among the next command events
 	cancelLocals []int64
+
+	inbound  Inbound // nil without interceptors
+	outbound any
 }
 
 // NewRun returns an empty run; its first task must start with the
@@ -308,8 +315,11 @@ func (r *Run) start(e *historypb.HistoryEvent) error {
 	r.def, r.fn, r.input = def, def.Fn, a.GetInput()
 	r.rootScope = newScope(nil)
 	r.root = &Context{run: r, scope: r.rootScope}
+	if r.cfg.Attach != nil {
+		r.cfg.Attach(r)
+	}
 	r.sched.Spawn("root", func(*coro.Coroutine) {
-		res, err := r.fn(r.root, r.input)
+		res, err := r.execute(r.root, r.input)
 		r.finish(res, err)
 	})
 	return nil

@@ -107,7 +107,7 @@ func (r *Run) stepQuery(in Input) (Output, error) {
 			return Output{}, err
 		}
 	}
-	res, err := r.query(in.Query.GetQueryType(), in.Query.GetQueryArgs())
+	res, err := r.query(in.Query.GetQueryType(), in.Query.GetQueryArgs(), in.Query.GetHeader())
 	return Output{QueryAnswer: r.queryResult(res, err), Keep: !r.finished}, nil
 }
 
@@ -168,7 +168,7 @@ func (r *Run) answerQueries() map[string]*querypb.WorkflowQueryResult {
 	}
 	out := make(map[string]*querypb.WorkflowQueryResult, len(r.queries))
 	for id, q := range r.queries {
-		out[id] = r.queryResult(r.query(q.GetQueryType(), q.GetQueryArgs()))
+		out[id] = r.queryResult(r.query(q.GetQueryType(), q.GetQueryArgs(), q.GetHeader()))
 	}
 	r.queries = nil
 	return out

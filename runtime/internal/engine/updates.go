@@ -106,7 +106,7 @@ func (r *Run) startUpdate(u *sm.Update) {
 		args := converter.NewValues(u.Request().GetInput().GetArgs(), r.cfg.DataConverter)
 		ctx := r.root.WithValue(updateInfoKey{}, &UpdateInfo{ID: u.ID(), Name: name})
 		if !r.replaying && h.Validator != nil {
-			if err := r.readOnlyCall(func() error { return h.Validator(ctx, name, args) }); err != nil {
+			if err := r.readOnlyCall(func() error { return r.callValidator(h, ctx, name, args, u.Request().GetInput().GetHeader()) }); err != nil {
 				r.reject(u, err)
 				return
 			}
@@ -115,7 +115,7 @@ func (r *Run) startUpdate(u *sm.Update) {
 		u.Accept(!r.replaying)
 		rn := &running{kind: "update", name: name, id: u.ID(), policy: h.Unfinished}
 		lazily(&r.h.running)[rn] = struct{}{}
-		res, err := r.runUpdate(h, ctx, name, args)
+		res, err := r.runUpdate(h, ctx, name, args, u.Request().GetInput().GetHeader())
 		delete(r.h.running, rn)
 		r.respond(u, res, err)
 	})
@@ -125,7 +125,7 @@ func (r *Run) startUpdate(u *sm.Update) {
 // lists as a workflow failure fails the update, not the workflow: the
 // update completes with it as an ApplicationError and the workflow runs
 // on. Other panics fail the workflow task, as anywhere in workflow code.
-func (r *Run) runUpdate(h *UpdateHandler, ctx *Context, name string, args converter.Values) (res any, err error) {
+func (r *Run) runUpdate(h *UpdateHandler, ctx *Context, name string, args converter.Values, header *commonpb.Header) (res any, err error) {
 	if r.def.FailWorkflow != nil {
 		defer func() {
 			if p := recover(); p != nil {
@@ -136,7 +136,7 @@ func (r *Run) runUpdate(h *UpdateHandler, ctx *Context, name string, args conver
 			}
 		}()
 	}
-	return h.Fn(ctx, name, args)
+	return r.callUpdate(h, ctx, name, args, header)
 }
 
 func (r *Run) reject(u *sm.Update, err error) {
