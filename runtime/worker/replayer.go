@@ -16,6 +16,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
 // ReplayerOptions configure a Replayer. The zero value uses the default
@@ -24,6 +25,10 @@ type ReplayerOptions struct {
 	DataConverter    converter.DataConverter
 	FailureConverter converter.FailureConverter
 	Logger           *slog.Logger
+	// WorkflowInterceptors and ContextPropagators should be the workers':
+	// interceptors run inside workflow code, so replay must run them too.
+	WorkflowInterceptors []workflow.Interceptor
+	ContextPropagators   []temporal.ContextPropagator
 }
 
 // Replayer replays recorded workflow histories against the registered
@@ -111,6 +116,7 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		FailureConverter: r.opts.FailureConverter,
 		Logger:           r.opts.Logger,
 		Lookup:           r.workflows.Lookup,
+		Attach:           attachOf(workflow.NewInterceptors(r.opts.WorkflowInterceptors, workflowPropagators(r.opts.ContextPropagators))),
 	}, workflowID, runID)
 	defer run.Close()
 	_, err := run.Step(engine.Input{Task: &engine.Task{Events: events, StartedEventID: math.MaxInt64, Whole: true}})

@@ -46,6 +46,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
 // DefaultCacheSize is the recommended Options.CacheSize.
@@ -96,6 +97,10 @@ type Options struct {
 	// reports of activity outcomes); zero fields take the defaults listed
 	// on Backoff.
 	PollBackoff Backoff
+	// WorkflowInterceptors intercept the worker's workflow runs, the first
+	// outermost (see workflow.Interceptor). Context propagators come from
+	// the client (client.Options.ContextPropagators).
+	WorkflowInterceptors []workflow.Interceptor
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -131,6 +136,7 @@ func (o Options) withDefaults(c *client.Client) Options {
 
 // Worker polls one task queue for workflow and activity tasks.
 type Worker struct {
+	intercept *workflow.Interceptors // nil without interceptors and propagators
 	client    *client.Client
 	svc       workflowservice.WorkflowServiceClient
 	taskQueue string
@@ -196,7 +202,8 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		coroutines: coro.NewPool(idleCoroutines),
 	}
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
-	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log}
+	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators()}
+	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)
@@ -254,6 +261,7 @@ func (w *Worker) Start() error {
 			Logger:           w.log,
 			Backoff:          w.opts.PollBackoff.policy(),
 			Conn:             w.client.Conn(),
+			Propagators:      w.client.ContextPropagators(),
 		}, w.activities)
 		w.actPoller.Start()
 	}

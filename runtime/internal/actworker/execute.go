@@ -116,6 +116,9 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		defer cancelDeadline()
 	}
 	att := &attempt{cancel: cancel}
+	if len(p.cfg.Propagators) > 0 {
+		ctx = extract(ctx, p.cfg.Propagators, task.GetHeader(), log)
+	}
 
 	hbCtx, hbCancel := context.WithCancel(context.Background())
 	th := newThrottler(throttleInterval(info.HeartbeatTimeout), time.After, func(details *commonpb.Payloads) {

@@ -31,6 +31,8 @@ type Local struct {
 	Logger           *slog.Logger
 	// Clock tells the time and waits between attempts (nil: real time).
 	Clock Clock
+	// Propagators read the local activity's header into its context.
+	Propagators []temporal.ContextPropagator
 }
 
 // Activities finds activity implementations; *Registry is one.
@@ -134,6 +136,9 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
 		Logger:        lazylog.With(l.Logger, "activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
+	}
+	if len(l.Propagators) > 0 {
+		actx = extract(actx, l.Propagators, req.Options.Header, env.Logger)
 	}
 	result, err := Invoke(actctx.With(actx, env), fn, l.DataConverter, req.Input)
 	if errors.Is(err, actctx.ErrResultPending) {

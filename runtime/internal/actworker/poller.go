@@ -84,6 +84,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // Defaults for zero Config fields.
@@ -128,6 +129,9 @@ type Config struct {
 	// Conn, when set, is the connection Service uses: a poll that failed
 	// while it was down is retried as soon as it is back (backoff.WaitConn).
 	Conn *grpc.ClientConn
+	// Propagators read the activity task's header into the activity's
+	// context (temporal.ContextPropagator.Extract).
+	Propagators []temporal.ContextPropagator
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled

@@ -1,0 +1,291 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	commonpb "go.temporal.io/api/common/v1"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/temporalgen/temporalgen/internal/testenv"
+	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// tenantKey is where tenantPropagator keeps the tenant in Go and in
+// workflow contexts.
+type tenantKey struct{}
+
+// tenantPropagator carries a tenant name in the header "tenant".
+type tenantPropagator struct{}
+
+func (tenantPropagator) Inject(ctx context.Context, h temporal.Header) error {
+	if v, ok := ctx.Value(tenantKey{}).(string); ok {
+		return putTenant(h, v)
+	}
+	return nil
+}
+
+func (tenantPropagator) Extract(ctx context.Context, h temporal.Header) (context.Context, error) {
+	v, ok, err := getTenant(h)
+	if !ok || err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, tenantKey{}, v), nil
+}
+
+func (tenantPropagator) InjectFromWorkflow(ctx workflow.Context, h workflow.Header) error {
+	if v, ok := ctx.Value(tenantKey{}).(string); ok {
+		return putTenant(h, v)
+	}
+	return nil
+}
+
+func (tenantPropagator) ExtractToWorkflow(ctx workflow.Context, h workflow.Header) (workflow.Context, error) {
+	v, ok, err := getTenant(h)
+	if !ok || err != nil {
+		return ctx, err
+	}
+	return workflow.WithValue(ctx, tenantKey{}, v), nil
+}
+
+func putTenant(h temporal.Header, v string) error {
+	p, err := converter.Default().ToPayload(v)
+	h["tenant"] = p
+	return err
+}
+
+func getTenant(h temporal.Header) (string, bool, error) {
+	p := h["tenant"]
+	if p == nil {
+		return "", false, nil
+	}
+	var v string
+	err := converter.Default().FromPayload(p, &v)
+	return v, err == nil, err
+}
+
+func tenantOf(ctx interface{ Value(any) any }) string {
+	v, _ := ctx.Value(tenantKey{}).(string)
+	return v
+}
+
+// tenantWorkflow reports the tenant it, its handlers, activities and
+// child see.
+func tenantWorkflow(ctx workflow.Context) (string, error) {
+	var fromSignal string
+	if err := workflow.SetSignalHandler(ctx, "sig", func(ctx workflow.Context, _ converter.Values) error {
+		fromSignal = tenantOf(ctx)
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return "", err
+	}
+	if err := workflow.SetQueryHandler(ctx, "tenant", func(ctx workflow.Context, _ converter.Values) (any, error) {
+		return tenantOf(ctx), nil
+	}, workflow.QueryOptions{}); err != nil {
+		return "", err
+	}
+	if err := workflow.Await(ctx, func() bool { return fromSignal != "" }); err != nil {
+		return "", err
+	}
+	opts := workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}
+	act, err := workflow.ExecuteActivity[string](ctx, opts, "WhoAmI").Get(ctx)
+	if err != nil {
+		return "", err
+	}
+	local, err := workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}, "WhoAmI").Get(ctx)
+	if err != nil {
+		return "", err
+	}
+	child, err := workflow.ExecuteChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{}, "TenantChild").Get(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := workflow.Sleep(ctx, time.Millisecond); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("wf=%s signal=%s activity=%s local=%s child=%s", tenantOf(ctx), fromSignal, act, local, child), nil
+}
+
+// recorder is a workflow interceptor that records, outside replay, the
+// calls it sees, and stamps a header on every activity it schedules.
+type recorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *recorder) add(ctx workflow.Context, s string) {
+	if workflow.IsReplaying(ctx) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, s)
+}
+
+func (r *recorder) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls)
+}
+
+func (r *recorder) InterceptWorkflow(info *workflow.Info, next workflow.Inbound, out workflow.Outbound) (workflow.Inbound, workflow.Outbound) {
+	return recordIn{workflow.InboundBase{Next: next}, r}, recordOut{workflow.OutboundBase{Next: out}, r}
+}
+
+type recordIn struct {
+	workflow.InboundBase
+	r *recorder
+}
+
+func (i recordIn) ExecuteWorkflow(ctx workflow.Context, in *workflow.ExecuteWorkflowInput) (*commonpb.Payloads, error) {
+	i.r.add(ctx, "execute "+workflow.GetInfo(ctx).WorkflowType)
+	return i.Next.ExecuteWorkflow(ctx, in)
+}
+
+func (i recordIn) HandleSignal(ctx workflow.Context, in *workflow.HandleSignalInput) error {
+	i.r.add(ctx, "signal "+in.Name)
+	return i.Next.HandleSignal(ctx, in)
+}
+
+func (i recordIn) HandleQuery(ctx workflow.Context, in *workflow.HandleQueryInput) (any, error) {
+	// Queries are answered on a replayed state: record them always.
+	i.r.mu.Lock()
+	i.r.calls = append(i.r.calls, "query "+in.Name)
+	i.r.mu.Unlock()
+	return i.Next.HandleQuery(ctx, in)
+}
+
+type recordOut struct {
+	workflow.OutboundBase
+	r *recorder
+}
+
+func (o recordOut) StartActivity(ctx workflow.Context, in *workflow.ActivityInput) workflow.ActivityHandle[any] {
+	o.r.add(ctx, "activity "+in.Activity)
+	if in.Header == nil {
+		in.Header = workflow.Header{}
+	}
+	p, _ := converter.Default().ToPayload("recorder")
+	in.Header["stamped-by"] = p
+	return o.Next.StartActivity(ctx, in)
+}
+
+func (o recordOut) StartLocalActivity(ctx workflow.Context, in *workflow.LocalActivityInput) workflow.LocalActivityHandle[any] {
+	o.r.add(ctx, "local activity "+in.Activity)
+	return o.Next.StartLocalActivity(ctx, in)
+}
+
+func (o recordOut) StartChildWorkflow(ctx workflow.Context, in *workflow.ChildWorkflowInput) (workflow.ChildWorkflowHandle[any], error) {
+	o.r.add(ctx, "child "+in.WorkflowType)
+	return o.Next.StartChildWorkflow(ctx, in)
+}
+
+func (o recordOut) NewTimer(ctx workflow.Context, in *workflow.TimerInput) workflow.Future[struct{}] {
+	o.r.add(ctx, "timer "+in.Duration.String())
+	return o.Next.NewTimer(ctx, in)
+}
+
+func TestInterceptorsAndPropagators(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newEnv(t)
+		e.c = testenv.Dial(t, srv, client.Options{Logger: e.log, ContextPropagators: []temporal.ContextPropagator{tenantPropagator{}}})
+		rec := &recorder{}
+		e.worker(worker.Options{CacheSize: cacheSize, WorkflowInterceptors: []workflow.Interceptor{rec}}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Tenant", tenantWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("TenantChild", func(ctx workflow.Context) (string, error) { return tenantOf(ctx), nil }))
+			testenv.Must(t, w.RegisterActivity("WhoAmI", func(ctx context.Context) (string, error) { return tenantOf(ctx), nil }))
+		})
+		ctx := testenv.Context(t)
+		h, err := e.c.StartWorkflow(context.WithValue(ctx, tenantKey{}, "acme"), client.StartWorkflowOptions{TaskQueue: e.tq}, "Tenant")
+		testenv.Must(t, err)
+		testenv.TerminateAtEnd(t, h)
+
+		got, err := client.Query[string](context.WithValue(ctx, tenantKey{}, "gamma"), h, "tenant")
+		testenv.Must(t, err)
+		if got != "gamma" {
+			t.Errorf("query handler saw tenant %q, want the query's own, gamma", got)
+		}
+		testenv.Must(t, h.Signal(context.WithValue(ctx, tenantKey{}, "beta"), "sig", "x"))
+
+		want := "wf=acme signal=beta activity=acme local=acme child=acme"
+		if res := testenv.Result[string](t, h); res != want {
+			t.Errorf("result %q, want %q", res, want)
+		}
+
+		calls := rec.seen()
+		for _, c := range []string{"execute Tenant", "query tenant", "signal sig", "activity WhoAmI", "local activity WhoAmI", "child TenantChild", "timer 1ms", "execute TenantChild"} {
+			if n := countOf(calls, c); n != 1 {
+				t.Errorf("interceptor saw %q %d times outside replay, want once; all calls: %q", c, n, calls)
+			}
+		}
+
+		evs := testenv.History(t, h)
+		sched := testenv.First(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).GetActivityTaskScheduledEventAttributes()
+		var by, tenant string
+		testenv.Must(t, converter.Default().FromPayload(sched.GetHeader().GetFields()["stamped-by"], &by))
+		testenv.Must(t, converter.Default().FromPayload(sched.GetHeader().GetFields()["tenant"], &tenant))
+		if by != "recorder" || tenant != "acme" {
+			t.Errorf("activity header: stamped-by %q tenant %q, want recorder and acme", by, tenant)
+		}
+		start := evs[0].GetWorkflowExecutionStartedEventAttributes()
+		if start.GetHeader().GetFields()["tenant"] == nil {
+			t.Errorf("start event has no tenant header: %v", start.GetHeader())
+		}
+	})
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// panicky is an interceptor whose StartActivity panics.
+type panicky struct{}
+
+func (panicky) InterceptWorkflow(_ *workflow.Info, next workflow.Inbound, out workflow.Outbound) (workflow.Inbound, workflow.Outbound) {
+	return next, panickyOut{workflow.OutboundBase{Next: out}}
+}
+
+type panickyOut struct{ workflow.OutboundBase }
+
+func (panickyOut) StartActivity(workflow.Context, *workflow.ActivityInput) workflow.ActivityHandle[any] {
+	panic("audit backend unreachable")
+}
+
+func TestPanickingInterceptorFailsTask(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newEnv(t)
+		e.worker(worker.Options{CacheSize: cacheSize, WorkflowInterceptors: []workflow.Interceptor{&recorder{}, panicky{}}}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Pipeline", pipelineWorkflow))
+			testenv.Must(t, w.RegisterWorkflow("Quick", func(ctx workflow.Context) (string, error) { return "ok", nil }))
+		})
+		h := e.start("Pipeline", "x")
+		testenv.TerminateAtEnd(t, h)
+		evs := testenv.WaitHistory(t, h, "a failed workflow task", testenv.HasEvent(enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED))
+		msg := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_FAILED).GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage()
+		if !strings.Contains(msg, "workflow interceptor worker_test.panicky panicked: audit backend unreachable") {
+			t.Errorf("task failure %q does not name the interceptor and its panic", msg)
+		}
+		if testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) != 0 {
+			t.Errorf("an activity was scheduled despite the panic")
+		}
+		// The worker is healthy: other workflows complete.
+		if got := testenv.Result[string](t, e.start("Quick")); got != "ok" {
+			t.Errorf("Quick returned %q", got)
+		}
+	})
+}
