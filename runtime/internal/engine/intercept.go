@@ -23,44 +23,56 @@ type Inbound interface {
 // code, out is opaque to the engine (the workflow package's outbound
 // chain, returned by Outbound). Config.Attach calls it when the workflow
 // starts, before any workflow code runs.
-func (r *Run) Intercept(in Inbound, out any) { r.inbound, r.outbound = in, out }
+func (r *Run) Intercept(in Inbound, out any) { r.icpt = &interception{in, out} }
+
+// interception is what Intercept set; a pointer keeps Run small for the
+// runs without.
+type interception struct {
+	in  Inbound
+	out any
+}
 
 // Outbound returns the value set by Intercept, nil without interceptors.
-func (r *Run) Outbound() any { return r.outbound }
+func (r *Run) Outbound() any {
+	if r.icpt == nil {
+		return nil
+	}
+	return r.icpt.out
+}
 
 func (r *Run) execute(ctx *Context, input *commonpb.Payloads) (*commonpb.Payloads, error) {
-	if r.inbound == nil {
+	if r.icpt == nil {
 		return r.fn(ctx, input)
 	}
-	return r.inbound.Execute(ctx, r.info.Header, input, r.fn)
+	return r.icpt.in.Execute(ctx, r.info.Header, input, r.fn)
 }
 
 func (r *Run) callSignal(h *SignalHandler, ctx *Context, name string, args converter.Values, header *commonpb.Header) error {
-	if r.inbound == nil {
+	if r.icpt == nil {
 		return h.Fn(ctx, name, args)
 	}
-	return r.inbound.Signal(ctx, name, args, header, h.Fn)
+	return r.icpt.in.Signal(ctx, name, args, header, h.Fn)
 }
 
 func (r *Run) callQuery(h *QueryHandler, ctx *Context, name string, args converter.Values, header *commonpb.Header) (any, error) {
-	if r.inbound == nil {
+	if r.icpt == nil {
 		return h.Fn(ctx, name, args)
 	}
-	return r.inbound.Query(ctx, name, args, header, h.Fn)
+	return r.icpt.in.Query(ctx, name, args, header, h.Fn)
 }
 
 func (r *Run) callValidator(h *UpdateHandler, ctx *Context, name string, args converter.Values, header *commonpb.Header) error {
-	if r.inbound == nil {
+	if r.icpt == nil {
 		return h.Validator(ctx, name, args)
 	}
-	return r.inbound.Validate(ctx, name, args, header, h.Validator)
+	return r.icpt.in.Validate(ctx, name, args, header, h.Validator)
 }
 
 func (r *Run) callUpdate(h *UpdateHandler, ctx *Context, name string, args converter.Values, header *commonpb.Header) (any, error) {
-	if r.inbound == nil {
+	if r.icpt == nil {
 		return h.Fn(ctx, name, args)
 	}
-	return r.inbound.Update(ctx, name, args, header, h.Fn)
+	return r.icpt.in.Update(ctx, name, args, header, h.Fn)
 }
 
 // Root returns the run's root context, nil before the workflow starts.

@@ -114,8 +114,7 @@ type Run struct {
 	localAhead   map[int64]LocalActivityResult // local activity markers among the next command events
 	cancelLocals []int64
 
-	inbound  Inbound // nil without interceptors
-	outbound any
+	icpt *interception // nil without interceptors
 }
 
 // NewRun returns an empty run; its first task must start with the

@@ -72,7 +72,7 @@ var badHistories = map[string]struct {
 }
 
 // replayer returns a replayer with the originals, replaced by v's.
-func replayer(t *testing.T, v codeVersion) *worker.Replayer {
+func replayer(t testing.TB, v codeVersion) *worker.Replayer {
 	t.Helper()
 	r := worker.NewReplayer(worker.ReplayerOptions{})
 	reg := &overlay{r: r, replace: v.replace}
@@ -96,7 +96,7 @@ func (o *overlay) RegisterWorkflow(name string, fn any) error {
 	return o.r.RegisterWorkflow(name, fn)
 }
 
-func load(t *testing.T, path string) *historypb.History {
+func load(t testing.TB, path string) *historypb.History {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
