@@ -26,6 +26,7 @@ type Client struct {
 	service workflowservice.WorkflowServiceClient
 	opts    Options // with defaults applied
 	sysInfo *workflowservice.GetSystemInfoResponse
+	out     Outbound // Options.Interceptors chained; nil without
 }
 
 // Dial connects to the Temporal frontend described by opts and checks that it
@@ -72,6 +73,10 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 		return nil, fmt.Errorf("client: dial Temporal at %s: %w", opts.HostPort, err)
 	}
 	c := &Client{conn: conn, service: workflowservice.NewWorkflowServiceClient(conn), opts: opts}
+	if c.out, err = chainInterceptors(c, opts.Interceptors); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
 	if err := c.checkReachable(ctx); err != nil {
 		_ = conn.Close()
 		return nil, err

@@ -48,6 +48,9 @@ type WorkflowDescription struct {
 // Describe returns the state of the handle's run (the latest run if RunID is
 // empty). A missing workflow yields an error wrapping *NotFoundError.
 func (h *WorkflowHandle) Describe(ctx context.Context) (*WorkflowDescription, error) {
+	if h.c.out != nil {
+		return h.c.out.DescribeWorkflow(ctx, &DescribeWorkflowInput{Workflow: h})
+	}
 	return h.describe(ctx, "describe workflow")
 }
 

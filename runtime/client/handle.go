@@ -210,6 +210,13 @@ func (c *Client) waitCloseEvent(ctx context.Context, workflowID, runID string) (
 // Cancel asks the workflow to cancel itself (RequestCancelWorkflowExecution).
 // It returns once the request is recorded, not when the workflow closes.
 func (h *WorkflowHandle) Cancel(ctx context.Context) error {
+	if h.c.out != nil {
+		return h.c.out.CancelWorkflow(ctx, &CancelWorkflowInput{Workflow: h})
+	}
+	return h.cancel(ctx)
+}
+
+func (h *WorkflowHandle) cancel(ctx context.Context) error {
 	_, err := h.c.service.RequestCancelWorkflowExecution(ctx, &workflowservice.RequestCancelWorkflowExecutionRequest{
 		Namespace:         h.c.opts.Namespace,
 		WorkflowExecution: h.execution(),
@@ -222,6 +229,13 @@ func (h *WorkflowHandle) Cancel(ctx context.Context) error {
 // Terminate ends the workflow immediately, recording reason and details
 // (encoded with the data converter). No workflow code runs.
 func (h *WorkflowHandle) Terminate(ctx context.Context, reason string, details ...any) error {
+	if h.c.out != nil {
+		return h.c.out.TerminateWorkflow(ctx, &TerminateWorkflowInput{Workflow: h, Reason: reason, Details: details})
+	}
+	return h.terminate(ctx, reason, details)
+}
+
+func (h *WorkflowHandle) terminate(ctx context.Context, reason string, details []any) error {
 	var payloads *commonpb.Payloads
 	if len(details) > 0 {
 		var err error

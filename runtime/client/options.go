@@ -109,6 +109,10 @@ type Options struct {
 	// and out of workflow contexts. In order: a later one sees (and may
 	// overwrite) the keys of an earlier one.
 	ContextPropagators []temporal.ContextPropagator
+	// Interceptors intercept the workflow calls (start, signal,
+	// signal-with-start, update-with-start, query, update, cancel,
+	// terminate, describe), the first outermost; see Interceptor.
+	Interceptors []Interceptor
 }
 
 // withDefaults returns a copy of o with every default and environment

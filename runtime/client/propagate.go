@@ -9,16 +9,19 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
-// header returns h with the values of Options.ContextPropagators taken
-// from ctx added: h itself when there are none, a new header otherwise
+// header returns h with the fields of extra (written by interceptors)
+// and the values of Options.ContextPropagators taken from ctx added: h itself when there are none, a new header otherwise
 // (h may be shared with the caller's options, so it is not changed). A
 // propagator that fails is logged and skipped; the call goes on.
-func (c *Client) header(ctx context.Context, h *commonpb.Header) *commonpb.Header {
-	if len(c.opts.ContextPropagators) == 0 {
+func (c *Client) header(ctx context.Context, h *commonpb.Header, extra temporal.Header) *commonpb.Header {
+	if len(c.opts.ContextPropagators) == 0 && len(extra) == 0 {
 		return h
 	}
-	fields := make(temporal.Header, len(h.GetFields())+len(c.opts.ContextPropagators))
+	fields := make(temporal.Header, len(h.GetFields())+len(extra)+len(c.opts.ContextPropagators))
 	for k, v := range h.GetFields() {
+		fields[k] = v
+	}
+	for k, v := range extra {
 		fields[k] = v
 	}
 	for _, p := range c.opts.ContextPropagators {

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // QueryOptions configures QueryWithOptions.
@@ -83,6 +84,13 @@ func (h *WorkflowHandle) Query(ctx context.Context, name string, args ...any) (c
 // QueryWithOptions is Query with options (reject condition, header). A query
 // the reject condition refuses yields an error wrapping *QueryRejectedError.
 func (h *WorkflowHandle) QueryWithOptions(ctx context.Context, opts QueryOptions, name string, args ...any) (converter.Values, error) {
+	if h.c.out != nil {
+		return h.c.out.QueryWorkflow(ctx, &QueryWorkflowInput{Workflow: h, Options: opts, QueryName: name, Args: args})
+	}
+	return h.queryWithOptions(ctx, opts, name, args, nil)
+}
+
+func (h *WorkflowHandle) queryWithOptions(ctx context.Context, opts QueryOptions, name string, args []any, extra temporal.Header) (converter.Values, error) {
 	dc := h.c.opts.DataConverter
 	if name == "" {
 		return converter.Values{}, fmt.Errorf("client: query workflow %q: query name is required", h.id)
@@ -97,7 +105,7 @@ func (h *WorkflowHandle) QueryWithOptions(ctx context.Context, opts QueryOptions
 		Query: &querypb.WorkflowQuery{
 			QueryType: name,
 			QueryArgs: input,
-			Header:    h.c.header(ctx, opts.Header),
+			Header:    h.c.header(ctx, opts.Header, extra),
 		},
 		QueryRejectCondition: opts.RejectCondition,
 	})

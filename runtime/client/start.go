@@ -76,11 +76,18 @@ type StartWorkflowOptions struct {
 // the client's data converter and returns a handle to the new run. If the
 // workflow ID is taken the error wraps a *WorkflowAlreadyStartedError.
 func (c *Client) StartWorkflow(ctx context.Context, opts StartWorkflowOptions, workflowType string, args ...any) (*WorkflowHandle, error) {
+	if c.out != nil {
+		return c.out.StartWorkflow(ctx, &StartWorkflowInput{Options: opts, WorkflowType: workflowType, Args: args})
+	}
+	return c.startWorkflow(ctx, opts, workflowType, args, nil)
+}
+
+func (c *Client) startWorkflow(ctx context.Context, opts StartWorkflowOptions, workflowType string, args []any, extra temporal.Header) (*WorkflowHandle, error) {
 	req, err := c.startRequest("start workflow", &opts, workflowType, args)
 	if err != nil {
 		return nil, err
 	}
-	req.Header = c.header(ctx, req.Header)
+	req.Header = c.header(ctx, req.Header, extra)
 	resp, err := c.service.StartWorkflowExecution(ctx, req)
 	if err != nil {
 		return nil, c.startError("start workflow", opts.ID, workflowType, err)
@@ -166,6 +173,13 @@ func (c *Client) typedStartError(workflowID, workflowType string, err error) err
 // SignalWorkflow sends signal signalName with args to a workflow. An empty
 // runID signals the latest run.
 func (c *Client) SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, args ...any) error {
+	if c.out != nil {
+		return c.out.SignalWorkflow(ctx, &SignalWorkflowInput{WorkflowID: workflowID, RunID: runID, SignalName: signalName, Args: args})
+	}
+	return c.signalWorkflow(ctx, workflowID, runID, signalName, args, nil)
+}
+
+func (c *Client) signalWorkflow(ctx context.Context, workflowID, runID, signalName string, args []any, extra temporal.Header) error {
 	input, err := c.opts.DataConverter.ToPayloads(args...)
 	if err != nil {
 		return fmt.Errorf("client: signal workflow %q: encode arguments: %w", workflowID, err)
@@ -177,7 +191,7 @@ func (c *Client) SignalWorkflow(ctx context.Context, workflowID, runID, signalNa
 		Input:             input,
 		Identity:          c.opts.Identity,
 		RequestId:         newUUID(),
-		Header:            c.header(ctx, nil),
+		Header:            c.header(ctx, nil, extra),
 	})
 	return c.rpcError("signal workflow", workflowID, runID, err)
 }

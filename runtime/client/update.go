@@ -299,10 +299,17 @@ func (h *WorkflowHandle) GetUpdateHandle(updateID string) *UpdateHandle {
 // (the update is completed as soon as it is rejected), and Get returns it
 // as a *UpdateFailedError.
 func (h *WorkflowHandle) StartUpdate(ctx context.Context, opts UpdateOptions, name string, args ...any) (*UpdateHandle, error) {
+	if h.c.out != nil {
+		return h.c.out.UpdateWorkflow(ctx, &UpdateWorkflowInput{Workflow: h, Options: opts, UpdateName: name, Args: args})
+	}
+	return h.startUpdate(ctx, opts, name, args, nil)
+}
+
+func (h *WorkflowHandle) startUpdate(ctx context.Context, opts UpdateOptions, name string, args []any, extra temporal.Header) (*UpdateHandle, error) {
 	const op = "update workflow"
 	req, opts, err := h.c.updateRequest(op, h.id, h.runID, opts, name, args)
 	if err == nil {
-		req.Request.Input.Header = h.c.header(ctx, req.Request.Input.Header)
+		req.Request.Input.Header = h.c.header(ctx, req.Request.Input.Header, extra)
 	}
 	if err != nil {
 		return nil, err

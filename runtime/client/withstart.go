@@ -9,6 +9,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"google.golang.org/grpc/status"
+
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // SignalWithStartWorkflow sends the signal signalName with signalArgs to the
@@ -23,6 +25,13 @@ import (
 // opts.WorkflowIDReusePolicy applies when a closed run has the ID; if it
 // forbids a new run the error wraps *WorkflowAlreadyStartedError.
 func (c *Client) SignalWithStartWorkflow(ctx context.Context, opts StartWorkflowOptions, signalName string, signalArgs []any, workflowType string, args ...any) (*WorkflowHandle, error) {
+	if c.out != nil {
+		return c.out.SignalWithStartWorkflow(ctx, &SignalWithStartInput{Options: opts, SignalName: signalName, SignalArgs: signalArgs, WorkflowType: workflowType, Args: args})
+	}
+	return c.signalWithStartWorkflow(ctx, opts, signalName, signalArgs, workflowType, args, nil)
+}
+
+func (c *Client) signalWithStartWorkflow(ctx context.Context, opts StartWorkflowOptions, signalName string, signalArgs []any, workflowType string, args []any, extra temporal.Header) (*WorkflowHandle, error) {
 	const op = "signal-with-start workflow"
 	sreq, err := c.startRequest(op, &opts, workflowType, args)
 	if err != nil {
@@ -61,7 +70,7 @@ func (c *Client) SignalWithStartWorkflow(ctx context.Context, opts StartWorkflow
 		Memo:                     sreq.Memo,
 		SearchAttributes:         sreq.SearchAttributes,
 		WorkflowStartDelay:       sreq.WorkflowStartDelay,
-		Header:                   c.header(ctx, sreq.Header),
+		Header:                   c.header(ctx, sreq.Header, extra),
 	})
 	if err != nil {
 		return nil, c.startError(op, opts.ID, workflowType, err)
@@ -96,6 +105,13 @@ func (c *Client) SignalWithStartWorkflow(ctx context.Context, opts StartWorkflow
 // ("start operation" or "update operation") and wraps that operation's
 // error, e.g. *WorkflowAlreadyStartedError.
 func (c *Client) UpdateWithStartWorkflow(ctx context.Context, opts StartWorkflowOptions, uopts UpdateOptions, updateName string, updateArgs []any, workflowType string, args ...any) (*UpdateHandle, error) {
+	if c.out != nil {
+		return c.out.UpdateWithStartWorkflow(ctx, &UpdateWithStartInput{Options: opts, UpdateOptions: uopts, UpdateName: updateName, UpdateArgs: updateArgs, WorkflowType: workflowType, Args: args})
+	}
+	return c.updateWithStartWorkflow(ctx, opts, uopts, updateName, updateArgs, workflowType, args, nil)
+}
+
+func (c *Client) updateWithStartWorkflow(ctx context.Context, opts StartWorkflowOptions, uopts UpdateOptions, updateName string, updateArgs []any, workflowType string, args []any, extra temporal.Header) (*UpdateHandle, error) {
 	const op = "update-with-start workflow"
 	sreq, err := c.startRequest(op, &opts, workflowType, args)
 	if err != nil {
@@ -114,8 +130,8 @@ func (c *Client) UpdateWithStartWorkflow(ctx context.Context, opts StartWorkflow
 	if err != nil {
 		return nil, err
 	}
-	sreq.Header = c.header(ctx, sreq.Header)
-	ureq.Request.Input.Header = c.header(ctx, ureq.Request.Input.Header)
+	sreq.Header = c.header(ctx, sreq.Header, extra)
+	ureq.Request.Input.Header = c.header(ctx, ureq.Request.Input.Header, extra)
 	resp, err := c.service.ExecuteMultiOperation(ctx, &workflowservice.ExecuteMultiOperationRequest{
 		Namespace: c.opts.Namespace,
 		Operations: []*workflowservice.ExecuteMultiOperationRequest_Operation{

@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 
 	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
@@ -288,4 +290,192 @@ func TestPanickingInterceptorFailsTask(t *testing.T) {
 			t.Errorf("Quick returned %q", got)
 		}
 	})
+}
+
+// clientAuth is a client interceptor that records the calls it sees and
+// puts an "auth" header on those that carry one.
+type clientAuth struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (a *clientAuth) InterceptClient(next client.Outbound) client.Outbound {
+	return clientAuthOut{client.OutboundBase{Next: next}, a}
+}
+
+func (a *clientAuth) add(s string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.calls = append(a.calls, s)
+}
+
+func authHeader(h *temporal.Header) {
+	if *h == nil {
+		*h = temporal.Header{}
+	}
+	p, _ := converter.Default().ToPayload("token-1")
+	(*h)["auth"] = p
+}
+
+type clientAuthOut struct {
+	client.OutboundBase
+	a *clientAuth
+}
+
+func (o clientAuthOut) StartWorkflow(ctx context.Context, in *client.StartWorkflowInput) (*client.WorkflowHandle, error) {
+	o.a.add("start " + in.WorkflowType)
+	authHeader(&in.Header)
+	return o.Next.StartWorkflow(ctx, in)
+}
+
+func (o clientAuthOut) SignalWorkflow(ctx context.Context, in *client.SignalWorkflowInput) error {
+	o.a.add("signal " + in.SignalName)
+	authHeader(&in.Header)
+	return o.Next.SignalWorkflow(ctx, in)
+}
+
+func (o clientAuthOut) QueryWorkflow(ctx context.Context, in *client.QueryWorkflowInput) (converter.Values, error) {
+	o.a.add("query " + in.QueryName)
+	authHeader(&in.Header)
+	return o.Next.QueryWorkflow(ctx, in)
+}
+
+func (o clientAuthOut) UpdateWorkflow(ctx context.Context, in *client.UpdateWorkflowInput) (*client.UpdateHandle, error) {
+	o.a.add("update " + in.UpdateName)
+	authHeader(&in.Header)
+	return o.Next.UpdateWorkflow(ctx, in)
+}
+
+func (o clientAuthOut) DescribeWorkflow(ctx context.Context, in *client.DescribeWorkflowInput) (*client.WorkflowDescription, error) {
+	o.a.add("describe")
+	return o.Next.DescribeWorkflow(ctx, in)
+}
+
+func (o clientAuthOut) CancelWorkflow(ctx context.Context, in *client.CancelWorkflowInput) error {
+	o.a.add("cancel")
+	return o.Next.CancelWorkflow(ctx, in)
+}
+
+// authz is a workflow interceptor that rejects updates and ignores
+// signals without the "auth" header.
+type authz struct{}
+
+func (authz) InterceptWorkflow(_ *workflow.Info, next workflow.Inbound, out workflow.Outbound) (workflow.Inbound, workflow.Outbound) {
+	return authzIn{workflow.InboundBase{Next: next}}, out
+}
+
+type authzIn struct{ workflow.InboundBase }
+
+func (i authzIn) ValidateUpdate(ctx workflow.Context, in *workflow.UpdateInput) error {
+	if in.Header["auth"] == nil {
+		return temporal.NewApplicationError("unauthenticated update "+in.Name, "Unauthenticated")
+	}
+	return i.Next.ValidateUpdate(ctx, in)
+}
+
+func (i authzIn) HandleSignal(ctx workflow.Context, in *workflow.HandleSignalInput) error {
+	if in.Header["auth"] == nil {
+		workflow.GetLogger(ctx).Warn("unauthenticated signal dropped", "signal", in.Name)
+		return nil
+	}
+	return i.Next.HandleSignal(ctx, in)
+}
+
+// counterWorkflow counts "inc" updates and signals until cancelled.
+func counterWorkflow(ctx workflow.Context) (int, error) {
+	n := 0
+	inc := func(workflow.Context, converter.Values) (any, error) { n++; return n, nil }
+	if err := workflow.SetUpdateHandler(ctx, "inc", inc, workflow.UpdateOptions{
+		Validator: func(workflow.Context, converter.Values) error { return nil },
+	}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetSignalHandler(ctx, "inc", func(ctx workflow.Context, args converter.Values) error {
+		_, err := inc(ctx, args)
+		return err
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetQueryHandler(ctx, "n", func(workflow.Context, converter.Values) (any, error) { return n, nil }, workflow.QueryOptions{}); err != nil {
+		return 0, err
+	}
+	err := workflow.Await(ctx, func() bool { return false })
+	return n, err
+}
+
+func TestClientInterceptor(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newEnv(t)
+		auth := &clientAuth{}
+		authed := testenv.Dial(t, srv, client.Options{Logger: e.log, Interceptors: []client.Interceptor{auth}})
+		e.worker(worker.Options{CacheSize: cacheSize, WorkflowInterceptors: []workflow.Interceptor{authz{}}}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Counter", counterWorkflow))
+		})
+		ctx := testenv.Context(t)
+		h, err := authed.StartWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: e.tq}, "Counter")
+		testenv.Must(t, err)
+		testenv.TerminateAtEnd(t, h)
+
+		v, err := h.ExecuteUpdate(ctx, "inc")
+		testenv.Must(t, err)
+		var n int
+		testenv.Must(t, v.Get(0, &n))
+		if n != 1 {
+			t.Errorf("authenticated update returned %d, want 1", n)
+		}
+		testenv.Must(t, h.Signal(ctx, "inc"))
+
+		// The same calls without the interceptor: the update is rejected
+		// by the workflow interceptor, the signal dropped.
+		plain := e.c.GetWorkflow(h.ID(), "")
+		_, err = plain.ExecuteUpdate(ctx, "inc")
+		var uf *client.UpdateFailedError
+		if !errors.As(err, &uf) || !strings.Contains(err.Error(), "unauthenticated update inc") {
+			t.Errorf("update without auth: err = %v, want an UpdateFailedError naming it unauthenticated", err)
+		}
+		testenv.Must(t, plain.Signal(ctx, "inc"))
+		testenv.WaitHistory(t, h, "both signals", func(evs []*historypb.HistoryEvent) bool {
+			return testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) == 2 &&
+				testenv.Count(evs, enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) >= 3
+		})
+		got, err := client.Query[int](ctx, h, "n")
+		testenv.Must(t, err)
+		if got != 2 {
+			t.Errorf("counter %d, want 2 (authenticated update and signal only)", got)
+		}
+		_, err = h.Describe(ctx)
+		testenv.Must(t, err)
+		testenv.Must(t, h.Cancel(ctx))
+
+		auth.mu.Lock()
+		calls := slices.Clone(auth.calls)
+		auth.mu.Unlock()
+		want := []string{"start Counter", "update inc", "signal inc", "query n", "describe", "cancel"}
+		if !slices.Equal(calls, want) {
+			t.Errorf("client interceptor saw %q, want %q", calls, want)
+		}
+	})
+}
+
+// panickySignal is a client interceptor whose SignalWorkflow panics.
+type panickySignal struct{}
+
+func (panickySignal) InterceptClient(next client.Outbound) client.Outbound {
+	return panickySignalOut{client.OutboundBase{Next: next}}
+}
+
+type panickySignalOut struct{ client.OutboundBase }
+
+func (panickySignalOut) SignalWorkflow(context.Context, *client.SignalWorkflowInput) error {
+	panic("tenant lookup failed")
+}
+
+func TestPanickingClientInterceptor(t *testing.T) {
+	e := newEnv(t)
+	c := testenv.Dial(t, srv, client.Options{Logger: e.log, Interceptors: []client.Interceptor{&clientAuth{}, panickySignal{}}})
+	err := c.SignalWorkflow(testenv.Context(t), "no-such-workflow", "", "s")
+	var pe *client.InterceptorPanicError
+	if !errors.As(err, &pe) || pe.Interceptor != "worker_test.panickySignal" || !strings.Contains(err.Error(), "client interceptor worker_test.panickySignal panicked: tenant lookup failed") {
+		t.Fatalf("err = %v, want an InterceptorPanicError naming worker_test.panickySignal", err)
+	}
 }
