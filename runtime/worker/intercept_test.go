@@ -15,6 +15,7 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 
 	"github.com/temporalgen/temporalgen/internal/testenv"
+	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -200,8 +201,8 @@ func TestInterceptorsAndPropagators(t *testing.T) {
 	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		e := newEnv(t)
 		e.c = testenv.Dial(t, srv, client.Options{Logger: e.log, ContextPropagators: []temporal.ContextPropagator{tenantPropagator{}}})
-		rec := &recorder{}
-		e.worker(worker.Options{CacheSize: cacheSize, WorkflowInterceptors: []workflow.Interceptor{rec}}, func(w *worker.Worker) {
+		rec, act := &recorder{}, &actRecorder{}
+		e.worker(worker.Options{CacheSize: cacheSize, WorkflowInterceptors: []workflow.Interceptor{rec}, ActivityInterceptors: []activity.Interceptor{act}}, func(w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("Tenant", tenantWorkflow))
 			testenv.Must(t, w.RegisterWorkflow("TenantChild", func(ctx workflow.Context) (string, error) { return tenantOf(ctx), nil }))
 			testenv.Must(t, w.RegisterActivity("WhoAmI", func(ctx context.Context) (string, error) { return tenantOf(ctx), nil }))
@@ -228,6 +229,14 @@ func TestInterceptorsAndPropagators(t *testing.T) {
 			if n := countOf(calls, c); n != 1 {
 				t.Errorf("interceptor saw %q %d times outside replay, want once; all calls: %q", c, n, calls)
 			}
+		}
+
+		act.mu.Lock()
+		acts := slices.Clone(act.calls)
+		act.mu.Unlock()
+		slices.Sort(acts)
+		if want := []string{"WhoAmI local=false stamped-by=recorder", "WhoAmI local=true stamped-by="}; !slices.Equal(acts, want) {
+			t.Errorf("activity interceptor saw %q, want %q", acts, want)
 		}
 
 		evs := testenv.History(t, h)
@@ -477,5 +486,63 @@ func TestPanickingClientInterceptor(t *testing.T) {
 	var pe *client.InterceptorPanicError
 	if !errors.As(err, &pe) || pe.Interceptor != "worker_test.panickySignal" || !strings.Contains(err.Error(), "client interceptor worker_test.panickySignal panicked: tenant lookup failed") {
 		t.Fatalf("err = %v, want an InterceptorPanicError naming worker_test.panickySignal", err)
+	}
+}
+
+// actRecorder is an activity interceptor that records each attempt with
+// the "stamped-by" header it carries.
+type actRecorder struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (r *actRecorder) InterceptActivity(_ context.Context, next activity.Inbound) activity.Inbound {
+	return actRecorderIn{activity.InboundBase{Next: next}, r}
+}
+
+type actRecorderIn struct {
+	activity.InboundBase
+	r *actRecorder
+}
+
+func (i actRecorderIn) ExecuteActivity(ctx context.Context, in *activity.ExecuteInput) (*commonpb.Payloads, error) {
+	var by string
+	if p := in.Header["stamped-by"]; p != nil {
+		_ = converter.Default().FromPayload(p, &by)
+	}
+	info := activity.GetInfo(ctx)
+	i.r.mu.Lock()
+	i.r.calls = append(i.r.calls, fmt.Sprintf("%s local=%t stamped-by=%s", info.ActivityType, info.IsLocal, by))
+	i.r.mu.Unlock()
+	return i.Next.ExecuteActivity(ctx, in)
+}
+
+// panickyAct is an activity interceptor that panics.
+type panickyAct struct{}
+
+func (panickyAct) InterceptActivity(_ context.Context, next activity.Inbound) activity.Inbound {
+	return panickyActIn{}
+}
+
+type panickyActIn struct{}
+
+func (panickyActIn) ExecuteActivity(context.Context, *activity.ExecuteInput) (*commonpb.Payloads, error) {
+	panic("quota service down")
+}
+
+func TestPanickingActivityInterceptor(t *testing.T) {
+	e := newEnv(t)
+	e.worker(worker.Options{ActivityInterceptors: []activity.Interceptor{&actRecorder{}, panickyAct{}}}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("Pipeline", pipelineWorkflow))
+		testenv.Must(t, w.RegisterActivity("Upper", func(_ context.Context, s string) (string, error) { return strings.ToUpper(s), nil }))
+	})
+	h := e.start("Pipeline", "x")
+	_, err := client.Result[string](testenv.Context(t), h)
+	if err == nil || !strings.Contains(err.Error(), "activity interceptor worker_test.panickyAct panicked: quota service down") {
+		t.Fatalf("workflow error %v, want the activity to fail naming the interceptor", err)
+	}
+	evs := testenv.History(t, h)
+	if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED); n != 1 {
+		t.Errorf("%d activity attempts, want 1 (an interceptor panic is not retried)", n)
 	}
 }

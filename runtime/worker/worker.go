@@ -39,6 +39,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
@@ -101,6 +102,9 @@ type Options struct {
 	// outermost (see workflow.Interceptor). Context propagators come from
 	// the client (client.Options.ContextPropagators).
 	WorkflowInterceptors []workflow.Interceptor
+	// ActivityInterceptors wrap every activity and local activity attempt,
+	// the first outermost (see activity.Interceptor).
+	ActivityInterceptors []activity.Interceptor
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -202,7 +206,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		coroutines: coro.NewPool(idleCoroutines),
 	}
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
-	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators()}
+	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors}
 	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -262,6 +266,7 @@ func (w *Worker) Start() error {
 			Backoff:          w.opts.PollBackoff.policy(),
 			Conn:             w.client.Conn(),
 			Propagators:      w.client.ContextPropagators(),
+			Interceptors:     w.opts.ActivityInterceptors,
 		}, w.activities)
 		w.actPoller.Start()
 	}

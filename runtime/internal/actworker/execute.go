@@ -132,7 +132,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		Logger:           log,
 	}
 	log.Debug("activity task started")
-	result, err := Invoke(actctx.With(ctx, env), fn, p.cfg.DataConverter, task.GetInput())
+	result, err := invoke(actctx.With(ctx, env), p.cfg.Interceptors, fn, p.cfg.DataConverter, task.GetHeader(), task.GetInput())
 	cause := context.Cause(ctx)
 	hbCancel()
 	th.Close()

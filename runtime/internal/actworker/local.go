@@ -11,6 +11,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actctx"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
@@ -33,6 +34,8 @@ type Local struct {
 	Clock Clock
 	// Propagators read the local activity's header into its context.
 	Propagators []temporal.ContextPropagator
+	// Interceptors wrap each attempt (activity.Interceptor).
+	Interceptors []activity.Interceptor
 }
 
 // Activities finds activity implementations; *Registry is one.
@@ -140,7 +143,7 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 	if len(l.Propagators) > 0 {
 		actx = extract(actx, l.Propagators, req.Options.Header, env.Logger)
 	}
-	result, err := Invoke(actctx.With(actx, env), fn, l.DataConverter, req.Input)
+	result, err := invoke(actctx.With(actx, env), l.Interceptors, fn, l.DataConverter, req.Options.Header, req.Input)
 	if errors.Is(err, actctx.ErrResultPending) {
 		return nil, temporal.NewNonRetryableApplicationError(
 			"local activities cannot complete asynchronously: activity.ErrResultPending is only for activities run by a worker from a task queue",

@@ -81,6 +81,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
@@ -132,6 +133,8 @@ type Config struct {
 	// Propagators read the activity task's header into the activity's
 	// context (temporal.ContextPropagator.Extract).
 	Propagators []temporal.ContextPropagator
+	// Interceptors wrap each attempt (activity.Interceptor).
+	Interceptors []activity.Interceptor
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled
