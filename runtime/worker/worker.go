@@ -262,7 +262,7 @@ func (w *Worker) Start() error {
 			FailureConverter: w.fc,
 			Pollers:          w.opts.ActivityPollers,
 			MaxConcurrent:    w.opts.MaxConcurrentActivities,
-			Logger:           w.log,
+			Logger:           w.opts.Logger, // the poller adds namespace and task queue
 			Backoff:          w.opts.PollBackoff.policy(),
 			Conn:             w.client.Conn(),
 			Propagators:      w.client.ContextPropagators(),

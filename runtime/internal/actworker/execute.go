@@ -95,7 +95,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 	info := infoFromTask(task, p.cfg.TaskQueue)
 	log := lazylog.With(p.log,
 		"activity_id", info.ActivityID, "activity_type", info.ActivityType,
-		"workflow_id", info.WorkflowID, "run_id", info.WorkflowRunID, "attempt", info.Attempt)
+		"workflow_id", info.WorkflowID, "run_id", info.WorkflowRunID, "workflow_type", info.WorkflowType, "attempt", info.Attempt)
 
 	fn, ok := p.reg.Lookup(info.ActivityType)
 	if !ok {

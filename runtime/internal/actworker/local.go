@@ -138,7 +138,8 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
-		Logger:        lazylog.With(l.Logger, "activity_type", req.ActivityType, "activity_id", req.ActivityID, "workflow_id", req.WorkflowID, "local", true),
+		Logger:        lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
+			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}
 	if len(l.Propagators) > 0 {
 		actx = extract(actx, l.Propagators, req.Options.Header, env.Logger)

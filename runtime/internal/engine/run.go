@@ -172,7 +172,8 @@ func (r *Run) Logger() *slog.Logger {
 	// attributes holds a preformatted buffer.
 	if r.logger == nil {
 		r.logger = slog.New(&replayHandler{run: r, next: r.cfg.Logger.Handler()}).With(
-			"workflow_id", r.info.WorkflowID, "run_id", r.info.RunID, "workflow_type", r.info.WorkflowType)
+			"namespace", r.info.Namespace,
+			"workflow_id", r.info.WorkflowID, "run_id", r.info.RunID, "workflow_type", r.info.WorkflowType, "attempt", r.info.Attempt)
 	}
 	return r.logger
 }
