@@ -138,7 +138,7 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
-		Logger:        lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
+		Logger: lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
 			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}
 	if len(l.Propagators) > 0 {
