@@ -59,6 +59,33 @@ func ExecuteSignup(ctx context.Context, c *client.Client, opts client.StartWorkf
 	return h.Result(ctx)
 }
 
+// SignupScheduleAction returns the action of a schedule that starts Signup
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. An empty opts.TaskQueue means SignupTaskQueue.
+// Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func SignupScheduleAction(opts client.ScheduleWorkflowAction, in Customer) *client.ScheduleWorkflowAction {
+	if opts.TaskQueue == "" {
+		opts.TaskQueue = SignupTaskQueue
+	}
+	opts.WorkflowType = SignupWorkflowName
+	opts.Args = []any{in}
+	return &opts
+}
+
+// ScheduleSignup creates the schedule opts.ID that starts Signup workflows
+// with the given input, as SignupScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes).
+func ScheduleSignup(ctx context.Context, c *client.Client, opts client.ScheduleOptions, in Customer) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = SignupScheduleAction(action, in)
+	return c.CreateSchedule(ctx, opts)
+}
+
 // ID returns the workflow ID.
 func (h *SignupHandle) ID() string {
 	return h.h.ID()
