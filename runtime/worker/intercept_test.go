@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -544,5 +545,49 @@ func TestPanickingActivityInterceptor(t *testing.T) {
 	evs := testenv.History(t, h)
 	if n := testenv.Count(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED); n != 1 {
 		t.Errorf("%d activity attempts, want 1 (an interceptor panic is not retried)", n)
+	}
+}
+
+// badHeader is a propagator that cannot read any header it is given.
+type badHeader struct{ tenantPropagator }
+
+func (badHeader) Extract(ctx context.Context, h temporal.Header) (context.Context, error) {
+	if len(h) == 0 {
+		return ctx, nil
+	}
+	return ctx, errors.New("undecodable header")
+}
+
+func (badHeader) ExtractToWorkflow(ctx workflow.Context, h workflow.Header) (workflow.Context, error) {
+	if len(h) == 0 {
+		return ctx, nil
+	}
+	return ctx, errors.New("undecodable header")
+}
+
+// TestUndecodableHeaderIsSkipped: a propagator that fails to read a
+// header is logged and skipped; the others' values still arrive and the
+// workflow and its activity run.
+func TestUndecodableHeaderIsSkipped(t *testing.T) {
+	e := newEnv(t)
+	var logs testenv.LogBuffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	e.c = testenv.Dial(t, srv, client.Options{Logger: e.log, ContextPropagators: []temporal.ContextPropagator{badHeader{}, tenantPropagator{}}})
+	e.worker(worker.Options{Logger: log}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("Tenant", func(ctx workflow.Context) (string, error) {
+			act, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "WhoAmI").Get(ctx)
+			return tenantOf(ctx) + "/" + act, err
+		}))
+		testenv.Must(t, w.RegisterActivity("WhoAmI", func(ctx context.Context) (string, error) { return tenantOf(ctx), nil }))
+	})
+	h, err := e.c.StartWorkflow(context.WithValue(testenv.Context(t), tenantKey{}, "acme"), client.StartWorkflowOptions{TaskQueue: e.tq}, "Tenant")
+	testenv.Must(t, err)
+	if got := testenv.Result[string](t, h); got != "acme/acme" {
+		t.Errorf("result %q, want acme/acme", got)
+	}
+	for _, where := range []string{"could not read the header", "could not read the activity's header"} {
+		if lines := logs.Lines(where, "worker_test.badHeader", "undecodable header"); len(lines) == 0 {
+			t.Errorf("no warning %q naming the propagator:\n%s", where, logs.String())
+		}
 	}
 }
