@@ -101,6 +101,12 @@ func TestQueryTimeoutNoWorkers(t *testing.T) {
 		defer cancel()
 		began := time.Now()
 		_, err := client.Query[int](ctx, h, "count", 0)
+		// Server 1.29.1 may match the query to the stopped worker's poll
+		// that it is cancelling, and answer Canceled at once; a query
+		// sent again then waits for a worker as it should.
+		for status.Code(err) == codes.Canceled && ctx.Err() == nil {
+			_, err = client.Query[int](ctx, h, "count", 0)
+		}
 		if !errors.Is(err, context.DeadlineExceeded) && status.Code(err) != codes.DeadlineExceeded {
 			t.Errorf("query without workers: %v, want a deadline exceeded error", err)
 		}
