@@ -45,7 +45,7 @@ const (
 	MetricActivityExecutionLatency       = "temporal_activity_execution_latency"
 	MetricActivitySucceedEndToEndLatency = "temporal_activity_succeed_endtoend_latency"
 	MetricActivityExecutionFailed        = "temporal_activity_execution_failed"
-	MetricActivityExecutionCanceled      = "temporal_activity_execution_canceled"
+	MetricActivityExecutionCanceled      = "temporal_activity_execution_cancelled"
 
 	// Local activities, tag activity_type and workflow_type.
 	MetricLocalActivityTotal                  = "temporal_local_activity_total"

@@ -137,6 +137,10 @@ func (o workflowRunOp[I]) Cancel(ctx context.Context, req *NexusCancelRequest) e
 }
 
 func (w *Worker) startNexusPollers(ctx context.Context) {
+	m := w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus)
+	m.Inc(temporal.MetricWorkerStart)
+	m.Add(temporal.MetricPollerStart, int64(w.opts.WorkflowPollers))
+	m.With(temporal.TagPollerType, temporal.PollerTypeNexusTask).Gauge(temporal.MetricNumPollers, float64(w.opts.WorkflowPollers))
 	for range w.opts.WorkflowPollers {
 		w.wg.Add(1)
 		go func() {
@@ -174,6 +178,7 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 		}
 		failures = 0
 		if len(resp.GetTaskToken()) == 0 {
+			w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus).Inc(temporal.MetricNexusPollNoTask)
 			continue
 		}
 		w.tasks.Add(1)
@@ -190,15 +195,30 @@ func (w *Worker) handleNexusTask(task *workflowservice.PollNexusTaskQueueRespons
 	req := task.GetRequest()
 	var resp *nexuspb.Response
 	var herr *nexuspb.HandlerError
+	started := time.Now()
+	var service, operation string
 	switch v := req.GetVariant().(type) {
 	case *nexuspb.Request_StartOperation:
 		s := v.StartOperation
+		service, operation = s.GetService(), s.GetOperation()
 		resp, herr = w.nexusStart(ctx, req, s)
 	case *nexuspb.Request_CancelOperation:
 		c := v.CancelOperation
+		service, operation = c.GetService(), c.GetOperation()
 		resp, herr = w.nexusCancel(ctx, c)
 	default:
 		herr = handlerError("NOT_IMPLEMENTED", fmt.Sprintf("unsupported Nexus request %T", v))
+	}
+	if m := w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus); m != nil {
+		m = m.With(temporal.TagNexusService, service).With(temporal.TagNexusOperation, operation)
+		m.Since(temporal.MetricNexusTaskExecutionLatency, started)
+		if s := req.GetScheduledTime(); s != nil {
+			m.Record(temporal.MetricNexusTaskScheduleToStartLatency, started.Sub(s.AsTime()))
+			defer m.Since(temporal.MetricNexusTaskEndToEndLatency, s.AsTime())
+		}
+		if herr != nil {
+			m.Inc(temporal.MetricNexusTaskExecutionFailed)
+		}
 	}
 	var err error
 	if herr != nil {

@@ -72,10 +72,11 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 		// completion it may hand out the workflow's next task (an update,
 		// a query) before this RPC returns, and that task must find the
 		// run rather than replay, or be answered by an older cached run.
-		w.cache.put(runID, run)
+		w.metrics.cacheSize(w.cache.put(runID, run))
 	} else {
 		defer run.Close()
 	}
+	w.metrics.closed(task, run.Info(), out.Commands)
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
 	if err != nil {
 		w.log.Warn("completing workflow task failed; dropping the cached run",
@@ -95,7 +96,7 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 func (w *Worker) settleQuery(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, out engine.Output, err error, deadlocked bool) {
 	switch {
 	case err == nil && w.cache != nil && out.Keep:
-		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
+		w.metrics.cacheSize(w.cache.put(task.GetWorkflowExecution().GetRunId(), run))
 	case !deadlocked:
 		defer run.Close()
 	}
@@ -118,6 +119,7 @@ func (w *Worker) failTask(ctx context.Context, task *workflowservice.PollWorkflo
 	exec := task.GetWorkflowExecution()
 	err = w.describeFailure(err, exec.GetWorkflowId(), exec.GetRunId())
 	cause := causeOf(err)
+	w.metrics.failed(task, cause)
 	w.log.Error("workflow task failed", "workflow_id", exec.GetWorkflowId(), "run_id", exec.GetRunId(),
 		"attempt", task.Attempt, "cause", cause.String(), "error", err)
 	if task.Attempt > 1 {

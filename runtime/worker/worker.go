@@ -91,8 +91,11 @@ type Options struct {
 	DisableActivityWorker bool
 	// Logger receives worker and workflow logs (default: the client's).
 	Logger *slog.Logger
-	// MetricsHandler receives metrics from workflow code (workflow.MetricMeter)
-	// (default: none).
+	// MetricsHandler receives the worker's SDK metrics (the names in
+	// temporal's metric names: workflow and activity task latencies and
+	// failures, workflow closes, cache hits, slots, pollers) and the
+	// metrics of workflow code (workflow.MetricMeter). Default: the
+	// client's (client.Options.MetricsHandler), else none.
 	MetricsHandler temporal.MetricsHandler
 	// PollBackoff paces retries after failed polls (and after failed
 	// reports of activity outcomes); zero fields take the defaults listed
@@ -132,6 +135,9 @@ func (o Options) withDefaults(c *client.Client) Options {
 	if o.Logger == nil {
 		o.Logger = c.Logger()
 	}
+	if o.MetricsHandler == nil {
+		o.MetricsHandler = c.MetricsHandler()
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -146,6 +152,7 @@ type Worker struct {
 	taskQueue string
 	opts      Options
 	log       *slog.Logger
+	metrics   workerMetrics
 	dc        converter.DataConverter
 	fc        converter.FailureConverter
 
@@ -205,8 +212,10 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
+	w.metrics = newWorkerMetrics(opts.MetricsHandler, c.Namespace(), taskQueue)
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
-	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors}
+	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors,
+		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity)}
 	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -267,6 +276,7 @@ func (w *Worker) Start() error {
 			Conn:             w.client.Conn(),
 			Propagators:      w.client.ContextPropagators(),
 			Interceptors:     w.opts.ActivityInterceptors,
+			Metrics:          w.opts.MetricsHandler,
 		}, w.activities)
 		w.actPoller.Start()
 	}

@@ -1,0 +1,65 @@
+package client
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/sdkmetrics"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+)
+
+// metricsInterceptor records every call once, after its retries:
+// temporal_request (or temporal_long_request for long polls), its
+// latency, and on failure temporal_request_failure tagged with the gRPC
+// status code (and temporal_request_resource_exhausted for
+// ResourceExhausted). A call whose context was cancelled (a poll ended by
+// a stopping worker) is not a failure. Without a handler it is a no-op
+// that adds no interceptor work.
+func metricsInterceptor(h temporal.MetricsHandler, namespace string) grpc.UnaryClientInterceptor {
+	root := sdkmetrics.New(h, map[string]string{temporal.TagNamespace: namespace, temporal.TagClientName: temporal.ClientNameValue})
+	if root == nil {
+		return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+			return invoker(ctx, method, req, reply, cc, opts...)
+		}
+	}
+	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		m := root.With(temporal.TagOperation, operationOf(method))
+		start := time.Now()
+		err := invoker(ctx, method, req, reply, cc, opts...)
+		names := metricNames(isLongPoll(method, req))
+		m.Inc(names.count)
+		m.Since(names.latency, start)
+		if err != nil && ctx.Err() == nil {
+			code := status.Code(err)
+			m.With(temporal.TagStatusCode, code.String()).Inc(names.failure)
+			if code == codes.ResourceExhausted {
+				m.Inc(names.exhausted)
+			}
+		}
+		return err
+	}
+}
+
+type requestMetricNames struct{ count, latency, failure, exhausted string }
+
+func metricNames(long bool) requestMetricNames {
+	if long {
+		return requestMetricNames{temporal.MetricLongRequest, temporal.MetricLongRequestLatency, temporal.MetricLongRequestFailure, temporal.MetricLongRequestResourceExhausted}
+	}
+	return requestMetricNames{temporal.MetricRequest, temporal.MetricRequestLatency, temporal.MetricRequestFailure, temporal.MetricRequestResourceExhausted}
+}
+
+// operationOf returns the RPC name of a full gRPC method name
+// ("/temporal.api.workflowservice.v1.WorkflowService/StartWorkflowExecution"
+// → "StartWorkflowExecution").
+func operationOf(method string) string {
+	if i := strings.LastIndexByte(method, '/'); i >= 0 {
+		return method[i+1:]
+	}
+	return method
+}
