@@ -43,8 +43,9 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	}
 	dialOpts := []grpc.DialOption{
 		grpc.WithChainUnaryInterceptor(
-			metricsInterceptor(opts.MetricsHandler, opts.Namespace),
+			metricsInterceptor(opts.MetricsHandler, opts.Namespace, ""),
 			retryInterceptor(opts.Retry),
+			metricsInterceptor(opts.MetricsHandler, opts.Namespace, temporal.MetricAttemptSuffix),
 			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers),
 		),
 		grpc.WithDefaultCallOptions(

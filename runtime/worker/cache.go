@@ -79,8 +79,8 @@ func (c *cache) len() int {
 	return c.order.Len()
 }
 
-// clear closes and removes every run.
-func (c *cache) clear() {
+// clear closes and removes every run, and returns how many there were.
+func (c *cache) clear() int {
 	c.mu.Lock()
 	var runs []*engine.Run
 	for el := c.order.Front(); el != nil; el = el.Next() {
@@ -92,4 +92,5 @@ func (c *cache) clear() {
 	for _, r := range runs {
 		r.Close()
 	}
+	return len(runs)
 }

@@ -39,8 +39,8 @@ func (m workerMetrics) started(normal, sticky int) {
 	}
 }
 
-// polled reports a poll's result: empty, or a task and its
-// schedule-to-start latency.
+// polled reports a poll's result: empty (resp nil or without a task), or
+// a task and its schedule-to-start latency.
 func (m workerMetrics) polled(resp *workflowservice.PollWorkflowTaskQueueResponse) {
 	if m.wf == nil {
 		return
@@ -73,7 +73,8 @@ func (m workerMetrics) cacheLookup(cached bool, events []*historypb.HistoryEvent
 	}
 }
 
-// cacheSize reports the cache's size and the runs it evicted to make room.
+// cacheSize reports the cache's size and the runs it evicted to make room
+// (forced evictions: runs dropped before they closed).
 func (m workerMetrics) cacheSize(size, evicted int) {
 	if m.wf == nil {
 		return
@@ -81,6 +82,14 @@ func (m workerMetrics) cacheSize(size, evicted int) {
 	m.wf.Gauge(temporal.MetricStickyCacheSize, float64(size))
 	if evicted > 0 {
 		m.wf.Add(temporal.MetricStickyCacheForcedEviction, int64(evicted))
+	}
+}
+
+// dropped reports cached runs dropped before they closed: by a failed
+// task or a stopping worker.
+func (m workerMetrics) dropped(n int) {
+	if m.wf != nil && n > 0 {
+		m.wf.Add(temporal.MetricStickyCacheForcedEviction, int64(n))
 	}
 }
 
@@ -95,17 +104,15 @@ func replays(events []*historypb.HistoryEvent) bool {
 	return false
 }
 
-// executed reports a processed task's latency, and the replay's when a new
-// run replayed history.
+// executed reports a processed task's latency and its replay's (zero
+// when a cached run took the task), as Temporal's other SDKs do.
 func (m workerMetrics) executed(task *workflowservice.PollWorkflowTaskQueueResponse, start time.Time, replayed time.Duration) {
 	if m.wf == nil {
 		return
 	}
 	t := m.typed(task)
 	t.Since(temporal.MetricWorkflowTaskExecutionLatency, start)
-	if replayed > 0 {
-		t.Record(temporal.MetricWorkflowTaskReplayLatency, replayed)
-	}
+	t.Record(temporal.MetricWorkflowTaskReplayLatency, replayed)
 }
 
 // failed reports a failed workflow task.

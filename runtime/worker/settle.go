@@ -39,6 +39,9 @@ func (w *Worker) settle(task *workflowservice.PollWorkflowTaskQueueResponse, run
 		if !deadlocked { // a stuck run is never touched again
 			run.Close()
 		}
+		if w.cache != nil {
+			w.metrics.dropped(1)
+		}
 		w.failTask(ctx, task, err)
 	default:
 		w.complete(ctx, task, run, out)

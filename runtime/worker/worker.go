@@ -331,7 +331,7 @@ func (w *Worker) StopContext(ctx context.Context) error {
 		w.shutdownSticky(ctx)
 	}
 	if w.cache != nil {
-		w.cache.clear()
+		w.metrics.dropped(w.cache.clear())
 	}
 	w.coroutines.Close()
 	w.pool.Close()

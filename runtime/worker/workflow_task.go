@@ -99,6 +99,8 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 			<-w.slots
 			w.reportSlots()
 			if ctx.Err() != nil {
+				// Cancelled by Stop: it ended without a task.
+				w.metrics.polled(nil)
 				w.wg.Done()
 				return
 			}
@@ -171,6 +173,7 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 	out, err := w.step(exec.GetWorkflowId(), exec.GetRunId(), run, in)
 	var replayed time.Duration
 	if !cached && w.metrics.wf != nil && replays(events) {
+		// A new run replayed history up to this task's new events.
 		replayed = time.Since(stepStart)
 	}
 	if err == nil && out.WaitLocal {
