@@ -136,6 +136,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		HeartbeatDetails: task.GetHeartbeatDetails(),
 		DataConverter:    p.cfg.DataConverter,
 		Logger:           log,
+		Metrics:          m.Handler(),
 	}
 	log.Debug("activity task started")
 	started := time.Now()

@@ -161,6 +161,7 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
+		Metrics:       l.Metrics.With(temporal.TagActivityType, req.ActivityType).With(temporal.TagWorkflowType, req.WorkflowType).Handler(),
 		Logger: lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
 			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}
