@@ -108,6 +108,9 @@ type Options struct {
 	// ActivityInterceptors wrap every activity and local activity attempt,
 	// the first outermost (see activity.Interceptor).
 	ActivityInterceptors []activity.Interceptor
+	// NexusInterceptors wrap every Nexus operation request this worker
+	// serves, the first outermost (see NexusInterceptor).
+	NexusInterceptors []NexusInterceptor
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
