@@ -3,7 +3,6 @@ package temporalotel
 import (
 	"context"
 	"fmt"
-	"maps"
 	"sync"
 	"time"
 
@@ -73,7 +72,7 @@ func NewMetricsHandler(opts MetricsOptions) temporal.MetricsHandler {
 		buckets = append([]float64(nil), buckets...)
 	}
 	insts := &instruments{meter: meter, onErr: onErr, buckets: buckets}
-	return newHandler(insts, copyTags(opts.Tags))
+	return newHandler(insts, nil, opts.Tags)
 }
 
 // instruments is what every handler derived from one NewMetricsHandler
@@ -136,35 +135,43 @@ func keep[T any](in *instruments, cache *sync.Map, kind, name string, inst T, er
 // gauges and timers, bound to the tag set, are cached too, so that
 // h.Counter(name).Inc(1) allocates nothing once the name has been seen.
 type handler struct {
-	insts   *instruments
-	tags    map[string]string // never modified
+	insts *instruments
+	tags  attribute.Set // never modified
+	// The measurement options carrying tags; the slices point into the
+	// arrays, and are empty without tags.
 	addOpts []metric.AddOption
 	recOpts []metric.RecordOption
+	addOpt  [1]metric.AddOption
+	recOpt  [1]metric.RecordOption
 
 	counters sync.Map // name → *counter
 	gauges   sync.Map // name → *gauge
 	timers   sync.Map // name → *timer
 }
 
-func newHandler(insts *instruments, tags map[string]string) *handler {
-	h := &handler{insts: insts, tags: tags}
-	if len(tags) > 0 {
-		kvs := make([]attribute.KeyValue, 0, len(tags))
-		for k, v := range tags {
-			kvs = append(kvs, attribute.String(k, v))
+// newHandler returns the handler of tags: parent's tags, then extra's,
+// the later of two values for one key winning.
+func newHandler(insts *instruments, parent *attribute.Set, extra map[string]string) *handler {
+	n := len(extra)
+	if parent != nil {
+		n += parent.Len()
+	}
+	kvs := make([]attribute.KeyValue, 0, n)
+	if parent != nil {
+		for it := parent.Iter(); it.Next(); {
+			kvs = append(kvs, it.Attribute())
 		}
-		opt := metric.WithAttributeSet(attribute.NewSet(kvs...))
-		h.addOpts = []metric.AddOption{opt}
-		h.recOpts = []metric.RecordOption{opt}
+	}
+	for k, v := range extra {
+		kvs = append(kvs, attribute.String(k, v))
+	}
+	h := &handler{insts: insts, tags: attribute.NewSet(kvs...)} // NewSet keeps the last of duplicates
+	if h.tags.Len() > 0 {
+		opt := metric.WithAttributeSet(h.tags)
+		h.addOpt[0], h.recOpt[0] = opt, opt
+		h.addOpts, h.recOpts = h.addOpt[:], h.recOpt[:]
 	}
 	return h
-}
-
-func copyTags(tags map[string]string) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	return maps.Clone(tags)
 }
 
 // WithTags returns a handler whose metrics carry h's tags and tags (tags
@@ -173,10 +180,7 @@ func (h *handler) WithTags(tags map[string]string) temporal.MetricsHandler {
 	if len(tags) == 0 {
 		return h
 	}
-	merged := make(map[string]string, len(h.tags)+len(tags))
-	maps.Copy(merged, h.tags)
-	maps.Copy(merged, tags)
-	return newHandler(h.insts, merged)
+	return newHandler(h.insts, &h.tags, tags)
 }
 
 // Counter returns the Int64Counter name with h's tags.

@@ -23,28 +23,37 @@ import (
 // scrape GETs url in the Prometheus text format and parses it.
 func scrape(t testing.TB, ctx context.Context, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	fams, err := scrapeErr(ctx, url)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return fams
+}
+
+// scrapeErr is scrape returning its error.
+func scrapeErr(ctx context.Context, url string) (map[string]*dto.MetricFamily, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
 	}
 	req.Header.Set("Accept", "text/plain; version=0.0.4")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", url, resp.Status)
+		return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
-		t.Fatalf("GET %s: Content-Type %q", url, ct)
+		return nil, fmt.Errorf("GET %s: Content-Type %q", url, ct)
 	}
 	p := expfmt.NewTextParser(model.LegacyValidation)
 	fams, err := p.TextToMetricFamilies(resp.Body)
 	if err != nil {
-		t.Fatalf("GET %s: parse: %v", url, err)
+		return nil, fmt.Errorf("GET %s: parse: %w", url, err)
 	}
-	return fams
+	return fams, nil
 }
 
 // labelsOf returns a sample's labels.
@@ -60,12 +69,21 @@ func labelsOf(m *dto.Metric) map[string]string {
 // fails.
 func sample(t testing.TB, fams map[string]*dto.MetricFamily, name string, typ dto.MetricType, want map[string]string) *dto.Metric {
 	t.Helper()
+	m, err := findSample(fams, name, typ, want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// findSample is sample returning its error.
+func findSample(fams map[string]*dto.MetricFamily, name string, typ dto.MetricType, want map[string]string) (*dto.Metric, error) {
 	f, ok := fams[name]
 	if !ok {
-		t.Fatalf("no family %s; families: %v", name, slices.Sorted(maps.Keys(fams)))
+		return nil, fmt.Errorf("no family %s; families: %v", name, slices.Sorted(maps.Keys(fams)))
 	}
 	if f.GetType() != typ {
-		t.Fatalf("%s: type %v, want %v", name, f.GetType(), typ)
+		return nil, fmt.Errorf("%s: type %v, want %v", name, f.GetType(), typ)
 	}
 	var found *dto.Metric
 	for _, m := range f.GetMetric() {
@@ -78,7 +96,7 @@ func sample(t testing.TB, fams map[string]*dto.MetricFamily, name string, typ dt
 		}
 		if match {
 			if found != nil {
-				t.Fatalf("%s: two samples match %v", name, want)
+				return nil, fmt.Errorf("%s: two samples match %v", name, want)
 			}
 			found = m
 		}
@@ -88,9 +106,9 @@ func sample(t testing.TB, fams map[string]*dto.MetricFamily, name string, typ dt
 		for _, m := range f.GetMetric() {
 			all = append(all, labelsOf(m))
 		}
-		t.Fatalf("%s: no sample with labels %v; samples: %v", name, want, all)
+		return nil, fmt.Errorf("%s: no sample with labels %v; samples: %v", name, want, all)
 	}
-	return found
+	return found, nil
 }
 
 func newPrometheus(t testing.TB, opts PrometheusOptions) *Prometheus {
