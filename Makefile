@@ -19,7 +19,7 @@ export TEMPORAL_CLI := $(TEMPORAL)
 # Every Go module in the repo, relative to the root. vet/test/generate run in
 # each. Add nested modules here as they land, e.g.:
 #   GO_MODULES := . interop bench
-GO_MODULES  := . interop bench
+GO_MODULES  := . interop bench contrib/otel
 TEST_TIMEOUT ?= 20m
 TEST_FLAGS   ?= -count=1
 
