@@ -50,7 +50,9 @@ type TracingOptions struct {
 	HeaderKey string
 	// DisableSignalTracing, DisableQueryTracing and
 	// DisableUpdateTracing leave out the spans of signals (sending and
-	// handling), queries and updates.
+	// handling), queries and updates. SignalWithStartWorkflow and
+	// UpdateWithStartWorkflow, which start workflows, are traced all the
+	// same.
 	DisableSignalTracing bool
 	DisableQueryTracing  bool
 	DisableUpdateTracing bool
@@ -139,9 +141,15 @@ type Tracer struct {
 // interceptors then change nothing. Set the global provider before
 // calling NewTracer if you use it.
 //
-// A run that never returns (terminated, timed out, or failed by a
-// workflow task that panics) exports no RunWorkflow span; the spans
-// started in it then name a parent that is not exported.
+// What replay cannot undo: a run that never returns (terminated, timed
+// out, or failed by a workflow task that panics) exports no RunWorkflow
+// span, and the spans started in it name a parent that is not exported;
+// a workflow task whose completion the server refuses or never gets
+// (the worker died, the task timed out) is run again, and the spans its
+// first attempt exported are exported again. A run that no traced call
+// started is the root of a trace of its own, marked sampled for its
+// children: with a sampler that drops some root spans, such a run's span
+// may be dropped while its children are kept.
 func NewTracer(opts TracingOptions) (*Tracer, error) {
 	tp := opts.TracerProvider
 	if tp == nil {

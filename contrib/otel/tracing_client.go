@@ -70,9 +70,6 @@ func (o clientOut) StartWorkflow(ctx context.Context, in *client.StartWorkflowIn
 }
 
 func (o clientOut) SignalWithStartWorkflow(ctx context.Context, in *client.SignalWithStartInput) (*client.WorkflowHandle, error) {
-	if o.t.opts.DisableSignalTracing {
-		return o.Next.SignalWithStartWorkflow(ctx, in)
-	}
 	ctx, span := o.start(ctx, "SignalWithStartWorkflow", in.WorkflowType, in.Options.ID)
 	o.t.inject(ctx, &in.Header)
 	h, err := o.Next.SignalWithStartWorkflow(ctx, in)
@@ -82,9 +79,6 @@ func (o clientOut) SignalWithStartWorkflow(ctx context.Context, in *client.Signa
 }
 
 func (o clientOut) UpdateWithStartWorkflow(ctx context.Context, in *client.UpdateWithStartInput) (*client.UpdateHandle, error) {
-	if o.t.opts.DisableUpdateTracing {
-		return o.Next.UpdateWithStartWorkflow(ctx, in)
-	}
 	ctx, span := o.start(ctx, "UpdateWithStartWorkflow", in.UpdateName, in.Options.ID)
 	o.t.inject(ctx, &in.Header)
 	h, err := o.Next.UpdateWithStartWorkflow(ctx, in)

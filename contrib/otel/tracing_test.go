@@ -10,16 +10,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/otel/baggage"
+	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	temporalotel "github.com/temporalgen/temporalgen/contrib/otel"
 	"github.com/temporalgen/temporalgen/internal/testenv"
@@ -419,6 +423,133 @@ func TestContinueAsNewUntracedStart(t *testing.T) {
 		}
 		if attrMap(first)["temporalRunID"] == attrMap(second)["temporalRunID"] {
 			t.Errorf("both runs have run id %s", attrMap(first)["temporalRunID"])
+		}
+	})
+}
+
+// headerOp is a synchronous Nexus operation that echoes its input and
+// keeps the Nexus header of the request.
+type headerOp struct {
+	mu     sync.Mutex
+	header map[string]string
+}
+
+func (o *headerOp) Start(_ context.Context, req *worker.NexusStartRequest) (*worker.NexusStartResult, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.header = maps.Clone(req.Header)
+	return &worker.NexusStartResult{Result: req.Input}, nil
+}
+
+func (*headerOp) Cancel(context.Context, *worker.NexusCancelRequest) error { return nil }
+
+// TestNexusTrace: a Nexus operation's span context goes to the handler
+// in the Nexus header, next to the caller's own fields, whose map is
+// not changed.
+func TestNexusTrace(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		op := &headerOp{}
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("NexusCaller", func(ctx workflow.Context, endpoint string) (string, error) {
+				opts := workflow.NexusOperationOptions{ScheduleToCloseTimeout: time.Minute, Header: map[string]string{"tenant": "acme"}}
+				s, err := workflow.ExecuteNexusOperation[string](ctx, workflow.NewNexusClient(endpoint, "svc"), "echo", "x", opts).Get(ctx)
+				if err == nil && len(opts.Header) != 1 {
+					err = fmt.Errorf("the caller's Nexus header became %v", opts.Header)
+				}
+				return s, err
+			}))
+			testenv.Must(t, w.RegisterNexusOperation("svc", "echo", op))
+		})
+		endpoint := strings.ReplaceAll(testenv.UniqueID("ep"), "_", "-")
+		if out, err := srv.CLI(testenv.Context(t), "operator", "nexus", "endpoint", "create", "--name", endpoint,
+			"--target-namespace", srv.Namespace(), "--target-task-queue", e.tq); err != nil {
+			t.Fatalf("creating endpoint: %v\n%s", err, out)
+		}
+		ctx, root := e.provider.Tracer("test").Start(testenv.Context(t), "client")
+		h, err := e.c.StartWorkflow(ctx, client.StartWorkflowOptions{ID: testenv.UniqueID("nexus"), TaskQueue: e.tq}, "NexusCaller", endpoint)
+		testenv.Must(t, err)
+		testenv.TerminateAtEnd(t, h)
+		if got := testenv.Result[string](t, h); got != "x" {
+			t.Errorf("result %q, want x", got)
+		}
+		root.End()
+		got := checkTree(t, e.exporter.GetSpans(), root.SpanContext().TraceID())
+		want := sorted(
+			" > client",
+			"client > StartWorkflow:NexusCaller",
+			"StartWorkflow:NexusCaller > RunWorkflow:NexusCaller",
+			"RunWorkflow:NexusCaller > StartNexusOperation:svc/echo",
+		)
+		if !slices.Equal(got, want) {
+			t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+
+		op.mu.Lock()
+		header := op.header
+		op.mu.Unlock()
+		sc := trace.SpanContextFromContext(propagation.TraceContext{}.Extract(context.Background(), propagation.MapCarrier(header)))
+		if start := byName(t, e.exporter.GetSpans(), "StartNexusOperation:svc/echo"); sc.SpanID() != start.SpanContext.SpanID() || header["tenant"] != "acme" {
+			t.Errorf("the handler's Nexus header %v carries span %s, want StartNexusOperation's %s and tenant=acme", header, sc.SpanID(), start.SpanContext.SpanID())
+		}
+	})
+}
+
+// adder adds the numbers it is sent by signal or update "add" until the
+// sum reaches 3.
+func adder(ctx workflow.Context) (int, error) {
+	sum := 0
+	add := func(_ workflow.Context, args converter.Values) (any, error) {
+		var n int
+		err := args.Get(0, &n)
+		sum += n
+		return sum, err
+	}
+	if err := workflow.SetSignalHandler(ctx, "add", func(ctx workflow.Context, args converter.Values) error {
+		_, err := add(ctx, args)
+		return err
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	if err := workflow.SetUpdateHandler(ctx, "add", add, workflow.UpdateOptions{}); err != nil {
+		return 0, err
+	}
+	err := workflow.Await(ctx, func() bool { return sum >= 3 })
+	return sum, err
+}
+
+// TestWithStartTrace: signal-with-start starts the run and signals it
+// under one span; update-with-start onto the running workflow is the
+// parent of the update's handler.
+func TestWithStartTrace(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Adder", adder))
+		})
+		ctx, root := e.provider.Tracer("test").Start(testenv.Context(t), "client")
+		opts := client.StartWorkflowOptions{ID: testenv.UniqueID("adder"), TaskQueue: e.tq}
+		h, err := e.c.SignalWithStartWorkflow(ctx, opts, "add", []any{1}, "Adder")
+		testenv.Must(t, err)
+		testenv.TerminateAtEnd(t, h)
+		opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+		u, err := e.c.UpdateWithStartWorkflow(ctx, opts, client.UpdateOptions{}, "add", []any{2}, "Adder")
+		testenv.Must(t, err)
+		var sum int
+		testenv.Must(t, u.Get(ctx, &sum))
+		if sum != 3 || testenv.Result[int](t, h) != 3 {
+			t.Errorf("sum %d after the update, want 3", sum)
+		}
+		root.End()
+		got := checkTree(t, e.exporter.GetSpans(), root.SpanContext().TraceID())
+		want := sorted(
+			" > client",
+			"client > SignalWithStartWorkflow:Adder",
+			"SignalWithStartWorkflow:Adder > RunWorkflow:Adder",
+			"SignalWithStartWorkflow:Adder > HandleSignal:add",
+			"client > UpdateWithStartWorkflow:add",
+			"UpdateWithStartWorkflow:add > HandleUpdate:add",
+		)
+		if !slices.Equal(got, want) {
+			t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 }
