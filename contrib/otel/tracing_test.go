@@ -553,3 +553,66 @@ func TestWithStartTrace(t *testing.T) {
 		}
 	})
 }
+
+// pinger starts a child, signals it once through the child's handle and
+// once as an external workflow, and waits for it.
+func pinger(ctx workflow.Context) (int, error) {
+	child, err := workflow.StartChildWorkflow[int](ctx, workflow.ChildWorkflowOptions{}, "Ponger")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := child.Started().Get(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := child.Signal(ctx, "ping").Get(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := workflow.GetExternalWorkflowHandle(ctx, child.ID(), "").Signal(ctx, "ping").Get(ctx); err != nil {
+		return 0, err
+	}
+	return child.Get(ctx)
+}
+
+// ponger returns after two pings.
+func ponger(ctx workflow.Context) (int, error) {
+	pings := 0
+	if err := workflow.SetSignalHandler(ctx, "ping", func(workflow.Context, converter.Values) error {
+		pings++
+		return nil
+	}, workflow.SignalOptions{}); err != nil {
+		return 0, err
+	}
+	err := workflow.Await(ctx, func() bool { return pings == 2 })
+	return pings, err
+}
+
+// TestWorkflowSignalsTrace: a workflow's signals to its child, through
+// the child's handle and as an external workflow, are the parents of the
+// child's handlers.
+func TestWorkflowSignalsTrace(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Pinger", pinger))
+			testenv.Must(t, w.RegisterWorkflow("Ponger", ponger))
+		})
+		h := testenv.Start(t, e.plain, e.tq, client.StartWorkflowOptions{}, "Pinger")
+		testenv.TerminateAtEnd(t, h)
+		if n := testenv.Result[int](t, h); n != 2 {
+			t.Fatalf("result %d, want 2", n)
+		}
+		spans := e.exporter.GetSpans()
+		got := checkTree(t, spans, byName(t, spans, "RunWorkflow:Pinger").SpanContext.TraceID())
+		want := sorted(
+			" > RunWorkflow:Pinger",
+			"RunWorkflow:Pinger > StartChildWorkflow:Ponger",
+			"StartChildWorkflow:Ponger > RunWorkflow:Ponger",
+			"RunWorkflow:Pinger > SignalChildWorkflow:ping",
+			"SignalChildWorkflow:ping > HandleSignal:ping",
+			"RunWorkflow:Pinger > SignalExternalWorkflow:ping",
+			"SignalExternalWorkflow:ping > HandleSignal:ping",
+		)
+		if !slices.Equal(got, want) {
+			t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
