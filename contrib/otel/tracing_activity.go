@@ -12,11 +12,11 @@ import (
 // activityInterceptor is Tracer.ActivityInterceptor.
 type activityInterceptor struct{ t *Tracer }
 
-func (a activityInterceptor) InterceptActivity(_ context.Context, next activity.Inbound) activity.Inbound {
+func (a activityInterceptor) InterceptActivity(_ context.Context, next activity.Inbound, out activity.Outbound) (activity.Inbound, activity.Outbound) {
 	if a.t.off {
-		return next
+		return next, out
 	}
-	return activityIn{activity.InboundBase{Next: next}, a.t}
+	return activityIn{activity.InboundBase{Next: next}, a.t}, out
 }
 
 // activityIn traces an activity attempt: RunActivity, a child of the

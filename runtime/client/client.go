@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // Client is a connection to a Temporal frontend, bound to one namespace. It
@@ -42,7 +43,9 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 	}
 	dialOpts := []grpc.DialOption{
 		grpc.WithChainUnaryInterceptor(
+			metricsInterceptor(opts.MetricsHandler, opts.Namespace, ""),
 			retryInterceptor(opts.Retry),
+			metricsInterceptor(opts.MetricsHandler, opts.Namespace, temporal.MetricAttemptSuffix),
 			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers),
 		),
 		grpc.WithDefaultCallOptions(
@@ -198,6 +201,9 @@ func (c *Client) DataConverter() converter.DataConverter { return c.opts.DataCon
 
 // FailureConverter returns the client's failure converter.
 func (c *Client) FailureConverter() converter.FailureConverter { return c.opts.FailureConverter }
+
+// MetricsHandler returns Options.MetricsHandler (nil when unset).
+func (c *Client) MetricsHandler() temporal.MetricsHandler { return c.opts.MetricsHandler }
 
 // Logger returns the client's logger.
 func (c *Client) Logger() *slog.Logger { return c.opts.Logger }

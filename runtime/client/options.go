@@ -109,6 +109,11 @@ type Options struct {
 	// and out of workflow contexts. In order: a later one sees (and may
 	// overwrite) the keys of an earlier one.
 	ContextPropagators []temporal.ContextPropagator
+	// MetricsHandler receives the client's request metrics
+	// (temporal.MetricRequest and the others in temporal's metric
+	// names, tagged with the RPC's name as operation) and is the default
+	// for the workers made with the client. Default: none.
+	MetricsHandler temporal.MetricsHandler
 	// Interceptors intercept the workflow calls (start, signal,
 	// signal-with-start, update-with-start, query, update, cancel,
 	// terminate, describe), the first outermost; see Interceptor.

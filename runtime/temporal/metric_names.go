@@ -17,6 +17,9 @@ const (
 	MetricLongRequestFailure           = "temporal_long_request_failure"
 	MetricLongRequestLatency           = "temporal_long_request_latency"
 	MetricLongRequestResourceExhausted = "temporal_long_request_resource_exhausted"
+	// MetricAttemptSuffix ends the names of the same metrics counted per
+	// attempt, retries included (temporal_request_attempt, ...).
+	MetricAttemptSuffix = "_attempt"
 
 	// Workflow executions closed by this worker, tag workflow_type.
 	MetricWorkflowCompleted     = "temporal_workflow_completed"
@@ -45,7 +48,7 @@ const (
 	MetricActivityExecutionLatency       = "temporal_activity_execution_latency"
 	MetricActivitySucceedEndToEndLatency = "temporal_activity_succeed_endtoend_latency"
 	MetricActivityExecutionFailed        = "temporal_activity_execution_failed"
-	MetricActivityExecutionCanceled      = "temporal_activity_execution_canceled"
+	MetricActivityExecutionCanceled      = "temporal_activity_execution_cancelled"
 
 	// Local activities, tag activity_type and workflow_type.
 	MetricLocalActivityTotal                  = "temporal_local_activity_total"

@@ -47,25 +47,29 @@ func (c *cache) remove(runID string, r *engine.Run) bool {
 	return true
 }
 
-// put stores a run, closing the least recently used ones past the limit.
-func (c *cache) put(runID string, r *engine.Run) {
-	var evicted []*engine.Run
+// put stores a run, closing the least recently used ones past the limit;
+// it returns the cache's size and the number of runs evicted for room.
+func (c *cache) put(runID string, r *engine.Run) (size, evicted int) {
+	var closing []*engine.Run
 	c.mu.Lock()
 	if el, ok := c.byID[runID]; ok {
 		c.order.Remove(el)
-		evicted = append(evicted, el.Value.(*engine.Run))
+		closing = append(closing, el.Value.(*engine.Run))
 	}
 	c.byID[runID] = c.order.PushFront(r)
 	for c.order.Len() > c.max {
 		el := c.order.Back()
 		old := c.order.Remove(el).(*engine.Run)
 		delete(c.byID, old.Info().RunID)
-		evicted = append(evicted, old)
+		closing = append(closing, old)
+		evicted++
 	}
+	size = c.order.Len()
 	c.mu.Unlock()
-	for _, r := range evicted {
+	for _, r := range closing {
 		r.Close()
 	}
+	return size, evicted
 }
 
 // len returns the number of cached runs.
@@ -75,8 +79,8 @@ func (c *cache) len() int {
 	return c.order.Len()
 }
 
-// clear closes and removes every run.
-func (c *cache) clear() {
+// clear closes and removes every run, and returns how many there were.
+func (c *cache) clear() int {
 	c.mu.Lock()
 	var runs []*engine.Run
 	for el := c.order.Front(); el != nil; el = el.Next() {
@@ -88,4 +92,5 @@ func (c *cache) clear() {
 	for _, r := range runs {
 		r.Close()
 	}
+	return len(runs)
 }

@@ -137,6 +137,10 @@ func (o workflowRunOp[I]) Cancel(ctx context.Context, req *NexusCancelRequest) e
 }
 
 func (w *Worker) startNexusPollers(ctx context.Context) {
+	m := w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus)
+	m.Inc(temporal.MetricWorkerStart)
+	m.Add(temporal.MetricPollerStart, int64(w.opts.WorkflowPollers))
+	m.With(temporal.TagPollerType, temporal.PollerTypeNexusTask).Gauge(temporal.MetricNumPollers, float64(w.opts.WorkflowPollers))
 	for range w.opts.WorkflowPollers {
 		w.wg.Add(1)
 		go func() {
@@ -174,6 +178,7 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 		}
 		failures = 0
 		if len(resp.GetTaskToken()) == 0 {
+			w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus).Inc(temporal.MetricNexusPollNoTask)
 			continue
 		}
 		w.tasks.Add(1)
@@ -190,15 +195,30 @@ func (w *Worker) handleNexusTask(task *workflowservice.PollNexusTaskQueueRespons
 	req := task.GetRequest()
 	var resp *nexuspb.Response
 	var herr *nexuspb.HandlerError
+	started := time.Now()
+	var service, operation string
 	switch v := req.GetVariant().(type) {
 	case *nexuspb.Request_StartOperation:
 		s := v.StartOperation
+		service, operation = s.GetService(), s.GetOperation()
 		resp, herr = w.nexusStart(ctx, req, s)
 	case *nexuspb.Request_CancelOperation:
 		c := v.CancelOperation
+		service, operation = c.GetService(), c.GetOperation()
 		resp, herr = w.nexusCancel(ctx, c)
 	default:
 		herr = handlerError("NOT_IMPLEMENTED", fmt.Sprintf("unsupported Nexus request %T", v))
+	}
+	if m := w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeNexus); m != nil {
+		m = m.With(temporal.TagNexusService, service).With(temporal.TagNexusOperation, operation)
+		m.Since(temporal.MetricNexusTaskExecutionLatency, started)
+		if s := req.GetScheduledTime(); s != nil {
+			m.Record(temporal.MetricNexusTaskScheduleToStartLatency, started.Sub(s.AsTime()))
+			defer m.Since(temporal.MetricNexusTaskEndToEndLatency, s.AsTime())
+		}
+		if herr != nil {
+			m.Inc(temporal.MetricNexusTaskExecutionFailed)
+		}
 	}
 	var err error
 	if herr != nil {
@@ -226,11 +246,24 @@ func (w *Worker) nexusOp(service, operation string) (NexusOperation, *nexuspb.Ha
 		return nil, handlerError("NOT_FOUND", fmt.Sprintf("Nexus operation %s/%s is not registered on this worker; registered: [%s]",
 			service, operation, strings.Join(names, ", ")))
 	}
+	return safeNexus{service + "/" + operation, op}, nil
+}
+
+// interceptedOp is nexusOp through the worker's Nexus interceptors.
+func (w *Worker) interceptedOp(ctx context.Context, service, operation string) (NexusOperation, *nexuspb.HandlerError) {
+	op, herr := w.nexusOp(service, operation)
+	if herr != nil || len(w.opts.NexusInterceptors) == 0 {
+		return op, herr
+	}
+	op, err := w.interceptNexus(ctx, op)
+	if err != nil {
+		return nil, &nexuspb.HandlerError{ErrorType: "INTERNAL", Failure: w.nexusFailure(err)}
+	}
 	return op, nil
 }
 
 func (w *Worker) nexusStart(ctx context.Context, req *nexuspb.Request, s *nexuspb.StartOperationRequest) (*nexuspb.Response, *nexuspb.HandlerError) {
-	op, herr := w.nexusOp(s.Service, s.Operation)
+	op, herr := w.interceptedOp(ctx, s.Service, s.Operation)
 	if herr != nil {
 		return nil, herr
 	}
@@ -257,7 +290,7 @@ func (w *Worker) nexusStart(ctx context.Context, req *nexuspb.Request, s *nexusp
 }
 
 func (w *Worker) nexusCancel(ctx context.Context, c *nexuspb.CancelOperationRequest) (*nexuspb.Response, *nexuspb.HandlerError) {
-	op, herr := w.nexusOp(c.Service, c.Operation)
+	op, herr := w.interceptedOp(ctx, c.Service, c.Operation)
 	if herr != nil {
 		return nil, herr
 	}

@@ -39,6 +39,9 @@ func (w *Worker) settle(task *workflowservice.PollWorkflowTaskQueueResponse, run
 		if !deadlocked { // a stuck run is never touched again
 			run.Close()
 		}
+		if w.cache != nil {
+			w.metrics.dropped(1)
+		}
 		w.failTask(ctx, task, err)
 	default:
 		w.complete(ctx, task, run, out)
@@ -72,10 +75,11 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 		// completion it may hand out the workflow's next task (an update,
 		// a query) before this RPC returns, and that task must find the
 		// run rather than replay, or be answered by an older cached run.
-		w.cache.put(runID, run)
+		w.metrics.cacheSize(w.cache.put(runID, run))
 	} else {
 		defer run.Close()
 	}
+	w.metrics.closed(task, run.Info(), out.Commands)
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
 	if err != nil {
 		w.log.Warn("completing workflow task failed; dropping the cached run",
@@ -95,7 +99,7 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 func (w *Worker) settleQuery(ctx context.Context, task *workflowservice.PollWorkflowTaskQueueResponse, run *engine.Run, out engine.Output, err error, deadlocked bool) {
 	switch {
 	case err == nil && w.cache != nil && out.Keep:
-		w.cache.put(task.GetWorkflowExecution().GetRunId(), run)
+		w.metrics.cacheSize(w.cache.put(task.GetWorkflowExecution().GetRunId(), run))
 	case !deadlocked:
 		defer run.Close()
 	}
@@ -118,6 +122,7 @@ func (w *Worker) failTask(ctx context.Context, task *workflowservice.PollWorkflo
 	exec := task.GetWorkflowExecution()
 	err = w.describeFailure(err, exec.GetWorkflowId(), exec.GetRunId())
 	cause := causeOf(err)
+	w.metrics.failed(task, cause)
 	w.log.Error("workflow task failed", "workflow_id", exec.GetWorkflowId(), "run_id", exec.GetRunId(),
 		"attempt", task.Attempt, "cause", cause.String(), "error", err)
 	if task.Attempt > 1 {

@@ -91,8 +91,11 @@ type Options struct {
 	DisableActivityWorker bool
 	// Logger receives worker and workflow logs (default: the client's).
 	Logger *slog.Logger
-	// MetricsHandler receives metrics from workflow code (workflow.MetricMeter)
-	// (default: none).
+	// MetricsHandler receives the worker's SDK metrics (the names in
+	// temporal's metric names: workflow and activity task latencies and
+	// failures, workflow closes, cache hits, slots, pollers) and the
+	// metrics of workflow code (workflow.MetricMeter). Default: the
+	// client's (client.Options.MetricsHandler), else none.
 	MetricsHandler temporal.MetricsHandler
 	// PollBackoff paces retries after failed polls (and after failed
 	// reports of activity outcomes); zero fields take the defaults listed
@@ -105,6 +108,9 @@ type Options struct {
 	// ActivityInterceptors wrap every activity and local activity attempt,
 	// the first outermost (see activity.Interceptor).
 	ActivityInterceptors []activity.Interceptor
+	// NexusInterceptors wrap every Nexus operation request this worker
+	// serves, the first outermost (see NexusInterceptor).
+	NexusInterceptors []NexusInterceptor
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -132,6 +138,9 @@ func (o Options) withDefaults(c *client.Client) Options {
 	if o.Logger == nil {
 		o.Logger = c.Logger()
 	}
+	if o.MetricsHandler == nil {
+		o.MetricsHandler = c.MetricsHandler()
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -146,6 +155,7 @@ type Worker struct {
 	taskQueue string
 	opts      Options
 	log       *slog.Logger
+	metrics   workerMetrics
 	dc        converter.DataConverter
 	fc        converter.FailureConverter
 
@@ -205,8 +215,10 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 	}
+	w.metrics = newWorkerMetrics(opts.MetricsHandler, c.Namespace(), taskQueue)
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
-	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors}
+	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors,
+		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity)}
 	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -267,6 +279,7 @@ func (w *Worker) Start() error {
 			Conn:             w.client.Conn(),
 			Propagators:      w.client.ContextPropagators(),
 			Interceptors:     w.opts.ActivityInterceptors,
+			Metrics:          w.opts.MetricsHandler,
 		}, w.activities)
 		w.actPoller.Start()
 	}
@@ -321,7 +334,7 @@ func (w *Worker) StopContext(ctx context.Context) error {
 		w.shutdownSticky(ctx)
 	}
 	if w.cache != nil {
-		w.cache.clear()
+		w.metrics.dropped(w.cache.clear())
 	}
 	w.coroutines.Close()
 	w.pool.Close()

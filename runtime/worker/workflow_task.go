@@ -42,6 +42,11 @@ func (w *Worker) startWorkflowPollers(ctx context.Context) {
 	if w.stickyQueue != "" && n < 2 {
 		n = 2 // one for the normal queue, one for the sticky queue
 	}
+	stickyPollers := 0
+	if w.stickyQueue != "" {
+		stickyPollers = n / 2
+	}
+	w.metrics.started(n-stickyPollers, stickyPollers)
 	for i := range n {
 		sticky := w.stickyQueue != "" && i%2 == 1
 		// The request never changes; gRPC has encoded it by the time a
@@ -82,6 +87,7 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 		}
 		select {
 		case w.slots <- struct{}{}:
+			w.reportSlots()
 		case <-ctx.Done():
 			w.wg.Done()
 			return
@@ -91,7 +97,10 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 		cancel()
 		if err != nil {
 			<-w.slots
+			w.reportSlots()
 			if ctx.Err() != nil {
+				// Cancelled by Stop: it ended without a task.
+				w.metrics.polled(nil)
 				w.wg.Done()
 				return
 			}
@@ -110,8 +119,10 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 			continue
 		}
 		failures = 0
+		w.metrics.polled(resp)
 		if len(resp.GetTaskToken()) == 0 {
 			<-w.slots
+			w.reportSlots()
 			continue
 		}
 		w.tasks.Add(1)
@@ -128,10 +139,11 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 // releases the task's slot when done.
 func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse) {
 	var once sync.Once
-	release := func() { once.Do(func() { <-w.slots }) }
+	release := func() { once.Do(func() { <-w.slots; w.reportSlots() }) }
 	defer release()
 	// Bounds the RPCs of this task; workflow code itself is bounded by
 	// the deadlock watchdog.
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	exec := task.GetWorkflowExecution()
@@ -156,9 +168,19 @@ func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse)
 			in.Task = &engine.Task{Events: events}
 		}
 	}
+	w.metrics.cacheLookup(cached, events)
+	stepStart := time.Now()
 	out, err := w.step(exec.GetWorkflowId(), exec.GetRunId(), run, in)
+	var replayed time.Duration
+	if !cached && w.metrics.wf != nil && replays(events) {
+		// A new run replayed history up to this task's new events.
+		replayed = time.Since(stepStart)
+	}
 	if err == nil && out.WaitLocal {
 		task, out, err = w.runLocals(task, run, out)
+	}
+	if task != nil {
+		w.metrics.executed(task, start, replayed)
 	}
 	w.settle(task, run, out, err)
 }

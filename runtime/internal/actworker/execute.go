@@ -97,8 +97,14 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		"activity_id", info.ActivityID, "activity_type", info.ActivityType,
 		"workflow_id", info.WorkflowID, "run_id", info.WorkflowRunID, "workflow_type", info.WorkflowType, "attempt", info.Attempt)
 
+	m := p.m.With(temporal.TagActivityType, info.ActivityType).With(temporal.TagWorkflowType, info.WorkflowType)
+	if s, t := task.GetCurrentAttemptScheduledTime(), task.GetStartedTime(); m != nil && s != nil && t != nil {
+		m.Record(temporal.MetricActivityScheduleToStartLatency, t.AsTime().Sub(s.AsTime()))
+	}
 	fn, ok := p.reg.Lookup(info.ActivityType)
 	if !ok {
+		m.Inc(temporal.MetricUnregisteredActivityInvocation)
+		m.Inc(temporal.MetricActivityExecutionFailed)
 		names := p.reg.Names()
 		log.Error("activity type not registered on this worker", "registered", names)
 		err := temporal.NewApplicationError(
@@ -130,9 +136,12 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		HeartbeatDetails: task.GetHeartbeatDetails(),
 		DataConverter:    p.cfg.DataConverter,
 		Logger:           log,
+		Metrics:          m.Handler(),
 	}
 	log.Debug("activity task started")
+	started := time.Now()
 	result, err := invoke(actctx.With(ctx, env), p.cfg.Interceptors, fn, p.cfg.DataConverter, task.GetHeader(), task.GetInput())
+	m.Since(temporal.MetricActivityExecutionLatency, started)
 	cause := context.Cause(ctx)
 	hbCancel()
 	th.Close()
@@ -148,10 +157,15 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		log.Info("activity result dropped: the activity returned after its deadline", "error", err)
 	case err == nil:
 		p.respondCompleted(log, info.TaskToken, result)
+		if s := task.GetScheduledTime(); m != nil && s != nil {
+			m.Since(temporal.MetricActivitySucceedEndToEndLatency, s.AsTime())
+		}
 	case att.cancelRequested.Load() && (errors.Is(err, context.Canceled) || temporal.IsCanceledError(err)):
+		m.Inc(temporal.MetricActivityExecutionCanceled)
 		log.Debug("activity canceled", "error", err)
 		p.respondCanceled(log, info.TaskToken, canceledDetails(p, err))
 	default:
+		m.Inc(temporal.MetricActivityExecutionFailed)
 		err = classify(err, cause)
 		var pe *temporal.PanicError
 		if errors.As(err, &pe) {

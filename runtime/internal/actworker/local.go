@@ -17,6 +17,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/lazylog"
+	"github.com/temporalgen/temporalgen/runtime/internal/sdkmetrics"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -36,6 +37,9 @@ type Local struct {
 	Propagators []temporal.ContextPropagator
 	// Interceptors wrap each attempt (activity.Interceptor).
 	Interceptors []activity.Interceptor
+	// Metrics receives the local activity metrics (tagged by the caller
+	// with worker_type LocalActivityWorker); nil: none.
+	Metrics *sdkmetrics.Scope
 }
 
 // Activities finds activity implementations; *Registry is one.
@@ -86,9 +90,14 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 	if opts.ScheduleToCloseTimeout > 0 {
 		deadline = req.ScheduleTime.Add(opts.ScheduleToCloseTimeout)
 	}
+	m := l.Metrics.With(temporal.TagActivityType, req.ActivityType).With(temporal.TagWorkflowType, req.WorkflowType)
 	for attempt := req.Attempt; ; attempt++ {
+		started := clk.Now()
 		result, err := l.attempt(ctx, req, fn, attempt, deadline)
 		now := clk.Now()
+		if m != nil {
+			l.report(m, err, now.Sub(started), now.Sub(req.ScheduleTime))
+		}
 		if err == nil {
 			return engine.LocalActivityResult{Result: result, Attempt: attempt, CompleteTime: now}
 		}
@@ -104,6 +113,20 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 		if clk.Sleep(ctx, delay) != nil {
 			return l.failed(temporal.NewCanceledError(), attempt, clk.Now())
 		}
+	}
+}
+
+// report sends one attempt's metrics.
+func (l *Local) report(m *sdkmetrics.Scope, err error, took, sinceScheduled time.Duration) {
+	m.Inc(temporal.MetricLocalActivityTotal)
+	m.Record(temporal.MetricLocalActivityExecutionLatency, took)
+	switch {
+	case err == nil:
+		m.Record(temporal.MetricLocalActivitySucceedEndToEndLatency, sinceScheduled)
+	case temporal.IsCanceledError(err):
+		m.Inc(temporal.MetricLocalActivityExecutionCanceled)
+	default:
+		m.Inc(temporal.MetricLocalActivityExecutionFailed)
 	}
 }
 
@@ -138,6 +161,7 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
+		Metrics:       l.Metrics.With(temporal.TagActivityType, req.ActivityType).With(temporal.TagWorkflowType, req.WorkflowType).Handler(),
 		Logger: lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
 			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}

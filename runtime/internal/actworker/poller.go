@@ -85,6 +85,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
+	"github.com/temporalgen/temporalgen/runtime/internal/sdkmetrics"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -135,6 +136,8 @@ type Config struct {
 	Propagators []temporal.ContextPropagator
 	// Interceptors wrap each attempt (activity.Interceptor).
 	Interceptors []activity.Interceptor
+	// Metrics receives the activity worker's SDK metrics; nil: none.
+	Metrics temporal.MetricsHandler
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled
@@ -147,6 +150,7 @@ type Poller struct {
 	cfg Config
 	reg *Registry
 	log *slog.Logger
+	m   *sdkmetrics.Scope // nil without Config.Metrics
 
 	slots chan struct{} // one element per running or polling execution slot
 
@@ -196,6 +200,10 @@ func New(cfg Config, reg *Registry) *Poller {
 		log:   cfg.Logger.With("namespace", cfg.Namespace, "task_queue", cfg.TaskQueue),
 		slots: make(chan struct{}, cfg.MaxConcurrent),
 	}
+	p.m = sdkmetrics.New(cfg.Metrics, map[string]string{
+		temporal.TagNamespace: cfg.Namespace, temporal.TagTaskQueue: cfg.TaskQueue,
+		temporal.TagClientName: temporal.ClientNameValue, temporal.TagWorkerType: temporal.WorkerTypeActivity,
+	})
 	p.pollCtx, p.pollCancel = context.WithCancel(context.Background())
 	p.actCtx, p.actCancel = context.WithCancelCause(context.Background())
 	return p
@@ -212,6 +220,9 @@ func (p *Poller) Start() {
 		// One request serves every poll: gRPC has encoded it when a call
 		// returns.
 		req := p.pollRequest()
+		p.m.Inc(temporal.MetricWorkerStart)
+		p.m.Add(temporal.MetricPollerStart, int64(p.cfg.Pollers))
+		p.m.With(temporal.TagPollerType, temporal.PollerTypeActivityTask).Gauge(temporal.MetricNumPollers, float64(p.cfg.Pollers))
 		for range p.cfg.Pollers {
 			p.pollWG.Add(1)
 			go p.pollLoop(req, 0)
@@ -283,6 +294,7 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 	for {
 		select {
 		case p.slots <- struct{}{}:
+			p.reportSlots()
 		case <-p.pollCtx.Done():
 			p.pollWG.Done()
 			return
@@ -290,6 +302,7 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 		task, err := p.poll(req)
 		if err != nil {
 			<-p.slots
+			p.reportSlots()
 			if p.pollCtx.Err() != nil {
 				p.pollWG.Done()
 				return
@@ -314,6 +327,8 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 		}
 		if len(task.GetTaskToken()) == 0 {
 			<-p.slots // the long poll expired without a task
+			p.reportSlots()
+			p.m.Inc(temporal.MetricActivityPollNoTask)
 			continue
 		}
 		p.actWG.Add(1)
@@ -322,8 +337,16 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 		p.pollWG.Done() // this goroutine is no longer a poll loop
 		p.execute(task)
 		<-p.slots
+		p.reportSlots()
 		p.actWG.Done()
 		return
+	}
+}
+
+// reportSlots reports the execution slots in use.
+func (p *Poller) reportSlots() {
+	if p.m != nil {
+		p.m.Slots(len(p.slots), cap(p.slots))
 	}
 }
 
