@@ -15,6 +15,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
@@ -73,7 +74,7 @@ type Tracer struct {
 }
 
 // NewTracer returns a Tracer that makes its spans with
-// opts.TracerProvider. Register its three interceptors:
+// opts.TracerProvider. Register its interceptors:
 //
 //	tp := temporalotel.NewTracerProvider(sdktrace.WithBatcher(exporter))
 //	tr, err := temporalotel.NewTracer(temporalotel.TracingOptions{TracerProvider: tp})
@@ -81,6 +82,7 @@ type Tracer struct {
 //	w := worker.New(c, "queue", worker.Options{
 //		WorkflowInterceptors: []workflow.Interceptor{tr.WorkflowInterceptor()},
 //		ActivityInterceptors: []activity.Interceptor{tr.ActivityInterceptor()},
+//		NexusInterceptors:    []worker.NexusInterceptor{tr.NexusInterceptor()}, // if it serves Nexus operations
 //	})
 //
 // The spans, named Operation:Name as by Temporal's other SDKs, are
@@ -100,7 +102,13 @@ type Tracer struct {
 //     StartNexusOperation:<service>/<operation>;
 //   - RunActivity:<type>, kind Server, for each attempt of an activity,
 //     a child of its StartActivity; the activity's context carries it, so
-//     spans the activity starts are its children.
+//     spans the activity starts are its children;
+//   - RunStartNexusOperationHandler:<service>/<operation> and
+//     RunCancelNexusOperationHandler:<service>/<operation>, kind Server,
+//     for the Nexus requests a worker serves, the start a child of the
+//     caller's StartNexusOperation (whose span context travels in the
+//     Nexus header, as plain header fields); the handler's context
+//     carries it.
 //
 // Each span has the attributes temporalWorkflowID and temporalRunID
 // where they apply, temporalActivityID on RunActivity and
@@ -181,6 +189,10 @@ func (t *Tracer) WorkflowInterceptor() workflow.Interceptor { return workflowInt
 // ActivityInterceptor returns the interceptor to list in
 // worker.Options.ActivityInterceptors.
 func (t *Tracer) ActivityInterceptor() activity.Interceptor { return activityInterceptor{t} }
+
+// NexusInterceptor returns the interceptor to list in
+// worker.Options.NexusInterceptors.
+func (t *Tracer) NexusInterceptor() worker.NexusInterceptor { return nexusInterceptor{t} }
 
 // inject writes the span context of ctx (and whatever else the
 // propagator carries, such as baggage) into *h under the header key,

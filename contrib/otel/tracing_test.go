@@ -1,7 +1,7 @@
 package temporalotel_test
 
 // Integration tests of the tracing interceptors against a real Temporal
-// dev server (one for the package, started by TestMain). Each scenario
+// dev server (one for them all, see server). Each scenario
 // runs with the sticky cache and with CacheSize 0, where every workflow
 // task replays the whole history in a fresh run, and must give the same
 // trace.
@@ -35,10 +35,36 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
-var srv *devserver.Server
+// devServer is the dev server of the tracing tests, started by the
+// first test that asks for it (so that the package's unit tests need
+// none) and stopped by TestMain.
+var devServer struct {
+	once sync.Once
+	srv  *devserver.Server
+	err  error
+}
+
+// server returns the tracing tests' dev server, starting it if need be.
+func server(t *testing.T) *devserver.Server {
+	t.Helper()
+	devServer.once.Do(func() { devServer.srv, devServer.err = devserver.Start(devserver.Options{}) })
+	if devServer.err != nil {
+		t.Fatal(devServer.err)
+	}
+	return devServer.srv
+}
 
 func TestMain(m *testing.M) {
-	os.Exit(devserver.RunMain(m, devserver.Options{}, func(s *devserver.Server) { srv = s }))
+	code := m.Run()
+	if devServer.srv != nil {
+		if err := devServer.srv.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "devserver: stop: %v\n", err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	os.Exit(code)
 }
 
 // traced is one subtest's world: an exporter, a provider and Tracer on
@@ -52,7 +78,7 @@ type traced struct {
 	tq       string
 }
 
-func newTraced(t *testing.T, cacheSize int, opts temporalotel.TracingOptions, register func(w *worker.Worker)) *traced {
+func newTraced(t *testing.T, cacheSize int, opts temporalotel.TracingOptions, register func(e *traced, w *worker.Worker)) *traced {
 	t.Helper()
 	e := &traced{t: t, exporter: tracetest.NewInMemoryExporter(), tq: testenv.UniqueID("tq-" + t.Name())}
 	// The syncer exports each span as it ends: every span of a call is
@@ -63,14 +89,15 @@ func newTraced(t *testing.T, cacheSize int, opts temporalotel.TracingOptions, re
 	tr, err := temporalotel.NewTracer(opts)
 	testenv.Must(t, err)
 	log := testenv.Logger(t, slog.LevelWarn)
-	e.c = testenv.Dial(t, srv, client.Options{Logger: log, Interceptors: []client.Interceptor{tr.ClientInterceptor()}})
-	e.plain = testenv.Dial(t, srv, client.Options{Logger: log})
+	e.c = testenv.Dial(t, server(t), client.Options{Logger: log, Interceptors: []client.Interceptor{tr.ClientInterceptor()}})
+	e.plain = testenv.Dial(t, server(t), client.Options{Logger: log})
 	testenv.StartWorker(t, e.c, e.tq, worker.Options{
 		CacheSize:            cacheSize,
 		Logger:               log,
 		WorkflowInterceptors: []workflow.Interceptor{tr.WorkflowInterceptor()},
 		ActivityInterceptors: []activity.Interceptor{tr.ActivityInterceptor()},
-	}, register)
+		NexusInterceptors:    []worker.NexusInterceptor{tr.NexusInterceptor()},
+	}, func(w *worker.Worker) { register(e, w) })
 	return e
 }
 
@@ -146,8 +173,8 @@ func tracedChild(ctx workflow.Context) (string, error) {
 	return workflow.ExecuteActivity[string](ctx, activityOpts, "ChildGreet", "child").Get(ctx)
 }
 
-func registerTraced(t *testing.T) func(w *worker.Worker) {
-	return func(w *worker.Worker) {
+func registerTraced(t *testing.T) func(e *traced, w *worker.Worker) {
+	return func(_ *traced, w *worker.Worker) {
 		testenv.Must(t, w.RegisterWorkflow("Traced", tracedWorkflow))
 		testenv.Must(t, w.RegisterWorkflow("TracedChild", tracedChild))
 		for _, name := range []string{"Greet", "LocalGreet", "ChildGreet", "SignalGreet", "UpdateGreet"} {
@@ -374,7 +401,7 @@ func againWorkflow(ctx workflow.Context, n int) (int, error) {
 // history and adds its own span, a child of the run, and nothing else.
 func TestContinueAsNewUntracedStart(t *testing.T) {
 	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
-		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(_ *traced, w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("Again", againWorkflow))
 			testenv.Must(t, w.RegisterActivity("Greet", greet))
 		})
@@ -445,22 +472,33 @@ func (*headerOp) Cancel(context.Context, *worker.NexusCancelRequest) error { ret
 
 // TestNexusTrace: a Nexus operation's span context goes to the handler
 // in the Nexus header, next to the caller's own fields, whose map is
-// not changed.
+// not changed; the handler's span is its child, and the parent of the
+// workflow a workflow-run operation starts.
 func TestNexusTrace(t *testing.T) {
 	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
 		op := &headerOp{}
-		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(e *traced, w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("NexusCaller", func(ctx workflow.Context, endpoint string) (string, error) {
+				c := workflow.NewNexusClient(endpoint, "svc")
 				opts := workflow.NexusOperationOptions{ScheduleToCloseTimeout: time.Minute, Header: map[string]string{"tenant": "acme"}}
-				s, err := workflow.ExecuteNexusOperation[string](ctx, workflow.NewNexusClient(endpoint, "svc"), "echo", "x", opts).Get(ctx)
-				if err == nil && len(opts.Header) != 1 {
-					err = fmt.Errorf("the caller's Nexus header became %v", opts.Header)
+				echo, err := workflow.ExecuteNexusOperation[string](ctx, c, "echo", "x", opts).Get(ctx)
+				if err != nil {
+					return "", err
 				}
-				return s, err
+				if len(opts.Header) != 1 {
+					return "", fmt.Errorf("the caller's Nexus header became %v", opts.Header)
+				}
+				run, err := workflow.ExecuteNexusOperation[string](ctx, c, "run", "y", opts).Get(ctx)
+				return echo + run, err
 			}))
+			testenv.Must(t, w.RegisterWorkflow("NexusBacking", func(_ workflow.Context, in string) (string, error) { return in, nil }))
 			testenv.Must(t, w.RegisterNexusOperation("svc", "echo", op))
+			testenv.Must(t, w.RegisterNexusOperation("svc", "run", worker.NexusWorkflowRunOperation(e.c, "NexusBacking", func(string) client.StartWorkflowOptions {
+				return client.StartWorkflowOptions{ID: testenv.UniqueID("backing"), TaskQueue: e.tq}
+			})))
 		})
 		endpoint := strings.ReplaceAll(testenv.UniqueID("ep"), "_", "-")
+		srv := server(t)
 		if out, err := srv.CLI(testenv.Context(t), "operator", "nexus", "endpoint", "create", "--name", endpoint,
 			"--target-namespace", srv.Namespace(), "--target-task-queue", e.tq); err != nil {
 			t.Fatalf("creating endpoint: %v\n%s", err, out)
@@ -469,16 +507,22 @@ func TestNexusTrace(t *testing.T) {
 		h, err := e.c.StartWorkflow(ctx, client.StartWorkflowOptions{ID: testenv.UniqueID("nexus"), TaskQueue: e.tq}, "NexusCaller", endpoint)
 		testenv.Must(t, err)
 		testenv.TerminateAtEnd(t, h)
-		if got := testenv.Result[string](t, h); got != "x" {
-			t.Errorf("result %q, want x", got)
+		if got := testenv.Result[string](t, h); got != "xy" {
+			t.Errorf("result %q, want xy", got)
 		}
 		root.End()
-		got := checkTree(t, e.exporter.GetSpans(), root.SpanContext().TraceID())
+		spans := e.exporter.GetSpans()
+		got := checkTree(t, spans, root.SpanContext().TraceID())
 		want := sorted(
 			" > client",
 			"client > StartWorkflow:NexusCaller",
 			"StartWorkflow:NexusCaller > RunWorkflow:NexusCaller",
 			"RunWorkflow:NexusCaller > StartNexusOperation:svc/echo",
+			"StartNexusOperation:svc/echo > RunStartNexusOperationHandler:svc/echo",
+			"RunWorkflow:NexusCaller > StartNexusOperation:svc/run",
+			"StartNexusOperation:svc/run > RunStartNexusOperationHandler:svc/run",
+			"RunStartNexusOperationHandler:svc/run > StartWorkflow:NexusBacking",
+			"StartWorkflow:NexusBacking > RunWorkflow:NexusBacking",
 		)
 		if !slices.Equal(got, want) {
 			t.Errorf("trace:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -488,7 +532,7 @@ func TestNexusTrace(t *testing.T) {
 		header := op.header
 		op.mu.Unlock()
 		sc := trace.SpanContextFromContext(propagation.TraceContext{}.Extract(context.Background(), propagation.MapCarrier(header)))
-		if start := byName(t, e.exporter.GetSpans(), "StartNexusOperation:svc/echo"); sc.SpanID() != start.SpanContext.SpanID() || header["tenant"] != "acme" {
+		if start := byName(t, spans, "StartNexusOperation:svc/echo"); sc.SpanID() != start.SpanContext.SpanID() || header["tenant"] != "acme" {
 			t.Errorf("the handler's Nexus header %v carries span %s, want StartNexusOperation's %s and tenant=acme", header, sc.SpanID(), start.SpanContext.SpanID())
 		}
 	})
@@ -522,7 +566,7 @@ func adder(ctx workflow.Context) (int, error) {
 // parent of the update's handler.
 func TestWithStartTrace(t *testing.T) {
 	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
-		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(_ *traced, w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("Adder", adder))
 		})
 		ctx, root := e.provider.Tracer("test").Start(testenv.Context(t), "client")
@@ -591,7 +635,7 @@ func ponger(ctx workflow.Context) (int, error) {
 // child's handlers.
 func TestWorkflowSignalsTrace(t *testing.T) {
 	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
-		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(w *worker.Worker) {
+		e := newTraced(t, cacheSize, temporalotel.TracingOptions{}, func(_ *traced, w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("Pinger", pinger))
 			testenv.Must(t, w.RegisterWorkflow("Ponger", ponger))
 		})
