@@ -1,6 +1,7 @@
 // Package temporalotel exports the metrics of the temporalgen runtime (its
 // client, its worker and workflow code's workflow.MetricMeter) through
-// OpenTelemetry, and from there to Prometheus.
+// OpenTelemetry, and from there to Prometheus, and traces its calls with
+// OpenTelemetry (see NewTracer).
 //
 // It is a module of its own, github.com/temporalgen/temporalgen/contrib/otel,
 // so that OpenTelemetry and the Prometheus client stay out of the
@@ -114,4 +115,15 @@
 // target_info series nor otel_scope_* labels. Keep that in mind when
 // pointing the OpenTelemetry Prometheus exporter at NewMetricsHandler
 // yourself.
+//
+// # Tracing
+//
+// NewTracer returns a Tracer whose interceptors trace client calls,
+// workflow runs and their handlers, the commands workflow code issues,
+// activities and Nexus handlers, with the span names and header format
+// of Temporal's other SDKs. Its TracerProvider must take span ids from
+// IDGenerator (NewTracerProvider builds one that does), so that the
+// spans of workflow code keep their ids across replays: every span is
+// exported exactly once, and the trace is the same however often a run
+// replayed. NewTracer's documentation is the manual.
 package temporalotel
