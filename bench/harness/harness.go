@@ -70,9 +70,8 @@ type Config struct {
 // Defaults are the sizes of the issue.
 func Defaults() Config {
 	return Config{
-		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 6,
-		ObserveWorkflows: 1200,
-		Signals:          9000, TimerBatches: 50, ActivityBatches: 33, ReplayReps: 5,
+		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 6, ObserveWorkflows: 1200,
+		Signals: 9000, TimerBatches: 50, ActivityBatches: 33, ReplayReps: 5,
 		Parked:       5000,
 		LatencyOps:   1000,
 		GenWorkflows: 200, GenReps: 3,
@@ -84,9 +83,8 @@ func Defaults() Config {
 // Quick are tiny sizes that only check that everything runs.
 func Quick() Config {
 	return Config{
-		Workflows: 20, InFlight: 5, Warmup: 2, Rounds: 2,
-		ObserveWorkflows: 20,
-		Signals:          30, TimerBatches: 2, ActivityBatches: 2, ReplayReps: 1,
+		Workflows: 20, InFlight: 5, Warmup: 2, Rounds: 2, ObserveWorkflows: 20,
+		Signals: 30, TimerBatches: 2, ActivityBatches: 2, ReplayReps: 1,
 		Parked:       20,
 		LatencyOps:   10,
 		GenWorkflows: 3, GenReps: 1,
