@@ -90,6 +90,14 @@
 // records (Heartbeats), cancellation (Cancel), and panics turned into
 // *temporal.PanicError.
 //
+// # Interceptors and propagators
+//
+// Options.WorkflowInterceptors, ActivityInterceptors and
+// ContextPropagators are the worker's: workflows (and their replays),
+// activities and local activities run through them as on a worker, and a
+// StartOptions.Header reaches the workflow through the propagators, so
+// interceptors are tested like the workflows they wrap.
+//
 // # Against a real server
 //
 // Options.Server runs the same test on a Temporal server instead (package

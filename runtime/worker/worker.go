@@ -219,7 +219,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
 	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors,
 		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity)}
-	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
+	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, c.ContextPropagators())
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)

@@ -216,6 +216,6 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		Metrics:          w.opts.MetricsHandler,
 		Coroutines:       w.coroutines,
 		Lookup:           w.workflows.Lookup,
-		Attach:           attachOf(w.intercept),
+		Attach:           w.intercept.AttachFunc(),
 	}, workflowID, runID)
 }

@@ -13,10 +13,10 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
-// invoke runs fn through the interceptors list (Invoke directly without
+// InvokeWith runs fn through the interceptors list (Invoke directly without
 // any). The attempt's outbound chain goes into its environment, where the
 // activity package's functions find it.
-func invoke(ctx context.Context, list []activity.Interceptor, fn Func, dc converter.DataConverter, header *commonpb.Header, input *commonpb.Payloads) (*commonpb.Payloads, error) {
+func InvokeWith(ctx context.Context, list []activity.Interceptor, fn Func, dc converter.DataConverter, header *commonpb.Header, input *commonpb.Payloads) (*commonpb.Payloads, error) {
 	if len(list) == 0 {
 		return Invoke(ctx, fn, dc, input)
 	}

@@ -166,9 +166,9 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}
 	if len(l.Propagators) > 0 {
-		actx = extract(actx, l.Propagators, req.Options.Header, env.Logger)
+		actx = Extract(actx, l.Propagators, req.Options.Header, env.Logger)
 	}
-	result, err := invoke(actctx.With(actx, env), l.Interceptors, fn, l.DataConverter, req.Options.Header, req.Input)
+	result, err := InvokeWith(actctx.With(actx, env), l.Interceptors, fn, l.DataConverter, req.Options.Header, req.Input)
 	if errors.Is(err, actctx.ErrResultPending) {
 		return nil, temporal.NewNonRetryableApplicationError(
 			"local activities cannot complete asynchronously: activity.ErrResultPending is only for activities run by a worker from a task queue",
