@@ -238,6 +238,16 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 // Options.MaxStuckWorkflows).
 func (w *Worker) StuckWorkflows() int { return w.stuck.count() }
 
+// PurgeCache closes every workflow run in the cache, freeing its memory
+// and coroutines; a purged run's next task replays its history, as after
+// an eviction. Runs whose task is in progress are not cached at that
+// moment and stay untouched. Use it under memory pressure or in tests.
+func (w *Worker) PurgeCache() {
+	if w.cache != nil {
+		w.metrics.dropped(w.cache.clear())
+	}
+}
+
 // TaskQueue returns the task queue the worker polls.
 func (w *Worker) TaskQueue() string { return w.taskQueue }
 
