@@ -56,7 +56,7 @@ func DefaultBuckets() []float64 {
 //
 // Instruments are created on first use and shared by every handler
 // derived from the result through WithTags; it never panics.
-func NewMetricsHandler(opts MetricsOptions) temporal.MetricsHandler {
+func NewMetricsHandler(opts MetricsOptions) temporal.MetricsMeter {
 	meter := opts.Meter
 	if meter == nil {
 		meter = otel.GetMeterProvider().Meter(MeterName)
@@ -84,33 +84,47 @@ type instruments struct {
 
 	counters   sync.Map // name → metric.Int64Counter
 	gauges     sync.Map // name → metric.Float64Gauge
-	histograms sync.Map // name → metric.Float64Histogram
+	histograms sync.Map // name → metric.Float64Histogram (timers, seconds)
+	values     sync.Map // name → metric.Float64Histogram (Histogram: plain values)
 }
 
-func (in *instruments) counter(name string) metric.Int64Counter {
+// The instruments are made on first use of a name; the description and
+// unit of that first use stay.
+
+func (in *instruments) counter(name string, o temporal.MetricOptions) metric.Int64Counter {
 	if v, ok := in.counters.Load(name); ok {
 		return v.(metric.Int64Counter)
 	}
-	c, err := in.meter.Int64Counter(name)
+	c, err := in.meter.Int64Counter(name, metric.WithDescription(o.Description), metric.WithUnit(o.Unit))
 	return keep(in, &in.counters, "counter", name, c, err, metric.Int64Counter(noop.Int64Counter{}))
 }
 
-func (in *instruments) gauge(name string) metric.Float64Gauge {
+func (in *instruments) gauge(name string, o temporal.MetricOptions) metric.Float64Gauge {
 	if v, ok := in.gauges.Load(name); ok {
 		return v.(metric.Float64Gauge)
 	}
-	g, err := in.meter.Float64Gauge(name)
+	g, err := in.meter.Float64Gauge(name, metric.WithDescription(o.Description), metric.WithUnit(o.Unit))
 	return keep(in, &in.gauges, "gauge", name, g, err, metric.Float64Gauge(noop.Float64Gauge{}))
 }
 
-func (in *instruments) histogram(name string) metric.Float64Histogram {
+func (in *instruments) histogram(name string, o temporal.MetricOptions) metric.Float64Histogram {
 	if v, ok := in.histograms.Load(name); ok {
 		return v.(metric.Float64Histogram)
 	}
 	h, err := in.meter.Float64Histogram(name,
+		metric.WithDescription(o.Description),
 		metric.WithUnit("s"),
 		metric.WithExplicitBucketBoundaries(in.buckets...))
 	return keep(in, &in.histograms, "timer", name, h, err, metric.Float64Histogram(noop.Float64Histogram{}))
+}
+
+// value is a histogram of plain values, with the meter's default buckets.
+func (in *instruments) value(name string, o temporal.MetricOptions) metric.Float64Histogram {
+	if v, ok := in.values.Load(name); ok {
+		return v.(metric.Float64Histogram)
+	}
+	h, err := in.meter.Float64Histogram(name, metric.WithDescription(o.Description), metric.WithUnit(o.Unit))
+	return keep(in, &in.values, "histogram", name, h, err, metric.Float64Histogram(noop.Float64Histogram{}))
 }
 
 // keep caches the instrument the Meter returned for name, or nop if it
@@ -147,6 +161,7 @@ type handler struct {
 	counters sync.Map // name → *counter
 	gauges   sync.Map // name → *gauge
 	timers   sync.Map // name → *timer
+	values   sync.Map // name → *value
 }
 
 // newHandler returns the handler of tags: parent's tags, then extra's,
@@ -185,30 +200,64 @@ func (h *handler) WithTags(tags map[string]string) temporal.MetricsHandler {
 
 // Counter returns the Int64Counter name with h's tags.
 func (h *handler) Counter(name string) temporal.MetricsCounter {
-	if v, ok := h.counters.Load(name); ok {
-		return v.(*counter)
-	}
-	v, _ := h.counters.LoadOrStore(name, &counter{inst: h.insts.counter(name), opts: h.addOpts})
-	return v.(*counter)
+	return h.CounterWith(name, temporal.MetricOptions{})
 }
 
 // Gauge returns the Float64Gauge name with h's tags.
 func (h *handler) Gauge(name string) temporal.MetricsGauge {
-	if v, ok := h.gauges.Load(name); ok {
-		return v.(*gauge)
-	}
-	v, _ := h.gauges.LoadOrStore(name, &gauge{inst: h.insts.gauge(name), opts: h.recOpts})
-	return v.(*gauge)
+	return h.GaugeWith(name, temporal.MetricOptions{})
 }
 
 // Timer returns the Float64Histogram name (seconds) with h's tags.
 func (h *handler) Timer(name string) temporal.MetricsTimer {
+	return h.TimerWith(name, temporal.MetricOptions{})
+}
+
+// CounterWith is Counter with a description and unit for the instrument
+// (when this is the first use of name).
+func (h *handler) CounterWith(name string, o temporal.MetricOptions) temporal.MetricsCounter {
+	if v, ok := h.counters.Load(name); ok {
+		return v.(*counter)
+	}
+	v, _ := h.counters.LoadOrStore(name, &counter{inst: h.insts.counter(name, o), opts: h.addOpts})
+	return v.(*counter)
+}
+
+// GaugeWith is Gauge with a description and unit.
+func (h *handler) GaugeWith(name string, o temporal.MetricOptions) temporal.MetricsGauge {
+	if v, ok := h.gauges.Load(name); ok {
+		return v.(*gauge)
+	}
+	v, _ := h.gauges.LoadOrStore(name, &gauge{inst: h.insts.gauge(name, o), opts: h.recOpts})
+	return v.(*gauge)
+}
+
+// TimerWith is Timer with a description (the unit is always seconds).
+func (h *handler) TimerWith(name string, o temporal.MetricOptions) temporal.MetricsTimer {
 	if v, ok := h.timers.Load(name); ok {
 		return v.(*timer)
 	}
-	v, _ := h.timers.LoadOrStore(name, &timer{inst: h.insts.histogram(name), opts: h.recOpts})
+	v, _ := h.timers.LoadOrStore(name, &timer{inst: h.insts.histogram(name, o), opts: h.recOpts})
 	return v.(*timer)
 }
+
+// Histogram returns a Float64Histogram of plain values (in o.Unit) with
+// h's tags.
+func (h *handler) Histogram(name string, o temporal.MetricOptions) temporal.MetricsHistogram {
+	if v, ok := h.values.Load(name); ok {
+		return v.(*value)
+	}
+	v, _ := h.values.LoadOrStore(name, &value{inst: h.insts.value(name, o), opts: h.recOpts})
+	return v.(*value)
+}
+
+type value struct {
+	inst metric.Float64Histogram
+	opts []metric.RecordOption
+}
+
+// Record records v.
+func (v *value) Record(x float64) { v.inst.Record(context.Background(), x, v.opts...) }
 
 type counter struct {
 	inst metric.Int64Counter

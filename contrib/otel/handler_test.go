@@ -364,3 +364,34 @@ func TestDefaultBucketsFresh(t *testing.T) {
 		t.Errorf("DefaultBuckets %v", b)
 	}
 }
+
+// TestMeterDescriptionsUnitsHistograms: the handler is a
+// temporal.MetricsMeter: counters and gauges carry the description and
+// unit of their first use, and Histogram records plain values in its
+// unit.
+func TestMeterDescriptionsUnitsHistograms(t *testing.T) {
+	mp, r := manual(t)
+	h := temporal.AsMeter(NewMetricsHandler(MetricsOptions{Meter: mp.Meter("test")}).WithTags(map[string]string{"shop": "a"}))
+	h.CounterWith("orders", temporal.MetricOptions{Description: "orders placed", Unit: "{order}"}).Inc(2)
+	h.CounterWith("orders", temporal.MetricOptions{Description: "ignored: not the first use"}).Inc(1)
+	h.GaugeWith("queue_depth", temporal.MetricOptions{Unit: "{item}"}).Update(7)
+	hist := h.Histogram("order_size", temporal.MetricOptions{Description: "items per order", Unit: "{item}"})
+	for _, v := range []float64{1, 3, 8} {
+		hist.Record(v)
+	}
+	got := collect(t, r)
+	if m := got["orders"]; m.Description != "orders placed" || m.Unit != "{order}" || sums(t, m)["shop=a"] != 3 {
+		t.Errorf("orders: description %q unit %q sums %v", m.Description, m.Unit, sums(t, m))
+	}
+	if m := got["queue_depth"]; m.Unit != "{item}" {
+		t.Errorf("queue_depth unit %q", m.Unit)
+	}
+	m := got["order_size"]
+	hd, ok := m.Data.(metricdata.Histogram[float64])
+	if !ok || m.Unit != "{item}" || m.Description != "items per order" {
+		t.Fatalf("order_size: data %T unit %q description %q", m.Data, m.Unit, m.Description)
+	}
+	if len(hd.DataPoints) != 1 || hd.DataPoints[0].Count != 3 || hd.DataPoints[0].Sum != 12 {
+		t.Errorf("order_size points %+v, want one of count 3 and sum 12", hd.DataPoints)
+	}
+}
