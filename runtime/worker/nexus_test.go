@@ -26,7 +26,9 @@ import (
 func nexusCaller(ctx workflow.Context, endpoint string) (string, error) {
 	c := workflow.NewNexusClient(endpoint, "text")
 	opts := workflow.NexusOperationOptions{ScheduleToCloseTimeout: time.Minute}
-	up, err := workflow.ExecuteNexusOperation[string](ctx, c, "upper", "hello", opts).Get(ctx)
+	described := opts
+	described.Summary = "upper-case it"
+	up, err := workflow.ExecuteNexusOperation[string](ctx, c, "upper", "hello", described).Get(ctx)
 	if err != nil {
 		return "", fmt.Errorf("sync: %w", err)
 	}
@@ -96,6 +98,9 @@ func TestNexusOperations(t *testing.T) {
 		}
 		if n := testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED); n != 4 {
 			t.Fatalf("%d NexusOperationScheduled events, want 4", n)
+		}
+		if s := decoded(testenv.First(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED).GetUserMetadata().GetSummary()); s != "upper-case it" {
+			t.Errorf("first Nexus operation's summary %q, want %q", s, "upper-case it")
 		}
 		if testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED) != 1 || testenv.Count(evs, enumspb.EVENT_TYPE_NEXUS_OPERATION_CANCELED) != 1 {
 			t.Fatalf("cancellation events missing:\n%s", testenv.FormatHistory(evs))

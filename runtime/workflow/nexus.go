@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 )
@@ -54,6 +55,9 @@ type NexusOperationOptions struct {
 	ScheduleToCloseTimeout time.Duration
 	Header                 map[string]string
 	CancellationType       NexusOperationCancellationType
+	// Summary is a one-line description the Web UI shows for the
+	// operation.
+	Summary string
 }
 
 // NexusOperationHandle is a started Nexus operation whose result decodes
@@ -98,10 +102,15 @@ func startNexusOperation(ec *engine.Context, c NexusClient, operation string, in
 		err = fmt.Errorf("workflow: encoding input of Nexus operation %s: %w", operation, err)
 		return NexusOperationHandle[any]{f: failed[any](dc, err), s: failed[string](dc, err)}
 	}
+	md, err := converter.UserMetadata(dc, opts.Summary, "")
+	if err != nil {
+		err = fmt.Errorf("workflow: encoding the summary of Nexus operation %s: %w", operation, err)
+		return NexusOperationHandle[any]{f: failed[any](dc, err), s: failed[string](dc, err)}
+	}
 	op := ec.ExecuteNexusOperation(engine.NexusOptions{
 		Endpoint: c.Endpoint, Service: c.Service, Operation: operation,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout, Header: opts.Header,
-		CancellationType: opts.CancellationType.sm(),
+		CancellationType: opts.CancellationType.sm(), Metadata: md,
 	}, p)
 	return NexusOperationHandle[any]{op: op, f: Future[any]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
 }
