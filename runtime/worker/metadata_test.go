@@ -103,3 +103,41 @@ func TestSummariesAndPriority(t *testing.T) {
 		}
 	})
 }
+
+// TestVersioningIntent: the build-id versioning intent on an activity, a
+// child and a continue-as-new is sent, server 1.29.1 accepts it, and the
+// workflow completes.
+func TestVersioningIntent(t *testing.T) {
+	e := newEnv(t)
+	compatible := temporal.VersioningIntentCompatible
+	e.worker(worker.Options{CacheSize: worker.DefaultCacheSize}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("Intent", func(ctx workflow.Context, again bool) error {
+			opts := workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second, VersioningIntent: compatible}
+			if _, err := workflow.ExecuteActivity[struct{}](ctx, opts, "Nop").Get(ctx); err != nil {
+				return err
+			}
+			copts := workflow.ChildWorkflowOptions{VersioningIntent: compatible}
+			if _, err := workflow.ExecuteChildWorkflow[struct{}](ctx, copts, "Leaf").Get(ctx); err != nil {
+				return err
+			}
+			if again {
+				return workflow.NewContinueAsNewError(ctx, workflow.ContinueAsNewOptions{VersioningIntent: compatible}, false)
+			}
+			return nil
+		}))
+		testenv.Must(t, w.RegisterWorkflow("Leaf", func(workflow.Context) error { return nil }))
+		testenv.Must(t, w.RegisterActivity("Nop", func(context.Context) error { return nil }))
+	})
+	h := e.start("Intent", true)
+	testenv.Must(t, h.Get(testenv.Context(t), nil))
+	evs := testenv.History(t, h)
+	if a := testenv.First(evs, enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).GetActivityTaskScheduledEventAttributes(); !a.GetUseWorkflowBuildId() {
+		t.Errorf("ActivityTaskScheduled does not use the workflow's build id: %v", a)
+	}
+	if a := testenv.First(evs, enumspb.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).GetStartChildWorkflowExecutionInitiatedEventAttributes(); !a.GetInheritBuildId() {
+		t.Errorf("StartChildWorkflowExecutionInitiated does not inherit the build id: %v", a)
+	}
+	if a := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW).GetWorkflowExecutionContinuedAsNewEventAttributes(); !a.GetInheritBuildId() {
+		t.Errorf("WorkflowExecutionContinuedAsNew does not inherit the build id: %v", a)
+	}
+}

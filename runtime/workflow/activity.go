@@ -74,6 +74,9 @@ type ActivityOptions struct {
 	// Priority orders the activity's task on its queue (nil: the
 	// workflow's).
 	Priority *temporal.Priority
+	// VersioningIntent is the build-id versioning intent (the Python
+	// SDK's versioning_intent).
+	VersioningIntent temporal.VersioningIntent
 }
 
 // ExecuteActivity schedules the activity named activity with args and
@@ -153,6 +156,7 @@ func startActivity(c *engine.Context, opts ActivityOptions, activity string, arg
 		Header:                 header,
 		Metadata:               md,
 		Priority:               opts.Priority.ToProto(),
+		UseWorkflowBuildID:     opts.VersioningIntent.Compatible(),
 	}, activity, input)
 	return ActivityHandle[any]{a: a, outcome: outcome[any]{Future[any]{f: a.Result, dc: dc}}}
 }

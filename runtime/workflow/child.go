@@ -93,6 +93,9 @@ type ChildWorkflowOptions struct {
 	StaticSummary, StaticDetails string
 	// Priority orders the child's tasks (nil: the parent's).
 	Priority *temporal.Priority
+	// VersioningIntent is the build-id versioning intent (the Python
+	// SDK's versioning_intent).
+	VersioningIntent temporal.VersioningIntent
 }
 
 // ChildWorkflowHandle is a started child workflow whose result decodes
@@ -213,6 +216,7 @@ func startChildWorkflow(c *engine.Context, opts ChildWorkflowOptions, workflowTy
 		Header:            header,
 		Metadata:          md,
 		Priority:          opts.Priority.ToProto(),
+		InheritBuildID:    opts.VersioningIntent.Compatible(),
 	}, workflowType, input)
 	return ChildWorkflowHandle[any]{c: ch, dc: dc}, nil
 }

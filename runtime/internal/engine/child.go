@@ -34,6 +34,7 @@ type ChildOptions struct {
 	Header            *commonpb.Header
 	Metadata          *sdkpb.UserMetadata // the child's static summary and details
 	Priority          *commonpb.Priority
+	InheritBuildID    bool
 }
 
 // Child is a started child workflow: Started is ready with its run id (a
@@ -118,6 +119,7 @@ func (c *Context) StartChild(opts ChildOptions, workflowType string, input *comm
 		Memo:                     opts.Memo,
 		SearchAttributes:         opts.SearchAttributes,
 		Priority:                 opts.Priority,
+		InheritBuildId:           opts.InheritBuildID,
 	}
 	var stop func()
 	ch.m = r.ms.StartChild(attrs, opts.CancellationType, func(s sm.ChildStart) {

@@ -29,6 +29,7 @@ type ActivityOptions struct {
 	Header                 *commonpb.Header
 	Metadata               *sdkpb.UserMetadata // the command's summary
 	Priority               *commonpb.Priority
+	UseWorkflowBuildID     bool
 }
 
 // ErrMissingTimeout is returned for activities with neither a
@@ -97,6 +98,7 @@ func (c *Context) StartActivity(opts ActivityOptions, activityType string, input
 		HeartbeatTimeout:       dur(opts.HeartbeatTimeout),
 		RetryPolicy:            opts.RetryPolicy,
 		Priority:               opts.Priority,
+		UseWorkflowBuildId:     opts.UseWorkflowBuildID,
 	}
 	var stop func()
 	a := r.ms.ScheduleActivity(attrs, opts.CancellationType, func(o sm.Outcome) {
