@@ -1,0 +1,81 @@
+// Package directives holds a workflow that uses the directive options
+// only golden files covered before: //temporal:init, name= on a
+// workflow, and unfinished=abandon on signal and update handlers. Its
+// tests run the generated code on the dev server.
+package directives
+
+//go:generate go run github.com/temporalgen/temporalgen/cmd/temporalgen
+
+import (
+	"github.com/temporalgen/temporalgen/runtime/workflow"
+)
+
+// Input starts a Tally.
+type Input struct{ Start int }
+
+// Report is what a Tally saw.
+type Report struct {
+	Total int
+	// InitBeforeSignal is true when the first signal's handler found the
+	// state that init set up (the signal came with signal-with-start).
+	InitBeforeSignal bool
+	Type             string // the workflow type the run has
+}
+
+// Counter counts the numbers signalled to it until told to stop; its
+// two blocking handlers stay unfinished when it returns.
+//
+//temporal:workflow name=Tally
+type Counter struct {
+	initialized      bool
+	total            int
+	signals          int
+	initBeforeSignal bool
+	stop             bool
+}
+
+//temporal:init
+func (c *Counter) Init(ctx workflow.Context, in Input) {
+	c.initialized = true
+	c.total = in.Start
+}
+
+//temporal:run
+func (c *Counter) Run(ctx workflow.Context, in Input) (Report, error) {
+	err := workflow.Await(ctx, func() bool { return c.stop })
+	return Report{Total: c.total, InitBeforeSignal: c.initBeforeSignal, Type: workflow.GetInfo(ctx).WorkflowType}, err
+}
+
+//temporal:signal
+func (c *Counter) Add(ctx workflow.Context, n int) {
+	if c.signals == 0 {
+		c.initBeforeSignal = c.initialized && c.total == 100
+	}
+	c.signals++
+	c.total += n
+}
+
+//temporal:signal
+func (c *Counter) Stop(ctx workflow.Context) { c.stop = true }
+
+// Linger blocks forever; abandoned quietly when the workflow returns.
+//
+//temporal:signal unfinished=abandon
+func (c *Counter) Linger(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return false })
+}
+
+// Stall blocks forever; the workflow warns when it returns with it
+// still running.
+//
+//temporal:signal
+func (c *Counter) Stall(ctx workflow.Context) error {
+	return workflow.Await(ctx, func() bool { return false })
+}
+
+// Hold blocks forever, abandoned quietly like Linger.
+//
+//temporal:update unfinished=abandon
+func (c *Counter) Hold(ctx workflow.Context) (int, error) {
+	return 0, workflow.Await(ctx, func() bool { return false })
+}
