@@ -124,6 +124,15 @@ func GetLogger(ctx context.Context) *slog.Logger {
 	return env.Logger
 }
 
+// GetWorkerStopChannel returns a channel that is closed when the worker
+// running the activity begins to stop (Worker.Stop): a long activity can
+// save its progress (heartbeat details) and return before the grace
+// period ends and its context is cancelled. It panics outside an
+// activity.
+func GetWorkerStopChannel(ctx context.Context) <-chan struct{} {
+	return mustEnv(ctx, "GetWorkerStopChannel").WorkerStop
+}
+
 // GetMetricsHandler returns the handler for the activity's own metrics:
 // the worker's (worker.Options.MetricsHandler) with the activity's
 // namespace, task queue, activity type and workflow type as tags, or a

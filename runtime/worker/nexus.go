@@ -156,7 +156,7 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
 		resp, err := w.svc.PollNexusTaskQueue(pctx, &workflowservice.PollNexusTaskQueueRequest{
 			Namespace: w.client.Namespace(),
-			Identity:  w.client.Identity(),
+			Identity:  w.opts.Identity,
 			TaskQueue: &taskqueuepb.TaskQueue{Name: w.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
 		})
 		cancel()
@@ -223,11 +223,11 @@ func (w *Worker) handleNexusTask(task *workflowservice.PollNexusTaskQueueRespons
 	var err error
 	if herr != nil {
 		_, err = w.svc.RespondNexusTaskFailed(ctx, &workflowservice.RespondNexusTaskFailedRequest{
-			Namespace: w.client.Namespace(), Identity: w.client.Identity(), TaskToken: task.TaskToken, Error: herr,
+			Namespace: w.client.Namespace(), Identity: w.opts.Identity, TaskToken: task.TaskToken, Error: herr,
 		})
 	} else {
 		_, err = w.svc.RespondNexusTaskCompleted(ctx, &workflowservice.RespondNexusTaskCompletedRequest{
-			Namespace: w.client.Namespace(), Identity: w.client.Identity(), TaskToken: task.TaskToken, Response: resp,
+			Namespace: w.client.Namespace(), Identity: w.opts.Identity, TaskToken: task.TaskToken, Response: resp,
 		})
 	}
 	if err != nil {

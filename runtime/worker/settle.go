@@ -57,7 +57,7 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 		Commands:     out.Commands,
 		Messages:     out.Messages,
 		QueryResults: out.QueryResults,
-		Identity:     w.client.Identity(),
+		Identity:     w.opts.Identity,
 		Namespace:    w.client.Namespace(),
 		Capabilities: &workflowservice.RespondWorkflowTaskCompletedRequest_Capabilities{
 			DiscardSpeculativeWorkflowTaskWithEvents: false,
@@ -137,7 +137,7 @@ func (w *Worker) failTask(ctx context.Context, task *workflowservice.PollWorkflo
 		TaskToken: task.TaskToken,
 		Cause:     cause,
 		Failure:   &failurepb.Failure{Message: err.Error(), StackTrace: stackOf(err), Source: SDKName},
-		Identity:  w.client.Identity(),
+		Identity:  w.opts.Identity,
 		Namespace: w.client.Namespace(),
 	})
 	if rerr != nil {

@@ -54,7 +54,7 @@ func (w *Worker) startWorkflowPollers(ctx context.Context) {
 		req := &workflowservice.PollWorkflowTaskQueueRequest{
 			Namespace: w.client.Namespace(),
 			TaskQueue: w.taskQueueProto(sticky),
-			Identity:  w.client.Identity(),
+			Identity:  w.opts.Identity,
 		}
 		w.wg.Add(1)
 		go w.pollLoop(ctx, req)

@@ -68,6 +68,8 @@ type Env struct {
 	// Outbound is the activity.Outbound chain of the attempt's
 	// interceptors; nil without interceptors.
 	Outbound any
+	// WorkerStop is closed when the worker begins to stop (nil: never).
+	WorkerStop <-chan struct{}
 }
 
 // ErrResultPending is returned by an activity function that will be

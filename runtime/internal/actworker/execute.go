@@ -137,6 +137,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		DataConverter:    p.cfg.DataConverter,
 		Logger:           log,
 		Metrics:          m.Handler(),
+		WorkerStop:       p.cfg.Stopping,
 	}
 	log.Debug("activity task started")
 	started := time.Now()
