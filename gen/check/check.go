@@ -232,6 +232,9 @@ func (c *checker) workflow(d directive.Decl, methods []directive.Decl) (model.Wo
 		return wf, false
 	}
 	wf.Run = *run
+	if wf.Dynamic && !c.dynamicRunShape(runDecl, wf.GoName) {
+		ok = false
+	}
 	if len(initDecls) == 1 {
 		c.sameParams(initDecls[0], runDecl, "init method "+initDecls[0].Name.Name, "run method "+runDecl.Name.Name, "init must have exactly the parameters of run", false)
 	}
@@ -394,6 +397,27 @@ func (c *checker) handler(wfType *types.Named, d directive.Decl, hs *handlerSet)
 		h.Validator, ok = v, ok && vok
 	}
 	return h, ok
+}
+
+// dynamicRunShape checks that the run method of a dynamic workflow takes
+// its arguments as they come: (ctx workflow.Context, args
+// converter.Values), whatever types and number they have.
+func (c *checker) dynamicRunShape(fd *ast.FuncDecl, wf string) bool {
+	ps := fields(fd.Type.Params, c.signature(fd).Params())
+	if len(ps) > 0 && isWorkflowContext(ps[0].typ) {
+		ps = ps[1:]
+	}
+	bad := fd.Type.Params.Closing
+	switch {
+	case len(ps) == 1 && isValues(ps[0].typ):
+		return true
+	case len(ps) > 1 && isValues(ps[0].typ):
+		bad = ps[1].pos
+	case len(ps) > 0:
+		bad = ps[0].pos
+	}
+	c.errorf(bad, "run method %s of dynamic workflow %s must have the parameters (ctx workflow.Context, args converter.Values): a dynamic workflow receives its arguments undecoded, whatever their number and types", fd.Name.Name, wf)
+	return false
 }
 
 // dynamicShape checks the parameters of a dynamic handler.

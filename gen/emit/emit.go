@@ -261,8 +261,31 @@ func workflowQual(n string) *jen.Statement { return jen.Qual(workflowPkg, n) }
 
 // param is a parameter of a generated function.
 type param struct {
-	name string
-	typ  model.TypeRef
+	name     string
+	typ      model.TypeRef
+	variadic bool // args ...any: a dynamic workflow's arguments, on the client side
+	slice    bool // the same as args []any, where other parameters follow
+}
+
+// asSlice turns a variadic parameter of ps into a []any one, for
+// functions with parameters after it.
+func asSlice(ps []param) []param {
+	for i := range ps {
+		if ps[i].variadic {
+			ps[i].variadic, ps[i].slice = false, true
+		}
+	}
+	return ps
+}
+
+// startParams names the parameters callers pass to start wf: the run's,
+// or for a dynamic workflow (whose run takes converter.Values) any
+// arguments, args ...any, encoded one payload each.
+func startParams(s *scope, wf *model.Workflow) []param {
+	if wf.Dynamic {
+		return []param{{name: s.name("args"), variadic: true}}
+	}
+	return params(s, wf.Run.Params)
 }
 
 // params names ps in s.
@@ -278,7 +301,14 @@ func params(s *scope, ps []model.Param) []param {
 func decls(ps []param) []jen.Code {
 	var out []jen.Code
 	for _, p := range ps {
-		out = append(out, jen.Id(p.name).Add(typ(p.typ)))
+		switch {
+		case p.variadic:
+			out = append(out, jen.Id(p.name).Op("...").Any())
+		case p.slice:
+			out = append(out, jen.Id(p.name).Index().Any())
+		default:
+			out = append(out, jen.Id(p.name).Add(typ(p.typ)))
+		}
 	}
 	return out
 }
@@ -287,6 +317,10 @@ func decls(ps []param) []jen.Code {
 func ids(ps []param) []jen.Code {
 	var out []jen.Code
 	for _, p := range ps {
+		if p.variadic || p.slice {
+			out = append(out, jen.Id(p.name).Op("..."))
+			continue
+		}
 		out = append(out, jen.Id(p.name))
 	}
 	return out

@@ -31,7 +31,7 @@ func (e *emitter) child(wf *model.Workflow) {
 	ctx, opts := s.name("ctx"), s.name("opts")
 	ps := []jen.Code{jen.Id(ctx).Add(wfCtxType()), jen.Id(opts).Add(workflowQual("ChildWorkflowOptions"))}
 	wt := workflowType(wf, s, &ps)
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	h, err := s.name("h"), s.name("err")
 	fn := startChildFunc(wf)
 	e.f.Line()
@@ -125,7 +125,7 @@ func (e *emitter) external(wf *model.Workflow) {
 func (e *emitter) continueAsNew(wf *model.Workflow) {
 	s := e.scope()
 	ctx, opts := s.name("ctx"), s.name("opts")
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	fn := continueAsNewFunc(wf)
 	e.f.Line()
 	body := []jen.Code{}

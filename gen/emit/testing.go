@@ -101,7 +101,7 @@ func (e *emitter) inEnv(wf *model.Workflow) {
 	rv, opts, res, out, err := s.name("w"), s.name("opts"), s.name("res"), s.name("out"), s.name("err")
 	decl := []jen.Code{jen.Id(opts).Add(tsQual("StartOptions"))}
 	wt := workflowType(wf, s, &decl)
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	call := jen.Id(rv).Dot("Env").Dot("ExecuteWorkflow").Call(append([]jen.Code{jen.Id(opts), wt}, ids(in)...)...)
 	decl = append(decl, decls(in)...)
 	e.f.Line()

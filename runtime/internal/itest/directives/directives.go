@@ -1,12 +1,16 @@
-// Package directives holds a workflow that uses the directive options
-// only golden files covered before: //temporal:init, name= on a
-// workflow, and unfinished=abandon on signal and update handlers. Its
-// tests run the generated code on the dev server.
+// Package directives holds workflows that use the directive options only
+// golden files covered before: //temporal:init, name= on a workflow,
+// unfinished=abandon on signal and update handlers, and a dynamic
+// workflow whose run takes its arguments undecoded. Its tests run the
+// generated code on the dev server.
 package directives
 
 //go:generate go run github.com/temporalgen/temporalgen/cmd/temporalgen
 
 import (
+	"encoding/json"
+
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
@@ -78,4 +82,33 @@ func (c *Counter) Stall(ctx workflow.Context) error {
 //temporal:update unfinished=abandon
 func (c *Counter) Hold(ctx workflow.Context) (int, error) {
 	return 0, workflow.Await(ctx, func() bool { return false })
+}
+
+// Echo runs every workflow type nothing else is registered for, and
+// reports the type and the raw arguments it got.
+//
+//temporal:workflow dynamic
+type Echo struct{}
+
+// EchoReport is what Echo got.
+type EchoReport struct {
+	Type string
+	Args []string // each argument's JSON
+}
+
+//temporal:run
+func (e *Echo) Run(ctx workflow.Context, args converter.Values) (EchoReport, error) {
+	rep := EchoReport{Type: workflow.GetInfo(ctx).WorkflowType}
+	for i := range args.Len() {
+		var v any
+		if err := args.Get(i, &v); err != nil {
+			return rep, err
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return rep, err
+		}
+		rep.Args = append(rep.Args, string(b))
+	}
+	return rep, nil
 }

@@ -4,6 +4,7 @@ package directives
 
 import (
 	"context"
+	"fmt"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -387,6 +388,192 @@ func ContinueAsNewCounter(ctx workflow.Context, opts workflow.ContinueAsNewOptio
 	return workflow.NewContinueAsNewError(ctx, opts, in)
 }
 
+// EchoHandle is a typed handle to a Echo workflow execution, for clients.
+// Untyped gives the underlying handle.
+type EchoHandle struct {
+	h *client.WorkflowHandle
+}
+
+// StartEcho starts a Echo workflow. Echo is dynamic: workflowType is the
+// workflow type to use.
+func StartEcho(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) (*EchoHandle, error) {
+	h, err := c.StartWorkflow(ctx, opts, workflowType, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &EchoHandle{h: h}, nil
+}
+
+// GetEcho returns a handle to the Echo workflow workflowID; an empty runID
+// means its latest run. It makes no request.
+func GetEcho(c *client.Client, workflowID, runID string) *EchoHandle {
+	return &EchoHandle{h: c.GetWorkflow(workflowID, runID)}
+}
+
+// ExecuteEcho starts a Echo workflow, like StartEcho, and waits for its
+// result.
+func ExecuteEcho(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) (EchoReport, error) {
+	h, err := StartEcho(ctx, c, opts, workflowType, args...)
+	if err != nil {
+		var zero EchoReport
+		return zero, err
+	}
+	return h.Result(ctx)
+}
+
+// EchoScheduleAction returns the action of a schedule that starts Echo
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Echo is dynamic: workflowType is the workflow
+// type to use. Use it as client.ScheduleOptions.Action, or in the schedule a
+// client.ScheduleHandle.Update callback returns.
+func EchoScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, args ...any) *client.ScheduleWorkflowAction {
+	opts.WorkflowType = workflowType
+	opts.Args = args
+	return &opts
+}
+
+// ScheduleEcho creates the schedule opts.ID that starts Echo workflows with
+// the given input, as EchoScheduleAction describes them. opts.Action, when
+// set, gives the action's other options (workflow ID, task queue, timeouts,
+// retry policy, memo, search attributes). Echo is dynamic: workflowType is the
+// workflow type to use.
+func ScheduleEcho(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string, args ...any) (*client.ScheduleHandle, error) {
+	var action client.ScheduleWorkflowAction
+	if opts.Action != nil {
+		action = *opts.Action
+	}
+	opts.Action = EchoScheduleAction(action, workflowType, args...)
+	return c.CreateSchedule(ctx, opts)
+}
+
+// ID returns the workflow ID.
+func (h *EchoHandle) ID() string {
+	return h.h.ID()
+}
+
+// RunID returns the run ID the handle refers to; empty means the latest run.
+func (h *EchoHandle) RunID() string {
+	return h.h.RunID()
+}
+
+// Untyped returns the underlying handle, for dynamic handlers and everything
+// else client.WorkflowHandle offers.
+func (h *EchoHandle) Untyped() *client.WorkflowHandle {
+	return h.h
+}
+
+// Result waits for the workflow to complete and returns its result.
+func (h *EchoHandle) Result(ctx context.Context) (EchoReport, error) {
+	return client.Result[EchoReport](ctx, h.h)
+}
+
+// Cancel requests cancellation of the workflow.
+func (h *EchoHandle) Cancel(ctx context.Context) error {
+	return h.h.Cancel(ctx)
+}
+
+// Terminate terminates the workflow.
+func (h *EchoHandle) Terminate(ctx context.Context, reason string, details ...any) error {
+	return h.h.Terminate(ctx, reason, details...)
+}
+
+// Describe returns the state of the workflow.
+func (h *EchoHandle) Describe(ctx context.Context) (*client.WorkflowDescription, error) {
+	return h.h.Describe(ctx)
+}
+
+// EchoChild is a typed handle to a Echo child workflow, for workflow code.
+type EchoChild struct {
+	h workflow.ChildWorkflowHandle[EchoReport]
+}
+
+// StartEchoChild starts a Echo child workflow. Cancelling ctx cancels it
+// according to opts.CancellationType. Echo is dynamic: workflowType is the
+// workflow type to use.
+func StartEchoChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, workflowType string, args ...any) (*EchoChild, error) {
+	h, err := workflow.StartChildWorkflow[EchoReport](ctx, opts, workflowType, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &EchoChild{h: h}, nil
+}
+
+// ID returns the child's workflow ID.
+func (c *EchoChild) ID() string {
+	return c.h.ID()
+}
+
+// FirstExecutionRunID returns the child's first run ID, once it started.
+func (c *EchoChild) FirstExecutionRunID() string {
+	return c.h.FirstExecutionRunID()
+}
+
+// Started returns a future that is ready with the child's run ID once it
+// started, or with a *temporal.ChildWorkflowStartError.
+func (c *EchoChild) Started() workflow.Future[string] {
+	return c.h.Started()
+}
+
+// Result returns a future for the child's result.
+func (c *EchoChild) Result() workflow.Future[EchoReport] {
+	return c.h.Result()
+}
+
+// Get waits for the child's result.
+func (c *EchoChild) Get(ctx workflow.Context) (EchoReport, error) {
+	return c.h.Get(ctx)
+}
+
+// Cancel cancels the child according to its cancellation type.
+func (c *EchoChild) Cancel() {
+	c.h.Cancel()
+}
+
+// Untyped returns the underlying child workflow handle.
+func (c *EchoChild) Untyped() workflow.ChildWorkflowHandle[EchoReport] {
+	return c.h
+}
+
+// EchoExternal is a typed handle to another Echo workflow, for workflow code:
+// it can signal and cancel it.
+type EchoExternal struct {
+	h workflow.ExternalWorkflowHandle
+}
+
+// GetEchoExternal returns a handle to the Echo workflow workflowID; an empty
+// runID means its current run.
+func GetEchoExternal(ctx workflow.Context, workflowID, runID string) EchoExternal {
+	return EchoExternal{h: workflow.GetExternalWorkflowHandle(ctx, workflowID, runID)}
+}
+
+// ID returns the workflow ID.
+func (x EchoExternal) ID() string {
+	return x.h.ID()
+}
+
+// RunID returns the run ID; empty means the current run.
+func (x EchoExternal) RunID() string {
+	return x.h.RunID()
+}
+
+// Cancel requests cancellation of the workflow; the future is ready once the
+// request was delivered.
+func (x EchoExternal) Cancel(ctx workflow.Context) workflow.Future[struct{}] {
+	return x.h.Cancel(ctx)
+}
+
+// Untyped returns the underlying external workflow handle.
+func (x EchoExternal) Untyped() workflow.ExternalWorkflowHandle {
+	return x.h
+}
+
+// ContinueAsNewEcho returns the error that, returned from a run method,
+// continues the workflow as a new run of opts.WorkflowType (empty: the current
+// type) with this input.
+func ContinueAsNewEcho(ctx workflow.Context, opts workflow.ContinueAsNewOptions, args ...any) error {
+	return workflow.NewContinueAsNewError(ctx, opts, args...)
+}
+
 // WorkflowRegistrar registers workflow types: *worker.Worker and
 // *worker.Replayer implement it.
 type WorkflowRegistrar interface {
@@ -451,9 +638,38 @@ func RegisterCounter(w WorkflowRegistrar) error {
 	return w.RegisterWorkflowFuncWithOptions(CounterWorkflowName, run, opts)
 }
 
+// RegisterEcho registers Echo as the dynamic workflow of w, which runs
+// workflow types nothing else is registered for. w must implement
+// RegisterDynamicWorkflowFuncWithOptions.
+func RegisterEcho(w WorkflowRegistrar) error {
+	run := func(ctx workflow.Context, input *commonpb.Payloads) (*commonpb.Payloads, error) {
+		dc := workflow.PayloadConverter(ctx)
+		args := converter.NewValues(input, dc)
+		echo := new(Echo)
+		workflow.SetInstance(ctx, echo)
+		workflow.Yield(ctx)
+		out, err := echo.Run(ctx, args)
+		if err != nil {
+			return nil, err
+		}
+		return dc.ToPayloads(out)
+	}
+	opts := worker.RegisterOptions{}
+	d, ok := w.(interface {
+		RegisterDynamicWorkflowFuncWithOptions(fn worker.WorkflowFunc, opts worker.RegisterOptions) error
+	})
+	if !ok {
+		return fmt.Errorf("directives.RegisterEcho: %T cannot register dynamic workflows", w)
+	}
+	return d.RegisterDynamicWorkflowFuncWithOptions(run, opts)
+}
+
 // RegisterWorkflows registers every workflow of package directives with w.
 func RegisterWorkflows(w WorkflowRegistrar) error {
 	if err := RegisterCounter(w); err != nil {
+		return err
+	}
+	if err := RegisterEcho(w); err != nil {
 		return err
 	}
 	return nil
@@ -475,4 +691,6 @@ func _() {
 	var _ func(workflow.Context) error = counter.Stall
 	var _ func(workflow.Context) = counter.Stop
 	var _ func(workflow.Context) (int, error) = counter.Hold
+	var echo *Echo
+	var _ func(workflow.Context, converter.Values) (EchoReport, error) = echo.Run
 }

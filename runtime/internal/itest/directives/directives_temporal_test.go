@@ -73,3 +73,27 @@ func (w CounterInEnv) Hold(done func(int, error)) error {
 func OnCounterWorkflow(env *testsuite.Env, fn func(ctx workflow.Context, in Input) (Report, error)) *testsuite.Mock {
 	return env.OnWorkflow(CounterWorkflowName, fn)
 }
+
+// EchoInEnv drives workflows of the dynamic Echo in a testsuite.Env with typed
+// arguments and results. Signals, queries and updates go to the workflow under
+// test; send them from the Env's delayed or conditional callbacks.
+type EchoInEnv struct {
+	Env *testsuite.Env
+}
+
+// Execute runs the workflow until it closes and returns its result; the Result
+// holds its history. Echo is dynamic: workflowType is the workflow type to
+// use.
+func (w EchoInEnv) Execute(opts testsuite.StartOptions, workflowType string, args ...any) (EchoReport, *testsuite.Result, error) {
+	res := w.Env.ExecuteWorkflow(opts, workflowType, args...)
+	var out EchoReport
+	err := res.Get(&out)
+	return out, res, err
+}
+
+// OnEchoWorkflow replaces the child workflow of type workflowType, which the
+// dynamic Echo would run, with fn in env, and returns the mock, which counts
+// calls and checks Times and AtLeastOnce when the test ends.
+func OnEchoWorkflow(env *testsuite.Env, workflowType string, fn func(ctx workflow.Context, args converter.Values) (EchoReport, error)) *testsuite.Mock {
+	return env.OnWorkflow(workflowType, fn)
+}

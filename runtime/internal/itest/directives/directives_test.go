@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -81,5 +82,43 @@ func TestDirectivesOnServer(t *testing.T) {
 		if len(warnings) != 1 || !strings.Contains(warnings[0], "Stall") || strings.Contains(warnings[0], "Linger") || strings.Contains(warnings[0], "Hold") {
 			t.Errorf("TMPRL1102 warnings %q, want one naming Stall only", warnings)
 		}
+	})
+}
+
+// TestDynamicWorkflowRawArguments: the generated dynamic workflow gets
+// every argument undecoded, whatever the type and number: through the
+// typed client, the untyped client and `temporal workflow start --type`.
+func TestDynamicWorkflowRawArguments(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		log := testenv.Logger(t, slog.LevelWarn)
+		c := testenv.Dial(t, srv, client.Options{Logger: log})
+		tq := testenv.UniqueID("tq-" + t.Name())
+		testenv.StartWorker(t, c, tq, worker.Options{CacheSize: cacheSize, Logger: log}, func(w *worker.Worker) {
+			testenv.Must(t, directives.RegisterEcho(w))
+		})
+		ctx := testenv.Context(t)
+		check := func(how string, h *client.WorkflowHandle, wantType string, wantArgs ...string) {
+			t.Helper()
+			var rep directives.EchoReport
+			testenv.Must(t, h.Get(ctx, &rep))
+			if rep.Type != wantType || !slices.Equal(rep.Args, wantArgs) {
+				t.Errorf("%s: got %+v, want type %s args %q", how, rep, wantType, wantArgs)
+			}
+		}
+		typed, err := directives.StartEcho(ctx, c, client.StartWorkflowOptions{TaskQueue: tq}, "Typed", "a string", 7, map[string]int{"k": 1})
+		testenv.Must(t, err)
+		check("typed client", typed.Untyped(), "Typed", `"a string"`, `7`, `{"k":1}`)
+
+		untyped, err := c.StartWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: tq}, "Untyped", "only")
+		testenv.Must(t, err)
+		check("untyped client", untyped, "Untyped", `"only"`)
+
+		id := testenv.UniqueID("cli")
+		out, err := srv.CLI(ctx, "workflow", "start", "--type", "anything", "--task-queue", tq, "--workflow-id", id,
+			"--input", `"hello"`, "--input", `[1,2]`)
+		if err != nil {
+			t.Fatalf("temporal workflow start: %v\n%s", err, out)
+		}
+		check("temporal workflow start", c.GetWorkflow(id, ""), "anything", `"hello"`, `[1,2]`)
 	})
 }
