@@ -273,7 +273,7 @@ func fileNames(p *model.Package) *collisions {
 	for i := range p.Activities {
 		a := &p.Activities[i]
 		o := origin{what: activityWhat(a), pos: a.Pos}
-		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a)} {
+		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a), "Start" + activityFunc(a), "Start" + localActivityFunc(a)} {
 			c.add("", id, o)
 		}
 	}
