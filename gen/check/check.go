@@ -27,6 +27,13 @@
 //     unsafe pointers, complex numbers or interfaces other than any and
 //     proto.Message, looking through pointers, slices, arrays, maps and
 //     exported struct fields;
+//   - a //temporal:nexus type is a struct or an interface; its operations
+//     are the exported methods with a context.Context first parameter of
+//     a struct (and any method marked //temporal:operation), every method
+//     of an interface (which embeds nothing); each takes a
+//     context.Context and exactly one input and returns error or
+//     (O, error); operation names are unique per service, service names
+//     per package; //temporal:operation only goes on such methods;
 //   - failure_errors names types that implement error — of the package
 //     (T), or of a package the file imports (pkg.T) — and
 //     validator= names a method of the workflow type.
@@ -61,8 +68,9 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 		out.Dir = filepath.Dir(out.Pos.File)
 	}
 
-	var workflows, activities []directive.Decl
-	methods := make(map[string][]directive.Decl) // by receiver type name
+	var workflows, activities, services []directive.Decl
+	methods := make(map[string][]directive.Decl)    // by receiver type name
+	operations := make(map[string][]directive.Decl) // //temporal:operation, by receiver type name
 	for _, f := range files {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok {
@@ -82,8 +90,12 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 				workflows = append(workflows, d)
 			case directive.Activity:
 				activities = append(activities, d)
+			case directive.Nexus:
+				services = append(services, d)
+			case directive.Operation:
+				operations[d.Receiver()] = append(operations[d.Receiver()], d)
 			default:
-				recv := directive.ReceiverName(d.Func)
+				recv := d.Receiver()
 				methods[recv] = append(methods[recv], d)
 			}
 		}
@@ -110,6 +122,7 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 		}
 	}
 	c.activities(out, activities)
+	c.nexusServices(out, services, operations)
 	out.Imports = imports(out)
 	out.Declared = c.declared(files)
 	return out, model.SortErrors(c.errs)
@@ -562,6 +575,12 @@ func imports(p *model.Package) []model.Import {
 			add(&a.Params[i].Type)
 		}
 		add(a.Result)
+	}
+	for _, s := range p.NexusServices {
+		for _, op := range s.Operations {
+			add(&op.Input.Type)
+			add(op.Result)
+		}
 	}
 	var out []model.Import
 	for path, name := range seen {

@@ -34,6 +34,7 @@ func (e *emitter) constants() {
 		defs = append(defs, comment(fmt.Sprintf("%s is the activity type of %s.", activityNameConst(a), activityGoName(a))),
 			jen.Id(activityNameConst(a)).Op("=").Lit(a.Name))
 	}
+	defs = append(defs, e.nexusConstants()...)
 	if len(defs) == 0 {
 		return
 	}

@@ -55,6 +55,9 @@ func (e *emitter) registration() {
 	if hasAct {
 		e.registerActivities(impls)
 	}
+	if !hasWf && !hasAct {
+		return // only Nexus services: nexusRegistration
+	}
 
 	s := e.scope()
 	w := s.name("w")

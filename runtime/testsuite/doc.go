@@ -59,7 +59,9 @@
 // holds (RegisterCallbackWhen, asked after every workflow task — it may
 // query the workflow); QueryWorkflow works during and after the run.
 // Nexus operations run against mocks (OnNexusOperation, typed by the
-// operation's input and output), as synchronous operations.
+// operation's input and output) or registered handlers
+// (RegisterNexusOperation, which generated RegisterXNexus functions
+// call), as synchronous operations.
 //
 // # Determinism
 //

@@ -155,7 +155,8 @@ type Env struct {
 	attach        func(*engine.Run) // the workflow interceptors' engine hook; nil without
 	childMocks    wfreg.Registry
 	workflowMocks map[string]*Mock        // counted as children start
-	nexus         map[string]nexusHandler // by service/operation
+	nexus         map[string]nexusHandler // mocks, by service/operation
+	nexusOps      map[string]nexusHandler // registered operations, by service/operation
 	conditions    []condition
 	watchdog      *coro.Watchdog
 	stopWatch     context.CancelFunc
@@ -200,6 +201,7 @@ func New(t testing.TB, opts Options) *Env {
 		byID:          make(map[string]*execution),
 		workflowMocks: make(map[string]*Mock),
 		nexus:         make(map[string]nexusHandler),
+		nexusOps:      make(map[string]nexusHandler),
 		results:       make(chan attemptResult, 64),
 		stuck:         make(chan *temporal.DeadlockError, 1),
 	}

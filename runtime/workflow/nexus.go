@@ -14,6 +14,14 @@ import (
 type NexusClient struct {
 	Endpoint string
 	Service  string
+	// DataConverter, if set, encodes the operation inputs and decodes the
+	// results of this client instead of the workflow's data converter
+	// (the seed's per-client serializer). It replaces that converter
+	// entirely, payload codecs included: to keep the workflow's codecs,
+	// wrap it, as in converter.WithCodecs(dc,
+	// converter.Codecs(workflow.PayloadConverter(ctx))...). The handler
+	// side must decode what it encodes. Failures are converted as usual.
+	DataConverter converter.DataConverter
 }
 
 // NewNexusClient returns a client for service on endpoint.
@@ -96,7 +104,10 @@ func StartNexusOperation[R any](ctx Context, c NexusClient, operation string, in
 }
 
 func startNexusOperation(ec *engine.Context, c NexusClient, operation string, input any, opts NexusOperationOptions) NexusOperationHandle[any] {
-	dc := ec.Run().DataConverter()
+	dc := c.DataConverter
+	if dc == nil {
+		dc = ec.Run().DataConverter()
+	}
 	p, err := dc.ToPayload(input)
 	if err != nil {
 		err = fmt.Errorf("workflow: encoding input of Nexus operation %s: %w", operation, err)
