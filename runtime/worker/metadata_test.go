@@ -58,12 +58,13 @@ func TestSummariesAndPriority(t *testing.T) {
 			testenv.Must(t, w.RegisterActivity("Nop", func(context.Context) error { return nil }))
 		})
 		ctx := testenv.Context(t)
-		h := e.startOpts(client.StartWorkflowOptions{StaticSummary: "order 42", StaticDetails: "**rush**", Priority: &temporal.Priority{PriorityKey: 2}}, "Described")
+		h := e.startOpts(client.StartWorkflowOptions{StaticSummary: "order 42", StaticDetails: "**rush**", Priority: &temporal.Priority{PriorityKey: 2, FairnessKey: "tenant-a", FairnessWeight: 2}}, "Described")
 		childID := testenv.Result[string](t, h)
 
 		d, err := h.Describe(ctx)
 		testenv.Must(t, err)
-		if d.StaticSummary != "order 42" || d.StaticDetails != "**rush**" || d.Priority == nil || d.Priority.PriorityKey != 2 {
+		if d.StaticSummary != "order 42" || d.StaticDetails != "**rush**" || d.Priority == nil ||
+			*d.Priority != (temporal.Priority{PriorityKey: 2, FairnessKey: "tenant-a", FairnessWeight: 2}) {
 			t.Errorf("describe: summary %q details %q priority %+v", d.StaticSummary, d.StaticDetails, d.Priority)
 		}
 		cd, err := e.c.GetWorkflow(childID, "").Describe(ctx)
