@@ -42,9 +42,7 @@ func (e *eagerStarter) TryReserveEagerSlot() bool {
 	if w.eagerClosed {
 		return false
 	}
-	select {
-	case w.slots <- struct{}{}:
-	default:
+	if !w.slots.TryReserve() {
 		return false
 	}
 	w.tasks.Add(1) // Stop waits for the task, as for a polled one
@@ -54,7 +52,7 @@ func (e *eagerStarter) TryReserveEagerSlot() bool {
 
 // ReleaseEagerSlot gives back a slot no task came for.
 func (e *eagerStarter) ReleaseEagerSlot() {
-	<-e.w.slots
+	e.w.slots.Release()
 	e.w.reportSlots()
 	e.w.tasks.Done()
 }

@@ -158,6 +158,7 @@ func (m workerMetrics) closed(task *workflowservice.PollWorkflowTaskQueueRespons
 // slots reports the workflow task slots in use.
 func (w *Worker) reportSlots() {
 	if w.metrics.wf != nil {
-		w.metrics.wf.Slots(len(w.slots), cap(w.slots))
+		used, free := w.slots.Usage()
+		w.metrics.wf.Slots(used, used+free)
 	}
 }

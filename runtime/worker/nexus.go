@@ -152,7 +152,11 @@ func (w *Worker) startNexusPollers(ctx context.Context) {
 
 func (w *Worker) nexusPollLoop(ctx context.Context) {
 	failures := 0
+	slots := w.opts.Tuner.NexusTasks
 	for ctx.Err() == nil {
+		if slots.Reserve(ctx) != nil {
+			return
+		}
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
 		resp, err := w.svc.PollNexusTaskQueue(pctx, &workflowservice.PollNexusTaskQueueRequest{
 			Namespace: w.client.Namespace(),
@@ -160,6 +164,9 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 			TaskQueue: &taskqueuepb.TaskQueue{Name: w.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
 		})
 		cancel()
+		if err != nil || len(resp.GetTaskToken()) == 0 {
+			slots.Release()
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -184,6 +191,7 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 		w.tasks.Add(1)
 		go func() {
 			defer w.tasks.Done()
+			defer slots.Release()
 			w.handleNexusTask(resp)
 		}()
 	}

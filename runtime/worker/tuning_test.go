@@ -141,3 +141,39 @@ func TestWorkerStopChannel(t *testing.T) {
 		t.Errorf("result %q, want the activity to have seen the worker stop", got)
 	}
 }
+
+type steadyLoad float64
+
+func (l steadyLoad) CPU() float64    { return float64(l) }
+func (l steadyLoad) Memory() float64 { return 0 }
+
+// TestTuner: the worker's slot suppliers bound its activities: one fixed
+// slot runs three parallel activities one at a time; a resource-based
+// supplier over a machine it sees as busy keeps to its minimum, and over
+// an idle one admits all three.
+func TestTuner(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		slots worker.SlotSupplier
+		want  int
+	}{
+		{"fixed 1", worker.FixedSlots(1), 1},
+		{"resource-based, busy", worker.ResourceBasedSlots(worker.ResourceBasedOptions{MinSlots: 1, MaxSlots: 10, Sampler: steadyLoad(0.99)}), 1},
+		{"resource-based, idle", worker.ResourceBasedSlots(worker.ResourceBasedOptions{MinSlots: 1, MaxSlots: 10, RampThrottle: time.Millisecond, Sampler: steadyLoad(0.1)}), 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			conc := &concurrency{}
+			// Eager activities off: they come back in completions, without
+			// the poll loop's reservation order this test looks at.
+			e.worker(worker.Options{DisableEagerActivities: true, ActivityPollers: 4, Tuner: worker.Tuner{Activities: c.slots}}, func(w *worker.Worker) {
+				testenv.Must(t, w.RegisterWorkflow("Many", parallel(false)))
+				testenv.Must(t, w.RegisterActivity("Busy", conc.activity))
+			})
+			testenv.Must(t, e.start("Many", 3).Get(testenv.Context(t), nil))
+			if conc.max != c.want {
+				t.Errorf("%d activities ran at once, want %d", conc.max, c.want)
+			}
+		})
+	}
+}

@@ -38,8 +38,8 @@
 // to three of them at once, with a slot reserved on the activity worker
 // for each, and the activity tasks come back in the completion's response
 // to run here (the server needs system.enableActivityEagerExecution=true;
-// Options.DisableEagerActivities turns it off, and so does
-// DisableActivityWorker). Either way the task is then handled exactly as
+// Options.DisableEagerActivities turns it off, and so do
+// DisableActivityWorker and the activity rate limits). Either way the task is then handled exactly as
 // a polled one, and a slot that no task came for is given back.
 package worker
 
@@ -138,9 +138,16 @@ type Options struct {
 	MaxConcurrentLocalActivities int
 	// WorkerActivitiesPerSecond caps the activity tasks this worker starts
 	// per second (0: no cap); TaskQueueActivitiesPerSecond asks the server
-	// to cap the task queue's dispatch rate for all its workers.
+	// to cap the task queue's dispatch rate for all its workers. Either
+	// turns eager activities off, which would bypass them.
 	WorkerActivitiesPerSecond    float64
 	TaskQueueActivitiesPerSecond float64
+	// Tuner bounds the tasks of each kind running at once with a
+	// SlotSupplier: FixedSlots, or ResourceBasedSlots to admit tasks while
+	// CPU and memory use stay under targets. Nil fields take FixedSlots of
+	// MaxConcurrentWorkflowTasks (workflow and Nexus tasks),
+	// MaxConcurrentActivities and MaxConcurrentLocalActivities.
+	Tuner Tuner
 	// DisableEagerWorkflowStart keeps the worker from taking the first
 	// workflow task of workflows that its client starts on its task queue
 	// from the start response (see client.StartWorkflowOptions.
@@ -188,6 +195,18 @@ func (o Options) withDefaults(c *client.Client) Options {
 	}
 	if o.MaxConcurrentLocalActivities <= 0 {
 		o.MaxConcurrentLocalActivities = 100
+	}
+	if o.Tuner.WorkflowTasks == nil {
+		o.Tuner.WorkflowTasks = FixedSlots(o.MaxConcurrentWorkflowTasks)
+	}
+	if o.Tuner.Activities == nil {
+		o.Tuner.Activities = FixedSlots(o.MaxConcurrentActivities)
+	}
+	if o.Tuner.LocalActivities == nil {
+		o.Tuner.LocalActivities = FixedSlots(o.MaxConcurrentLocalActivities)
+	}
+	if o.Tuner.NexusTasks == nil {
+		o.Tuner.NexusTasks = FixedSlots(o.MaxConcurrentWorkflowTasks)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -245,7 +264,7 @@ type Worker struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup // pollers
 	tasks   sync.WaitGroup // workflow tasks in flight
-	slots   chan struct{}
+	slots   SlotSupplier // workflow task slots
 	// pool runs successor pollers (which go on to handle the next task)
 	// and engine steps on goroutines whose stacks earlier tasks grew.
 	pool *gopool.Pool
@@ -273,7 +292,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		fc:         c.FailureConverter(),
 		nexus:      make(map[string]NexusOperation),
 		activities: actworker.NewRegistry(),
-		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
+		slots:      opts.Tuner.WorkflowTasks,
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
 		stopping:   make(chan struct{}),
@@ -282,7 +301,7 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
 	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors,
 		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity),
-		Slots:   make(chan struct{}, opts.MaxConcurrentLocalActivities), Stopping: w.stopping}
+		Slots:   opts.Tuner.LocalActivities, Stopping: w.stopping}
 	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, c.ContextPropagators())
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
@@ -350,8 +369,11 @@ func (w *Worker) Start() error {
 			RatePerSecond:     w.opts.WorkerActivitiesPerSecond,
 			MaxTasksPerSecond: w.opts.TaskQueueActivitiesPerSecond,
 			Stopping:          w.stopping,
+			Slots:             w.opts.Tuner.Activities,
 		}, w.activities)
-		if !w.opts.DisableEagerActivities {
+		// Eager activities skip the server's dispatch, and with it the
+		// rate limits: a rate-limited worker polls for every activity.
+		if !w.opts.DisableEagerActivities && w.opts.WorkerActivitiesPerSecond <= 0 && w.opts.TaskQueueActivitiesPerSecond <= 0 {
 			w.eagerActs = w.actPoller
 		}
 	}

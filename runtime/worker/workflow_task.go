@@ -85,18 +85,16 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 				return
 			}
 		}
-		select {
-		case w.slots <- struct{}{}:
-			w.reportSlots()
-		case <-ctx.Done():
+		if w.slots.Reserve(ctx) != nil {
 			w.wg.Done()
 			return
 		}
+		w.reportSlots()
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
 		resp, err := w.svc.PollWorkflowTaskQueue(pctx, req)
 		cancel()
 		if err != nil {
-			<-w.slots
+			w.slots.Release()
 			w.reportSlots()
 			if ctx.Err() != nil {
 				// Cancelled by Stop: it ended without a task.
@@ -121,7 +119,7 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 		failures = 0
 		w.metrics.polled(resp)
 		if len(resp.GetTaskToken()) == 0 {
-			<-w.slots
+			w.slots.Release()
 			w.reportSlots()
 			continue
 		}
@@ -139,7 +137,7 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 // releases the task's slot when done.
 func (w *Worker) handleTask(task *workflowservice.PollWorkflowTaskQueueResponse) {
 	var once sync.Once
-	release := func() { once.Do(func() { <-w.slots; w.reportSlots() }) }
+	release := func() { once.Do(func() { w.slots.Release(); w.reportSlots() }) }
 	defer release()
 	// Bounds the RPCs of this task; workflow code itself is bounded by
 	// the deadlock watchdog.

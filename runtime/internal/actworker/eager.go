@@ -21,9 +21,7 @@ func (p *Poller) TryReserve() bool {
 	if p.stopping {
 		return false
 	}
-	select {
-	case p.slots <- struct{}{}:
-	default:
+	if !p.slots.TryReserve() {
 		return false
 	}
 	p.actWG.Add(1)
@@ -33,7 +31,7 @@ func (p *Poller) TryReserve() bool {
 
 // Release gives back a slot TryReserve took that no task came for.
 func (p *Poller) Release() {
-	<-p.slots
+	p.slots.Release()
 	p.reportSlots()
 	p.actWG.Done()
 }

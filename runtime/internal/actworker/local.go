@@ -40,9 +40,8 @@ type Local struct {
 	// Metrics receives the local activity metrics (tagged by the caller
 	// with worker_type LocalActivityWorker); nil: none.
 	Metrics *sdkmetrics.Scope
-	// Slots, when set, bounds the attempts running at once: one element
-	// per running attempt.
-	Slots chan struct{}
+	// Slots, when set, bound the attempts running at once.
+	Slots Slots
 	// Stopping is closed when the worker begins to stop (nil: never).
 	Stopping <-chan struct{}
 }
@@ -131,19 +130,24 @@ func (l *Local) acquire(ctx context.Context) bool {
 	if l.Slots == nil {
 		return true
 	}
-	select {
-	case l.Slots <- struct{}{}:
-		l.Metrics.Slots(len(l.Slots), cap(l.Slots))
-		return true
-	case <-ctx.Done():
+	if l.Slots.Reserve(ctx) != nil {
 		return false
 	}
+	l.reportSlots()
+	return true
 }
 
 func (l *Local) release() {
 	if l.Slots != nil {
-		<-l.Slots
-		l.Metrics.Slots(len(l.Slots), cap(l.Slots))
+		l.Slots.Release()
+		l.reportSlots()
+	}
+}
+
+func (l *Local) reportSlots() {
+	if l.Metrics != nil {
+		used, free := l.Slots.Usage()
+		l.Metrics.Slots(used, used+free)
 	}
 }
 

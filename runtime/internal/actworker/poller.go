@@ -151,6 +151,9 @@ type Config struct {
 	// Stopping is closed when the worker begins to stop; activities read
 	// it with activity.GetWorkerStopChannel. Nil: never.
 	Stopping <-chan struct{}
+	// Slots bound the activities running at once (default
+	// FixedSlots(MaxConcurrent)).
+	Slots Slots
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled
@@ -165,7 +168,7 @@ type Poller struct {
 	log *slog.Logger
 	m   *sdkmetrics.Scope // nil without Config.Metrics
 
-	slots chan struct{} // one element per running or polling execution slot
+	slots Slots // one per running or polling execution
 	rate  *rate.Limiter // nil without Config.RatePerSecond
 
 	pollCtx    context.Context // canceled by Stop to end long polls
@@ -209,6 +212,9 @@ func New(cfg Config, reg *Registry) *Poller {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Slots == nil {
+		cfg.Slots = FixedSlots(cfg.MaxConcurrent)
+	}
 	if reg == nil {
 		reg = NewRegistry()
 	}
@@ -217,7 +223,7 @@ func New(cfg Config, reg *Registry) *Poller {
 		reg:   reg,
 		pool:  gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		log:   cfg.Logger.With("namespace", cfg.Namespace, "task_queue", cfg.TaskQueue),
-		slots: make(chan struct{}, cfg.MaxConcurrent),
+		slots: cfg.Slots,
 	}
 	if cfg.RatePerSecond > 0 {
 		p.rate = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), 1)
@@ -317,21 +323,19 @@ func (p *Poller) pollRequest() *workflowservice.PollActivityTaskQueueRequest {
 // once on the goroutine, and thread, that received it.
 func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, failures int) {
 	for {
-		select {
-		case p.slots <- struct{}{}:
-			p.reportSlots()
-		case <-p.pollCtx.Done():
+		if p.slots.Reserve(p.pollCtx) != nil {
 			p.pollWG.Done()
 			return
 		}
+		p.reportSlots()
 		if p.rate != nil && p.rate.Wait(p.pollCtx) != nil {
-			<-p.slots
+			p.slots.Release()
 			p.pollWG.Done()
 			return
 		}
 		task, err := p.poll(req)
 		if err != nil {
-			<-p.slots
+			p.slots.Release()
 			p.reportSlots()
 			if p.pollCtx.Err() != nil {
 				p.pollWG.Done()
@@ -356,7 +360,7 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 			failures = 0
 		}
 		if len(task.GetTaskToken()) == 0 {
-			<-p.slots // the long poll expired without a task
+			p.slots.Release() // the long poll expired without a task
 			p.reportSlots()
 			p.m.Inc(temporal.MetricActivityPollNoTask)
 			continue
@@ -366,7 +370,7 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 		p.pool.Go(func() { p.pollLoop(req, 0) })
 		p.pollWG.Done() // this goroutine is no longer a poll loop
 		p.execute(task)
-		<-p.slots
+		p.slots.Release()
 		p.reportSlots()
 		p.actWG.Done()
 		return
@@ -376,7 +380,8 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 // reportSlots reports the execution slots in use.
 func (p *Poller) reportSlots() {
 	if p.m != nil {
-		p.m.Slots(len(p.slots), cap(p.slots))
+		used, free := p.slots.Usage()
+		p.m.Slots(used, used+free)
 	}
 }
 
