@@ -264,7 +264,7 @@ type Worker struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup // pollers
 	tasks   sync.WaitGroup // workflow tasks in flight
-	slots   SlotSupplier // workflow task slots
+	slots   SlotSupplier   // workflow task slots
 	// pool runs successor pollers (which go on to handle the next task)
 	// and engine steps on goroutines whose stacks earlier tasks grew.
 	pool *gopool.Pool

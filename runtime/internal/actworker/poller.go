@@ -168,7 +168,7 @@ type Poller struct {
 	log *slog.Logger
 	m   *sdkmetrics.Scope // nil without Config.Metrics
 
-	slots Slots // one per running or polling execution
+	slots Slots         // one per running or polling execution
 	rate  *rate.Limiter // nil without Config.RatePerSecond
 
 	pollCtx    context.Context // canceled by Stop to end long polls
