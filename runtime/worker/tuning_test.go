@@ -10,6 +10,8 @@ import (
 	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/client"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/temporal/metricstest"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
@@ -175,5 +177,41 @@ func TestTuner(t *testing.T) {
 				t.Errorf("%d activities ran at once, want %d", conc.max, c.want)
 			}
 		})
+	}
+}
+
+// TestPollerAutoscaling: autoscaled pollers start at Initial and grow
+// while polls bring tasks (poller_start counts every poller started);
+// under a burst of workflows they scale up, never past Max, and every
+// workflow completes.
+func TestPollerAutoscaling(t *testing.T) {
+	e := newEnv(t)
+	h := metricstest.New()
+	auto := &worker.PollerAutoscaling{Min: 1, Max: 4, Initial: 1}
+	e.worker(worker.Options{CacheSize: worker.DefaultCacheSize, MetricsHandler: h, WorkflowPollerAutoscaling: auto, ActivityPollerAutoscaling: auto,
+		DisableEagerActivities: true}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("One", func(ctx workflow.Context) error {
+			_, err := workflow.ExecuteActivity[struct{}](ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute}, "Nop").Get(ctx)
+			return err
+		}))
+		testenv.Must(t, w.RegisterActivity("Nop", func(context.Context) error { return nil }))
+	})
+	var handles []*client.WorkflowHandle
+	for range 20 {
+		handles = append(handles, e.startOpts(client.StartWorkflowOptions{DisableEagerExecution: true}, "One"))
+	}
+	for _, wh := range handles {
+		testenv.Must(t, wh.Get(testenv.Context(t), nil))
+	}
+	for _, wt := range []string{temporal.WorkerTypeWorkflow, temporal.WorkerTypeActivity} {
+		tags := map[string]string{temporal.TagWorkerType: wt, temporal.TagTaskQueue: e.tq}
+		if n := h.Count(temporal.MetricPollerStart, tags); n <= 2 {
+			t.Errorf("%s: %d pollers started, want more than the initial ones", wt, n)
+		}
+		for _, s := range h.Series(temporal.MetricNumPollers, tags) {
+			if s.Value > 4 || s.Value < 1 {
+				t.Errorf("%s %v: %v pollers, want within [1, 4]", wt, s.Tags, s.Value)
+			}
+		}
 	}
 }

@@ -142,6 +142,15 @@ type Options struct {
 	// turns eager activities off, which would bypass them.
 	WorkerActivitiesPerSecond    float64
 	TaskQueueActivitiesPerSecond float64
+	// WorkflowPollerAutoscaling and ActivityPollerAutoscaling, when set,
+	// replace the fixed WorkflowPollers and ActivityPollers: the number of
+	// long polls then grows by one (or by the server's suggestion) when a
+	// poll brings a task and shrinks by one when a poll comes back empty
+	// (or the server suggests fewer), within [Min, Max], starting at
+	// Initial. With a cache, the sticky queue's workflow pollers scale on
+	// their own.
+	WorkflowPollerAutoscaling *PollerAutoscaling
+	ActivityPollerAutoscaling *PollerAutoscaling
 	// Tuner bounds the tasks of each kind running at once with a
 	// SlotSupplier: FixedSlots, or ResourceBasedSlots to admit tasks while
 	// CPU and memory use stay under targets. Nil fields take FixedSlots of
@@ -275,6 +284,18 @@ type Worker struct {
 	stickyAttrs *taskqueuepb.StickyExecutionAttributes
 }
 
+// PollerAutoscaling bounds autoscaled pollers (Options.*PollerAutoscaling):
+// at least Min (default 1), at most Max (default 100), Initial to start
+// (default Min).
+type PollerAutoscaling struct{ Min, Max, Initial int }
+
+func (a *PollerAutoscaling) maxOrDefault() int {
+	if a.Max <= 0 {
+		return 100
+	}
+	return a.Max
+}
+
 // DefaultDeadlockTimeout is Options.DeadlockTimeout when it is not set.
 const DefaultDeadlockTimeout = 2 * time.Second
 
@@ -371,6 +392,9 @@ func (w *Worker) Start() error {
 			Stopping:          w.stopping,
 			Slots:             w.opts.Tuner.Activities,
 		}, w.activities)
+		if a := w.opts.ActivityPollerAutoscaling; a != nil {
+			w.actPoller.Autoscale(a.Min, a.maxOrDefault(), a.Initial)
+		}
 		// Eager activities skip the server's dispatch, and with it the
 		// rate limits: a rate-limited worker polls for every activity.
 		if !w.opts.DisableEagerActivities && w.opts.WorkerActivitiesPerSecond <= 0 && w.opts.TaskQueueActivitiesPerSecond <= 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/internal/pollscale"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -46,18 +47,49 @@ func (w *Worker) startWorkflowPollers(ctx context.Context) {
 	if w.stickyQueue != "" {
 		stickyPollers = n / 2
 	}
+	if a := w.opts.WorkflowPollerAutoscaling; a != nil {
+		// Each queue (normal, sticky) scales on its own from Initial.
+		w.startScaledPollers(ctx, false, a)
+		if w.stickyQueue != "" {
+			w.startScaledPollers(ctx, true, a)
+		}
+		return
+	}
 	w.metrics.started(n-stickyPollers, stickyPollers)
 	for i := range n {
 		sticky := w.stickyQueue != "" && i%2 == 1
-		// The request never changes; gRPC has encoded it by the time a
-		// call returns, so one serves every poll of this poller.
-		req := &workflowservice.PollWorkflowTaskQueueRequest{
-			Namespace: w.client.Namespace(),
-			TaskQueue: w.taskQueueProto(sticky),
-			Identity:  w.opts.Identity,
-		}
 		w.wg.Add(1)
-		go w.pollLoop(ctx, req)
+		go w.pollLoop(ctx, w.pollRequest(sticky), nil)
+	}
+}
+
+// pollRequest returns the request of a workflow task poller. It never
+// changes; gRPC has encoded it by the time a call returns, so one serves
+// every poll of a poller.
+func (w *Worker) pollRequest(sticky bool) *workflowservice.PollWorkflowTaskQueueRequest {
+	return &workflowservice.PollWorkflowTaskQueueRequest{
+		Namespace: w.client.Namespace(),
+		TaskQueue: w.taskQueueProto(sticky),
+		Identity:  w.opts.Identity,
+	}
+}
+
+// startScaledPollers starts the autoscaled pollers of one queue.
+func (w *Worker) startScaledPollers(ctx context.Context, sticky bool, a *PollerAutoscaling) {
+	kind := temporal.PollerTypeWorkflowTask
+	if sticky {
+		kind = temporal.PollerTypeWorkflowStickyTask
+	}
+	gauge := w.metrics.wf.With(temporal.TagPollerType, kind)
+	sc := pollscale.New(a.Min, a.maxOrDefault(), a.Initial, func(n int) { gauge.Gauge(temporal.MetricNumPollers, float64(n)) })
+	n := sc.Initial()
+	w.metrics.wf.Inc(temporal.MetricWorkerStart)
+	w.metrics.wf.Add(temporal.MetricPollerStart, int64(n))
+	gauge.Gauge(temporal.MetricNumPollers, float64(n))
+	req := w.pollRequest(sticky)
+	for range n {
+		w.wg.Add(1)
+		go w.pollLoop(ctx, req, sc)
 	}
 }
 
@@ -73,7 +105,7 @@ func (w *Worker) taskQueueProto(sticky bool) *taskqueuepb.TaskQueue {
 // successor and handles the task itself: the task then runs at once on the
 // goroutine, and thread, that received it, instead of waiting for another
 // goroutine to be scheduled, and the successor's poll goes out right after.
-func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflowTaskQueueRequest) {
+func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflowTaskQueueRequest, sc *pollscale.Scaler) {
 	failures := 0
 	for {
 		if full, freed := w.stuck.full(); full {
@@ -118,14 +150,33 @@ func (w *Worker) pollLoop(ctx context.Context, req *workflowservice.PollWorkflow
 		}
 		failures = 0
 		w.metrics.polled(resp)
+		delta := resp.GetPollerScalingDecision().GetPollRequestDeltaSuggestion()
 		if len(resp.GetTaskToken()) == 0 {
 			w.slots.Release()
 			w.reportSlots()
+			if sc.AfterEmpty() {
+				w.wg.Done()
+				return
+			}
 			continue
+		}
+		if delta < 0 && sc.AfterEmpty() {
+			// The server asks for fewer pollers: this one handles its
+			// task and hands polling on to nobody.
+			w.tasks.Add(1)
+			w.wg.Done()
+			w.handleTask(resp)
+			w.tasks.Done()
+			return
+		}
+		for range sc.AfterTask(delta) {
+			w.metrics.wf.Inc(temporal.MetricPollerStart)
+			w.wg.Add(1)
+			w.pool.Go(func() { w.pollLoop(ctx, req, sc) })
 		}
 		w.tasks.Add(1)
 		w.wg.Add(1)
-		w.pool.Go(func() { w.pollLoop(ctx, req) })
+		w.pool.Go(func() { w.pollLoop(ctx, req, sc) })
 		w.wg.Done() // this goroutine is no longer a poller
 		w.handleTask(resp)
 		w.tasks.Done()

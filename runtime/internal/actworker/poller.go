@@ -92,6 +92,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/backoff"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
+	"github.com/temporalgen/temporalgen/runtime/internal/pollscale"
 	"github.com/temporalgen/temporalgen/runtime/internal/sdkmetrics"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -168,8 +169,9 @@ type Poller struct {
 	log *slog.Logger
 	m   *sdkmetrics.Scope // nil without Config.Metrics
 
-	slots Slots         // one per running or polling execution
-	rate  *rate.Limiter // nil without Config.RatePerSecond
+	slots Slots             // one per running or polling execution
+	sc    *pollscale.Scaler // nil: Config.Pollers fixed pollers
+	rate  *rate.Limiter     // nil without Config.RatePerSecond
 
 	pollCtx    context.Context // canceled by Stop to end long polls
 	pollCancel context.CancelFunc
@@ -237,6 +239,14 @@ func New(cfg Config, reg *Registry) *Poller {
 	return p
 }
 
+// Autoscale makes the number of poll loops follow the polls' results
+// within [lo, hi], starting at initial (see package pollscale). Call it
+// before Start.
+func (p *Poller) Autoscale(lo, hi, initial int) {
+	gauge := p.m.With(temporal.TagPollerType, temporal.PollerTypeActivityTask)
+	p.sc = pollscale.New(lo, hi, initial, func(n int) { gauge.Gauge(temporal.MetricNumPollers, float64(n)) })
+}
+
 // Start launches the poll loops. Calls after the first, or after Stop, do
 // nothing.
 func (p *Poller) Start() {
@@ -248,10 +258,14 @@ func (p *Poller) Start() {
 		// One request serves every poll: gRPC has encoded it when a call
 		// returns.
 		req := p.pollRequest()
+		n := p.cfg.Pollers
+		if p.sc != nil {
+			n = p.sc.Initial()
+		}
 		p.m.Inc(temporal.MetricWorkerStart)
-		p.m.Add(temporal.MetricPollerStart, int64(p.cfg.Pollers))
-		p.m.With(temporal.TagPollerType, temporal.PollerTypeActivityTask).Gauge(temporal.MetricNumPollers, float64(p.cfg.Pollers))
-		for range p.cfg.Pollers {
+		p.m.Add(temporal.MetricPollerStart, int64(n))
+		p.m.With(temporal.TagPollerType, temporal.PollerTypeActivityTask).Gauge(temporal.MetricNumPollers, float64(n))
+		for range n {
 			p.pollWG.Add(1)
 			go p.pollLoop(req, 0)
 		}
@@ -359,11 +373,31 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 			p.log.Info("activity task polling recovered", "failures", failures)
 			failures = 0
 		}
+		delta := task.GetPollerScalingDecision().GetPollRequestDeltaSuggestion()
 		if len(task.GetTaskToken()) == 0 {
 			p.slots.Release() // the long poll expired without a task
 			p.reportSlots()
 			p.m.Inc(temporal.MetricActivityPollNoTask)
+			if p.sc.AfterEmpty() {
+				p.pollWG.Done()
+				return
+			}
 			continue
+		}
+		if delta < 0 && p.sc.AfterEmpty() {
+			// The server asks for fewer pollers: run the task, poll no more.
+			p.actWG.Add(1)
+			p.pollWG.Done()
+			p.execute(task)
+			p.slots.Release()
+			p.reportSlots()
+			p.actWG.Done()
+			return
+		}
+		for range p.sc.AfterTask(delta) {
+			p.m.Inc(temporal.MetricPollerStart)
+			p.pollWG.Add(1)
+			p.pool.Go(func() { p.pollLoop(req, 0) })
 		}
 		p.actWG.Add(1)
 		p.pollWG.Add(1)
