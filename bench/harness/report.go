@@ -24,13 +24,14 @@ type Report struct {
 	LoadBefore   string // /proc/loadavg before the dev server started
 	LoadAfter    string // and after the last measurement
 
-	Throughput map[string]*ThroughputResult
-	Observe    map[string]*ThroughputResult // ours, sdk, and each + Observed
-	Latency    map[string]*LatencyResult
-	Replay     map[string]map[string]*ReplayResult // shape → impl
-	Memory     map[string]*MemoryResult
-	Generator  *GeneratorResult
-	TestEnv    *TestEnvResult
+	Throughput   map[string]*ThroughputResult
+	Observe      map[string]*ThroughputResult // ours, sdk, and each + Observed
+	LocalLatency map[string]*LocalLatencyResult
+	Latency      map[string]*LatencyResult
+	Replay       map[string]map[string]*ReplayResult // shape → impl
+	Memory       map[string]*MemoryResult
+	Generator    *GeneratorResult
+	TestEnv      *TestEnvResult
 
 	Targets  []*Target
 	Profiles []*Profile
@@ -99,6 +100,10 @@ func (r *Report) evaluate() {
 		q := ratio(float64(te.Median[shape.SDK]), float64(te.Median[OursNoReplayCheck]))
 		add("test environment run (30-day timer, 10 activities; same work: replay check off)", "≥ 5x faster than sdk-go",
 			fmt.Sprintf("%.1fx faster (%.1fx with the replay check)", q, ratio(float64(te.Median[shape.SDK]), float64(te.Median[shape.Ours]))), "", q >= 5, true)
+	}
+	if l := r.LocalLatency; l != nil && l[shape.Ours] != nil && l[shape.SDK] != nil {
+		q := ratio(float64(l[shape.Ours].P50), float64(l[shape.SDK].P50))
+		add("unloaded start→result p50 (starter and worker in one process, eager start)", "≤ 0.7x sdk-go", fmt.Sprintf("%.2fx sdk-go", q), "", q <= 0.7, true)
 	}
 	if ov := r.overheads(); ov != nil {
 		o, s := ov[shape.Ours], ov[shape.SDK]
@@ -270,6 +275,14 @@ func (r *Report) Table(w io.Writer) {
 			}
 			fmt.Fprintln(w)
 		}
+	}
+	if l := r.LocalLatency; l != nil && l[shape.Ours] != nil && l[shape.SDK] != nil {
+		o, s := l[shape.Ours], l[shape.SDK]
+		fmt.Fprintf(w, "\nUnloaded latency: %d throughput workflows (one no-op activity) run one at a time, each started by a client in the worker's own process with eager workflow start (sdk-go: `EnableEagerStart`), timed from the start call to the result:\n\n", o.N)
+		fmt.Fprintln(w, "| start→result, ms | ours | sdk-go | ours/sdk-go |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: |")
+		fmt.Fprintf(w, "| p50 | %.2f | %.2f | %s |\n", ms(o.P50), ms(s.P50), fmtRatio(float64(o.P50), float64(s.P50)))
+		fmt.Fprintf(w, "| p99 | %.2f | %.2f | %s |\n", ms(o.P99), ms(s.P99), fmtRatio(float64(o.P99), float64(s.P99)))
 	}
 	if ov := r.overheads(); ov != nil {
 		fmt.Fprintf(w, "\nMetrics and tracing: the throughput workload again (%d workflows each, implementations interleaved in rounds), each SDK with and without its SDK metrics recorded into an OpenTelemetry meter and OpenTelemetry spans for every client call, workflow and activity (ours: `contrib/otel`; sdk-go: `go.temporal.io/sdk/contrib/opentelemetry`; the same OTel SDK, spans batched to an exporter that drops them):\n\n", r.Config.ObserveWorkflows)

@@ -53,7 +53,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("benchworker: ")
 	impl := flag.String("impl", shape.Ours, "implementation: ours, sdk or raw")
-	mode := flag.String("mode", "worker", "worker or replay")
+	mode := flag.String("mode", "worker", "worker, replay or local-latency (-reps workflows one at a time, started from the worker's process)")
 	addr := flag.String("addr", "127.0.0.1:7233", "frontend address")
 	ns := flag.String("ns", "default", "namespace")
 	tq := flag.String("tq", "bench", "task queue")
@@ -85,6 +85,10 @@ func main() {
 	}
 
 	cfg := config{addr: *addr, namespace: *ns, taskQueue: *tq, observe: *observe}
+	if *mode == "local-latency" {
+		writeJSON(localLatency(*impl, cfg, *reps))
+		return
+	}
 	var (
 		w   runner
 		err error

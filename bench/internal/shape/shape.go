@@ -79,3 +79,11 @@ type Replay struct {
 	Seconds []float64 `json:"seconds"` // one per measured repetition (warm-up excluded)
 	Error   string    `json:"error,omitempty"`
 }
+
+// LocalLatency is what benchworker -mode local-latency prints: the
+// start→result time of each measured workflow, run one at a time by a
+// starter in the worker's own process.
+type LocalLatency struct {
+	Millis []float64 `json:"millis"`
+	Error  string    `json:"error,omitempty"`
+}
