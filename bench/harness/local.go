@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/temporalgen/temporalgen/runtime/testsuite/devserver"
+
 	"github.com/temporalgen/temporalgen/bench/internal/shape"
 )
 
@@ -19,13 +21,27 @@ type LocalLatencyResult struct {
 }
 
 // localLatency runs the unloaded latency measurement for ours and sdk-go,
-// each in a benchworker of its own (-mode local-latency).
+// each in a benchworker of its own (-mode local-latency), on a dev server
+// of its own with eager activities on (both SDKs ask for them), so that
+// the measurement goes past the lazy protocol's task queue hops.
 func (h *harness) localLatency(ctx context.Context) error {
+	srv, err := devserver.Start(devserver.Options{
+		Binary: h.cfg.TemporalCLI,
+		DynamicConfig: map[string]string{
+			"system.enableActivityEagerExecution":  "true",
+			"matching.numTaskqueueReadPartitions":  "1",
+			"matching.numTaskqueueWritePartitions": "1",
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = srv.Stop() }()
 	h.rep.LocalLatency = map[string]*LocalLatencyResult{}
 	for _, impl := range []string{shape.Ours, shape.SDK} {
 		tq := fmt.Sprintf("local-%s-%s", impl, newID()[:8])
 		cmd := exec.CommandContext(ctx, h.cfg.WorkerBin, "-mode", "local-latency", "-impl", impl,
-			"-addr", h.srv.Address(), "-ns", h.srv.Namespace(), "-tq", tq, "-reps", fmt.Sprint(h.cfg.LocalLatencyOps))
+			"-addr", srv.Address(), "-ns", srv.Namespace(), "-tq", tq, "-reps", fmt.Sprint(h.cfg.LocalLatencyOps))
 		cmd.Stderr = &prefixWriter{prefix: "[" + impl + " local] ", w: h.log}
 		out, err := cmd.Output()
 		if err != nil {

@@ -278,7 +278,7 @@ func (r *Report) Table(w io.Writer) {
 	}
 	if l := r.LocalLatency; l != nil && l[shape.Ours] != nil && l[shape.SDK] != nil {
 		o, s := l[shape.Ours], l[shape.SDK]
-		fmt.Fprintf(w, "\nUnloaded latency: %d throughput workflows (one no-op activity) run one at a time, each started by a client in the worker's own process with eager workflow start (sdk-go: `EnableEagerStart`), timed from the start call to the result:\n\n", o.N)
+		fmt.Fprintf(w, "\nUnloaded latency: %d throughput workflows (one no-op activity) run one at a time, each started by a client in the worker's own process with eager workflow start (sdk-go: `EnableEagerStart`) on a dev server with eager activities on (both SDKs ask for them), timed from the start call to the result:\n\n", o.N)
 		fmt.Fprintln(w, "| start→result, ms | ours | sdk-go | ours/sdk-go |")
 		fmt.Fprintln(w, "| --- | ---: | ---: | ---: |")
 		fmt.Fprintf(w, "| p50 | %.2f | %.2f | %s |\n", ms(o.P50), ms(s.P50), fmtRatio(float64(o.P50), float64(s.P50)))
