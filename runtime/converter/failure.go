@@ -33,8 +33,12 @@ const MaxFailureDepth = 100
 // replaces the causes past MaxFailureDepth.
 const TruncatedCausesType = "TruncatedCauses"
 
-// truncatedMessage is the message of that link.
-var truncatedMessage = fmt.Sprintf("deeper causes dropped: a cause chain holds at most %d failures", MaxFailureDepth)
+// truncatedCauses returns the link that replaces the causes past
+// MaxFailureDepth.
+func truncatedCauses() error {
+	msg := fmt.Sprintf("deeper causes dropped: a cause chain holds at most %d failures", MaxFailureDepth)
+	return temporal.NewNonRetryableApplicationError(msg, TruncatedCausesType, nil)
+}
 
 // FailureConverter converts errors to and from Temporal failures.
 type FailureConverter interface {
@@ -93,7 +97,7 @@ func (c *failureConverter) errorToFailure(err error, depth int) *failurepb.Failu
 		return nil
 	}
 	if depth >= MaxFailureDepth && errors.Unwrap(err) != nil {
-		err = temporal.NewNonRetryableApplicationError(truncatedMessage, TruncatedCausesType, nil)
+		err = truncatedCauses()
 	}
 	f := &failurepb.Failure{Source: FailureSource, Message: err.Error()}
 	if m, ok := err.(messager); ok {
@@ -221,7 +225,7 @@ func (c *failureConverter) failureToError(f *failurepb.Failure, depth int) error
 		return nil
 	}
 	if depth >= MaxFailureDepth && f.GetCause() != nil {
-		return temporal.NewNonRetryableApplicationError(truncatedMessage, TruncatedCausesType, nil)
+		return truncatedCauses()
 	}
 	message, stack := f.GetMessage(), f.GetStackTrace()
 	if ea := f.GetEncodedAttributes(); ea != nil {
