@@ -19,7 +19,7 @@ export TEMPORAL_CLI := $(TEMPORAL)
 # Every Go module in the repo, relative to the root. vet/test/generate run in
 # each. Add nested modules here as they land, e.g.:
 #   GO_MODULES := . interop bench
-GO_MODULES  := . interop bench
+GO_MODULES  := . interop bench contrib/otel examples/observability
 TEST_TIMEOUT ?= 20m
 TEST_FLAGS   ?= -count=1
 
@@ -33,6 +33,8 @@ DEMO_PIDFILE := $(DEMO_DIR)/demo.pid
 DEMO_LOG     := $(DEMO_DIR)/demo.log
 DEMO_PKG     := ./examples/hello/cmd/demo
 DEMO_ENC_PKG := ./examples/encryption/cmd/demo
+# A module of its own (it needs contrib/otel): run from its directory.
+DEMO_OBS_DIR := examples/observability
 KEEP         ?=
 
 .DEFAULT_GOAL := help
@@ -40,7 +42,7 @@ KEEP         ?=
 .PHONY: help devserver devserver-run test vet generate bench chaos fuzz fuzz-short demo demo-stop clean
 
 help:
-	@echo "make demo        build the dev server, start it, run $(DEMO_PKG) and $(DEMO_ENC_PKG), stop (KEEP=1 keeps it running)"
+	@echo "make demo        build the dev server, start it, run $(DEMO_PKG), $(DEMO_ENC_PKG) and $(DEMO_OBS_DIR)/cmd/demo, stop (KEEP=1 keeps it running)"
 	@echo "make demo-stop   stop a server left running by 'make demo KEEP=1'"
 	@echo "make test        go vet + go test for all modules against the real dev server"
 	@echo "make devserver   build the pinned Temporal CLI $(TEMPORAL_CLI_VERSION) into bin/temporal (if missing)"
@@ -179,9 +181,10 @@ bench: devserver
 		-temporal $(TEMPORAL) -repo $(CURDIR) -workdir out -out $(CURDIR)/BENCHMARKS.md $(BENCH_FLAGS)
 
 # ---------------------------------------------------------------------------
-# Demo: dev server in the background + the hello example (worker and starter
-# in one process). The Web UI stays browsable while the demo runs; pass KEEP=1
-# to leave the server up afterwards (stop it with `make demo-stop`).
+# Demo: dev server in the background + the hello, encryption and
+# observability examples (each a worker and a starter in one process). The
+# Web UI stays browsable while the demo runs; pass KEEP=1 to leave the server
+# up afterwards (stop it with `make demo-stop`).
 
 define DEMO_SH
 set -euo pipefail
@@ -256,6 +259,19 @@ echo "demo: to see the encrypted payloads decoded in the Web UI, keep the server
 echo "demo: run the codec server:  TEMPORAL_ADDRESS=$$addr $(GO) run $(DEMO_ENC_PKG) -serve -ui http://$$ip:$$ui"
 echo "demo: and in the Web UI (http://$$ip:$$ui) open the codec server settings in the top bar and"
 echo "demo: set the codec server endpoint to the URL it prints (http://127.0.0.1:8081 unless taken)."
+
+echo
+echo "demo: observability: the SDK metrics served for Prometheus at /metrics, and OpenTelemetry traces"
+(cd '$(DEMO_OBS_DIR)' && TEMPORAL_ADDRESS="$$addr" TEMPORAL_NAMESPACE=default $(GO) run ./cmd/demo)
+echo
+echo "demo: it ran 3 Order workflows (an activity, a signal, a child workflow each) with a client and a"
+echo "demo: worker that record metrics and trace their calls, scraped its own /metrics and printed the"
+echo "demo: spans of one workflow's trace. To keep /metrics up for Prometheus or curl, keep the server"
+echo "demo: (make demo KEEP=1) and run:"
+echo "demo:   cd $(DEMO_OBS_DIR) && TEMPORAL_ADDRESS=$$addr $(GO) run ./cmd/demo -serve"
+echo "demo: to send the traces to an OTLP collector (Jaeger, Tempo, an OpenTelemetry Collector) instead of"
+echo "demo: a file, set OTEL_EXPORTER_OTLP_ENDPOINT:"
+echo "demo:   cd $(DEMO_OBS_DIR) && TEMPORAL_ADDRESS=$$addr OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4317 $(GO) run ./cmd/demo"
 
 endef
 export DEMO_SH

@@ -65,7 +65,8 @@ func TestActivityBasicNoWorkflowTimeout(t *testing.T) {
 }
 
 // blocker is an activity that heartbeats until its context is cancelled,
-// reports that, and returns only once released.
+// reports that, and returns only once released, heartbeating meanwhile
+// so that a slow test does not see it time out.
 type blocker struct {
 	started  chan struct{}
 	canceled chan struct{}
@@ -86,11 +87,16 @@ func (b *blocker) run(ctx context.Context) (string, error) {
 		select {
 		case <-ctx.Done():
 			b.canceled <- struct{}{}
-			select {
-			case <-b.release:
-			case <-b.done:
+			for {
+				activity.RecordHeartbeat(ctx)
+				select {
+				case <-b.release:
+					return "", ctx.Err()
+				case <-b.done:
+					return "", ctx.Err()
+				case <-tick.C:
+				}
 			}
-			return "", ctx.Err()
 		case <-tick.C:
 		case <-b.done:
 			return "", errors.New("test over")

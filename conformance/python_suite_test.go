@@ -425,8 +425,10 @@ func TestAsCompletedAndCancelExternal(t *testing.T) {
 			}))
 			testenv.Must(t, w.RegisterWorkflow("Ordered", func(ctx workflow.Context, victim string) ([]string, error) {
 				var fs []workflow.Future[struct{}]
-				// Far enough apart for the server's timer granularity.
-				for _, d := range []time.Duration{2500, 100, 1200} {
+				// Far enough apart for the server's timer granularity, and
+				// for a loaded worker to handle each firing in a task of
+				// its own (futures ready in one task come in slice order).
+				for _, d := range []time.Duration{4000, 100, 1500} {
 					fs = append(fs, workflow.NewTimer(ctx, d*time.Millisecond))
 				}
 				var order []string

@@ -84,7 +84,7 @@ type Config struct {
 type Result struct {
 	Files  []File           // files to write, by path; empty when there are errors
 	Errors []error          // every problem found, sorted by position (mostly *model.Error)
-	Model  []*model.Package // the packages that declare workflows or activities
+	Model  []*model.Package // the packages that declare workflows, activities or Nexus services
 }
 
 // File is one generated file.
@@ -122,7 +122,7 @@ func Generate(cfg Config) (*Result, error) {
 		if hasWorkflowDirective(p) {
 			workflowPkgs = append(workflowPkgs, p)
 		}
-		if len(m.Workflows) == 0 && len(m.Activities) == 0 {
+		if len(m.Workflows) == 0 && len(m.Activities) == 0 && len(m.NexusServices) == 0 {
 			continue
 		}
 		res.Model = append(res.Model, m)

@@ -55,11 +55,13 @@ type Config struct {
 
 	LatencyOps int // latency: operations of each kind
 
+	ObserveWorkflows int // observe: workflows of each implementation, with and without metrics + tracing
+
 	GenWorkflows int // generator: workflows in the synthetic package
 	GenReps      int // generator: timed runs of each tool
 	TestEnvReps  int // testenv: timed repetitions of each test environment
 
-	Only []string // run only these steps (throughput, latency, replay, generator, testenv, memory); empty: all
+	Only []string // run only these steps (throughput, observe, latency, replay, generator, testenv, memory); empty: all
 
 	Profile bool // profile our worker for targets it misses
 	Quick   bool // recorded in the report only
@@ -68,7 +70,7 @@ type Config struct {
 // Defaults are the sizes of the issue.
 func Defaults() Config {
 	return Config{
-		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 6,
+		Workflows: 2000, InFlight: 50, Warmup: 100, Rounds: 6, ObserveWorkflows: 1200,
 		Signals: 9000, TimerBatches: 50, ActivityBatches: 33, ReplayReps: 5,
 		Parked:       5000,
 		LatencyOps:   1000,
@@ -81,7 +83,7 @@ func Defaults() Config {
 // Quick are tiny sizes that only check that everything runs.
 func Quick() Config {
 	return Config{
-		Workflows: 20, InFlight: 5, Warmup: 2, Rounds: 2,
+		Workflows: 20, InFlight: 5, Warmup: 2, Rounds: 2, ObserveWorkflows: 20,
 		Signals: 30, TimerBatches: 2, ActivityBatches: 2, ReplayReps: 1,
 		Parked:       20,
 		LatencyOps:   10,
@@ -143,6 +145,7 @@ func Run(ctx context.Context, cfg Config, log io.Writer) (*Report, error) {
 	}
 	steps := []step{
 		{"throughput", h.throughput, true},
+		{"observe", h.observe, true},
 		{"latency", h.latency, true},
 		{"replay", h.replay, true},
 		{"generator", h.generator, false},

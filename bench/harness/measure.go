@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,7 +76,7 @@ func (h *harness) runMany(ctx context.Context, prefix, wfType, tq string, n, inF
 }
 
 func (h *harness) throughput(ctx context.Context) error {
-	res, err := h.throughputRounds(ctx, shape.Impls, max(1, h.cfg.Rounds), nil)
+	res, err := h.throughputRounds(ctx, shape.Impls, h.cfg.Workflows, max(1, h.cfg.Rounds), nil)
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func (h *harness) throughput(ctx context.Context) error {
 // then runs rounds: in each, every implementation in turn (the order
 // rotating between rounds) runs its share of the workflows while the
 // others idle. Figures sum over the rounds.
-func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds int, extra map[string][]string) (map[string]*ThroughputResult, error) {
+func (h *harness) throughputRounds(ctx context.Context, impls []string, total, rounds int, extra map[string][]string) (map[string]*ThroughputResult, error) {
 	type state struct {
 		c      *child
 		tq     string
@@ -111,8 +112,9 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 		}
 	}()
 	for _, impl := range impls {
-		tq := fmt.Sprintf("tp-%s-%s", impl, newID()[:8])
-		c, err := h.startChild(impl, tq, extra[impl]...)
+		tq := fmt.Sprintf("tp-%s-%s", strings.ReplaceAll(impl, Observed, "-obs"), newID()[:8])
+		base, flags := childImpl(impl)
+		c, err := h.startChild(base, tq, append(flags, extra[impl]...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +126,7 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 	for r := range rounds {
 		for _, impl := range rotate(impls, r) {
 			s := st[impl]
-			n := h.cfg.Workflows/rounds + boolInt(r < h.cfg.Workflows%rounds)
+			n := total/rounds + boolInt(r < total%rounds)
 			s0, err := s.c.stats()
 			if err != nil {
 				return nil, err
@@ -175,6 +177,34 @@ func (h *harness) throughputRounds(ctx context.Context, impls []string, rounds i
 		out[impl] = res
 	}
 	return out, nil
+}
+
+// Observed is the suffix of an implementation run with metrics and
+// tracing on (benchworker -observe).
+const Observed = "+obs"
+
+// childImpl returns the benchworker -impl of impl and the flags it needs.
+func childImpl(impl string) (string, []string) {
+	if base, ok := strings.CutSuffix(impl, Observed); ok {
+		return base, []string{"-observe"}
+	}
+	return impl, nil
+}
+
+// observe runs the throughput workload on ours and sdk-go, each with and
+// without SDK metrics recorded into OpenTelemetry and OpenTelemetry
+// tracing of every workflow and activity, interleaved in rounds.
+func (h *harness) observe(ctx context.Context) error {
+	impls := []string{shape.Ours, shape.Ours + Observed, shape.SDK, shape.SDK + Observed}
+	res, err := h.throughputRounds(ctx, impls, h.cfg.ObserveWorkflows, max(1, h.cfg.Rounds), nil)
+	if err != nil {
+		return err
+	}
+	h.rep.Observe = res
+	for _, impl := range impls {
+		fmt.Fprintf(h.log, "bench: observe %-8s worker %5.0f µs/wf\n", impl, us(res[impl].WorkerCPU))
+	}
+	return nil
 }
 
 // Phases of a throughput workflow, from the timestamps of its history.

@@ -16,7 +16,7 @@ func (h *harness) profiles(ctx context.Context) error {
 	if r.missed("throughput") {
 		// The raw loop is profiled too, to list where ours spends more.
 		file, rawFile := h.path("cpu-ours-throughput.pprof"), h.path("cpu-raw-throughput.pprof")
-		if _, err := h.throughputRounds(ctx, []string{shape.Ours, shape.Raw}, 1, map[string][]string{
+		if _, err := h.throughputRounds(ctx, []string{shape.Ours, shape.Raw}, h.cfg.Workflows, 1, map[string][]string{
 			shape.Ours: {"-cpuprofile", file}, shape.Raw: {"-cpuprofile", rawFile},
 		}); err != nil {
 			return err

@@ -25,6 +25,7 @@ type Report struct {
 	LoadAfter    string // and after the last measurement
 
 	Throughput map[string]*ThroughputResult
+	Observe    map[string]*ThroughputResult // ours, sdk, and each + Observed
 	Latency    map[string]*LatencyResult
 	Replay     map[string]map[string]*ReplayResult // shape → impl
 	Memory     map[string]*MemoryResult
@@ -99,6 +100,13 @@ func (r *Report) evaluate() {
 		add("test environment run (30-day timer, 10 activities; same work: replay check off)", "≥ 5x faster than sdk-go",
 			fmt.Sprintf("%.1fx faster (%.1fx with the replay check)", q, ratio(float64(te.Median[shape.SDK]), float64(te.Median[shape.Ours]))), "", q >= 5, true)
 	}
+	if ov := r.overheads(); ov != nil {
+		o, s := ov[shape.Ours], ov[shape.SDK]
+		share := ratio(float64(o.added), float64(o.off))
+		add("metrics + tracing overhead, worker CPU per workflow", "≤ 10% of ours and < sdk-go's in µs",
+			fmt.Sprintf("%+.0f µs (%+.1f%%); sdk-go %+.0f µs (%+.1f%%)", us(o.added), 100*share, us(s.added), 100*ratio(float64(s.added), float64(s.off))),
+			"", share <= 0.10 && o.added < s.added, true)
+	}
 	if g := r.Generator; g != nil && g.Skipped == "" && g.GoVetMed > 0 {
 		got := fmt.Sprintf("%.2fx go vet", ratio(g.TemporalgenMed, g.GoVetMed))
 		if g.ExitCode != 0 {
@@ -106,6 +114,25 @@ func (r *Report) evaluate() {
 		}
 		add("temporalgen wall time", "< go vet", got, "", g.TemporalgenMed < g.GoVetMed && g.ExitCode == 0, true)
 	}
+}
+
+// overhead is what metrics and tracing add to one implementation's
+// worker CPU per workflow.
+type overhead struct{ off, on, added time.Duration }
+
+// overheads returns the observe step's overheads by implementation, or
+// nil when it did not run.
+func (r *Report) overheads() map[string]overhead {
+	m := r.Observe
+	out := map[string]overhead{}
+	for _, impl := range []string{shape.Ours, shape.SDK} {
+		off, on := m[impl], m[impl+Observed]
+		if off == nil || on == nil {
+			return nil
+		}
+		out[impl] = overhead{off.WorkerCPU, on.WorkerCPU, on.WorkerCPU - off.WorkerCPU}
+	}
+	return out
 }
 
 // missed reports whether a target that profile key explains was missed.
@@ -243,6 +270,16 @@ func (r *Report) Table(w io.Writer) {
 			}
 			fmt.Fprintln(w)
 		}
+	}
+	if ov := r.overheads(); ov != nil {
+		fmt.Fprintf(w, "\nMetrics and tracing: the throughput workload again (%d workflows each, implementations interleaved in rounds), each SDK with and without its SDK metrics recorded into an OpenTelemetry meter and OpenTelemetry spans for every client call, workflow and activity (ours: `contrib/otel`; sdk-go: `go.temporal.io/sdk/contrib/opentelemetry`; the same OTel SDK, spans batched to an exporter that drops them):\n\n", r.Config.ObserveWorkflows)
+		fmt.Fprintln(w, "| worker CPU per workflow, µs | ours | sdk-go |")
+		fmt.Fprintln(w, "| --- | ---: | ---: |")
+		o, s := ov[shape.Ours], ov[shape.SDK]
+		fmt.Fprintf(w, "| metrics and tracing off | %.0f | %.0f |\n", us(o.off), us(s.off))
+		fmt.Fprintf(w, "| metrics and tracing on | %.0f | %.0f |\n", us(o.on), us(s.on))
+		fmt.Fprintf(w, "| overhead | %+.0f (%+.1f%%) | %+.0f (%+.1f%%) |\n", us(o.added), 100*ratio(float64(o.added), float64(o.off)), us(s.added), 100*ratio(float64(s.added), float64(s.off)))
+		fmt.Fprintf(w, "| throughput with both on, workflows/s | %.1f | %.1f |\n", r.Observe[shape.Ours+Observed].PerSec, r.Observe[shape.SDK+Observed].PerSec)
 	}
 	if te := r.TestEnv; te != nil && len(te.Median) > 0 {
 		fmt.Fprintf(w, "\nTest environment: one unit test of a workflow that sleeps 30 days, then runs %d activities (median of %d timed `testing.Benchmark` repetitions each). Ours replays every history at the end, whole and from each of its workflow tasks, by default; sdk-go does not, so the like-for-like figure is the one with that check off:\n\n", TestEnvActivities, len(te.Runs[shape.Ours]))

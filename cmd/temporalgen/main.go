@@ -25,8 +25,9 @@
 //	-o      output file name pattern (default {pkg}_temporal.go)
 //	-diff   write nothing; print a diff of what would change
 //	-docs   also write a Markdown reference of each package (workflows,
-//	        signals, queries, updates, activities, task queues and
-//	        temporal CLI commands), named like the Go file with .md
+//	        signals, queries, updates, activities, Nexus services, task
+//	        queues and temporal CLI commands), named like the Go file
+//	        with .md
 //
 // temporalgen vet runs only the determinism analyzer (see
 // github.com/temporalgen/temporalgen/gen/determinism.Analyzer). The same analyzer

@@ -34,6 +34,30 @@ func TestErrorsExit2(t *testing.T) {
 	}
 }
 
+// TestNexusErrorsExit2 checks that malformed //temporal:nexus and
+// //temporal:operation directives and wrong operation signatures are
+// reported like the other directives' problems, with exit status 2.
+func TestNexusErrorsExit2(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{cases + "ErrNexus"}, &stdout, &stderr)
+	if code != exitError {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitError, &stderr)
+	}
+	out := stderr.String()
+	for _, want := range []string{
+		`ErrNexus/input.go:11:27: unknown option "colour" for //temporal:nexus (want one of name)`,
+		"ErrNexus/input.go:13:29: Nexus operation Wrong.NoInput takes no input",
+		"ErrNexus/input.go:42:22: //temporal:operation method Op is declared on NotService, which is not a Nexus service",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("stdout: %s", &stdout)
+	}
+}
+
 // copyCase copies the input files of the golden case name into a fresh
 // directory inside the module (so that the module's imports resolve; the
 // go tool ignores directories starting with "_" in ./... patterns) and

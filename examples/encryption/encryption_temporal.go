@@ -226,10 +226,22 @@ func WelcomeActivity(ctx workflow.Context, opts workflow.ActivityOptions, c Cust
 	return workflow.ExecuteActivity[string](ctx, opts, WelcomeActivityName, c)
 }
 
+// StartWelcomeActivity runs Welcome as a activity (type "Welcome") with opts
+// and returns a handle to it.
+func StartWelcomeActivity(ctx workflow.Context, opts workflow.ActivityOptions, c Customer) workflow.ActivityHandle[string] {
+	return workflow.StartActivity[string](ctx, opts, WelcomeActivityName, c)
+}
+
 // WelcomeLocalActivity runs Welcome as a local activity (type "Welcome") with
 // opts and returns the future of its result.
 func WelcomeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, c Customer) workflow.Future[string] {
 	return workflow.ExecuteLocalActivity[string](ctx, opts, WelcomeActivityName, c)
+}
+
+// StartWelcomeLocalActivity runs Welcome as a local activity (type "Welcome")
+// with opts and returns a handle to it.
+func StartWelcomeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, c Customer) workflow.LocalActivityHandle[string] {
+	return workflow.StartLocalActivity[string](ctx, opts, WelcomeActivityName, c)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

@@ -527,10 +527,22 @@ func ShoutActivity(ctx workflow.Context, opts workflow.ActivityOptions, text str
 	return workflow.ExecuteActivity[string](ctx, opts, ShoutActivityName, text)
 }
 
+// StartShoutActivity runs Shout as a activity (type "Shout") with opts and
+// returns a handle to it.
+func StartShoutActivity(ctx workflow.Context, opts workflow.ActivityOptions, text string) workflow.ActivityHandle[string] {
+	return workflow.StartActivity[string](ctx, opts, ShoutActivityName, text)
+}
+
 // ShoutLocalActivity runs Shout as a local activity (type "Shout") with opts
 // and returns the future of its result.
 func ShoutLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, text string) workflow.Future[string] {
 	return workflow.ExecuteLocalActivity[string](ctx, opts, ShoutActivityName, text)
+}
+
+// StartShoutLocalActivity runs Shout as a local activity (type "Shout") with
+// opts and returns a handle to it.
+func StartShoutLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, text string) workflow.LocalActivityHandle[string] {
+	return workflow.StartLocalActivity[string](ctx, opts, ShoutActivityName, text)
 }
 
 // ComposeActivity runs (*Activities).Compose as a activity (type "Compose")
@@ -539,10 +551,22 @@ func ComposeActivity(ctx workflow.Context, opts workflow.ActivityOptions, req Co
 	return workflow.ExecuteActivity[string](ctx, opts, ComposeActivityName, req)
 }
 
+// StartComposeActivity runs (*Activities).Compose as a activity (type
+// "Compose") with opts and returns a handle to it.
+func StartComposeActivity(ctx workflow.Context, opts workflow.ActivityOptions, req ComposeReq) workflow.ActivityHandle[string] {
+	return workflow.StartActivity[string](ctx, opts, ComposeActivityName, req)
+}
+
 // ComposeLocalActivity runs (*Activities).Compose as a local activity (type
 // "Compose") with opts and returns the future of its result.
 func ComposeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, req ComposeReq) workflow.Future[string] {
 	return workflow.ExecuteLocalActivity[string](ctx, opts, ComposeActivityName, req)
+}
+
+// StartComposeLocalActivity runs (*Activities).Compose as a local activity
+// (type "Compose") with opts and returns a handle to it.
+func StartComposeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, req ComposeReq) workflow.LocalActivityHandle[string] {
+	return workflow.StartLocalActivity[string](ctx, opts, ComposeActivityName, req)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

@@ -27,6 +27,13 @@
 //     unsafe pointers, complex numbers or interfaces other than any and
 //     proto.Message, looking through pointers, slices, arrays, maps and
 //     exported struct fields;
+//   - a //temporal:nexus type is a struct or an interface; its operations
+//     are the exported methods with a context.Context first parameter of
+//     a struct (and any method marked //temporal:operation), every method
+//     of an interface (which embeds nothing); each takes a
+//     context.Context and exactly one input and returns error or
+//     (O, error); operation names are unique per service, service names
+//     per package; //temporal:operation only goes on such methods;
 //   - failure_errors names types that implement error — of the package
 //     (T), or of a package the file imports (pkg.T) — and
 //     validator= names a method of the workflow type.
@@ -61,8 +68,9 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 		out.Dir = filepath.Dir(out.Pos.File)
 	}
 
-	var workflows, activities []directive.Decl
-	methods := make(map[string][]directive.Decl) // by receiver type name
+	var workflows, activities, services []directive.Decl
+	methods := make(map[string][]directive.Decl)    // by receiver type name
+	operations := make(map[string][]directive.Decl) // //temporal:operation, by receiver type name
 	for _, f := range files {
 		for _, decl := range f.Decls {
 			if fd, ok := decl.(*ast.FuncDecl); ok {
@@ -82,8 +90,12 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 				workflows = append(workflows, d)
 			case directive.Activity:
 				activities = append(activities, d)
+			case directive.Nexus:
+				services = append(services, d)
+			case directive.Operation:
+				operations[d.Receiver()] = append(operations[d.Receiver()], d)
 			default:
-				recv := directive.ReceiverName(d.Func)
+				recv := d.Receiver()
 				methods[recv] = append(methods[recv], d)
 			}
 		}
@@ -110,6 +122,7 @@ func Package(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *t
 		}
 	}
 	c.activities(out, activities)
+	c.nexusServices(out, services, operations)
 	out.Imports = imports(out)
 	out.Declared = c.declared(files)
 	return out, model.SortErrors(c.errs)
@@ -232,6 +245,9 @@ func (c *checker) workflow(d directive.Decl, methods []directive.Decl) (model.Wo
 		return wf, false
 	}
 	wf.Run = *run
+	if wf.Dynamic && !c.dynamicRunShape(runDecl, wf.GoName) {
+		ok = false
+	}
 	if len(initDecls) == 1 {
 		c.sameParams(initDecls[0], runDecl, "init method "+initDecls[0].Name.Name, "run method "+runDecl.Name.Name, "init must have exactly the parameters of run", false)
 	}
@@ -396,6 +412,27 @@ func (c *checker) handler(wfType *types.Named, d directive.Decl, hs *handlerSet)
 	return h, ok
 }
 
+// dynamicRunShape checks that the run method of a dynamic workflow takes
+// its arguments as they come: (ctx workflow.Context, args
+// converter.Values), whatever types and number they have.
+func (c *checker) dynamicRunShape(fd *ast.FuncDecl, wf string) bool {
+	ps := fields(fd.Type.Params, c.signature(fd).Params())
+	if len(ps) > 0 && isWorkflowContext(ps[0].typ) {
+		ps = ps[1:]
+	}
+	bad := fd.Type.Params.Closing
+	switch {
+	case len(ps) == 1 && isValues(ps[0].typ):
+		return true
+	case len(ps) > 1 && isValues(ps[0].typ):
+		bad = ps[1].pos
+	case len(ps) > 0:
+		bad = ps[0].pos
+	}
+	c.errorf(bad, "run method %s of dynamic workflow %s must have the parameters (ctx workflow.Context, args converter.Values): a dynamic workflow receives its arguments undecoded, whatever their number and types", fd.Name.Name, wf)
+	return false
+}
+
 // dynamicShape checks the parameters of a dynamic handler.
 func (c *checker) dynamicShape(fd *ast.FuncDecl, h model.Handler) bool {
 	ps := fields(fd.Type.Params, c.signature(fd).Params())
@@ -538,6 +575,12 @@ func imports(p *model.Package) []model.Import {
 			add(&a.Params[i].Type)
 		}
 		add(a.Result)
+	}
+	for _, s := range p.NexusServices {
+		for _, op := range s.Operations {
+			add(&op.Input.Type)
+			add(op.Result)
+		}
 	}
 	var out []model.Import
 	for path, name := range seen {

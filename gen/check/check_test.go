@@ -211,3 +211,141 @@ func Ok(ctx context.Context, n Node, byText map[Text]int, e error) error { retur
 		t.Errorf("errors: %q", errs)
 	}
 }
+
+func TestNexusModel(t *testing.T) {
+	m, errs := checkSource(t, header+`
+type Order struct{ ID string }
+
+//temporal:nexus name=billing
+type Billing interface {
+	// Charge charges.
+	Charge(ctx context.Context, o Order) (time.Duration, error)
+	//temporal:operation name=refund-all
+	Refund(ctx context.Context, ids []string) error
+}
+
+//temporal:nexus
+type Shop struct{ n int }
+
+//temporal:operation name=buy
+func (s *Shop) Buy(ctx context.Context, o *Order) (Order, error) { return *o, nil }
+
+func (s Shop) Count(ctx context.Context, n int) (int, error) { return n, nil }
+
+func (s *Shop) Helper() int { return s.n }
+
+func (s *Shop) internal(ctx context.Context, n int) error { return nil }
+`)
+	if len(errs) > 0 {
+		t.Fatalf("errors: %q", errs)
+	}
+	if len(m.NexusServices) != 2 {
+		t.Fatalf("services: %+v", m.NexusServices)
+	}
+	b, s := m.NexusServices[0], m.NexusServices[1]
+	if b.GoName != "Billing" || b.Name != "billing" || !b.Interface || len(b.Operations) != 2 {
+		t.Fatalf("Billing: %+v", b)
+	}
+	if op := b.Operations[0]; op.GoName != "Charge" || op.Name != "Charge" || op.Input.Name != "o" || op.Input.Type.Name != "Order" ||
+		op.Result == nil || op.Result.ImportPath != "time" {
+		t.Errorf("Charge: %+v", op)
+	}
+	if op := b.Operations[1]; op.Name != "refund-all" || op.Result != nil || op.Input.Type.Kind != model.Slice {
+		t.Errorf("Refund: %+v", op)
+	}
+	if s.Name != "Shop" || s.Interface || len(s.Operations) != 2 || s.Operations[0].Name != "buy" || s.Operations[1].GoName != "Count" {
+		t.Errorf("Shop: %+v", s)
+	}
+	if s.Operations[0].Input.Type.Kind != model.Pointer || s.Operations[0].Pos.Line != 30 {
+		t.Errorf("Buy: %+v", s.Operations[0])
+	}
+	var paths []string
+	for _, im := range m.Imports {
+		paths = append(paths, im.Path)
+	}
+	if got := strings.Join(paths, " "); got != "time" {
+		t.Errorf("imports = %s", got)
+	}
+}
+
+func TestNexusErrors(t *testing.T) {
+	_, errs := checkSource(t, header+`
+type Order struct{ ID string }
+
+//temporal:nexus
+type A interface {
+	NoInput(ctx context.Context) (int, error)
+	TwoInputs(ctx context.Context, a, b int) (int, error)
+	NoContext(o Order) (int, error)
+	WorkflowCtx(ctx workflow.Context, o Order) (int, error)
+	NoError(ctx context.Context, o Order) int
+	Chan(ctx context.Context, c chan int) error
+	lower(ctx context.Context, o Order) error
+	//temporal:operation name=same
+	One(ctx context.Context, o Order) error
+	//temporal:operation name=same
+	Two(ctx context.Context, o Order) error
+	context.Context
+}
+
+//temporal:nexus name=svc
+type B struct{}
+
+//temporal:operation
+func (b *B) Marked(n int) error { return nil }
+
+//temporal:operation
+func (b *B) hidden(ctx context.Context, n int) error { return nil }
+
+func (b *B) Variadic(ctx context.Context, n ...int) error { return nil }
+
+//temporal:nexus name=svc2
+type C struct{}
+
+func (c *C) Op(ctx context.Context, n int) error { return nil }
+
+//temporal:nexus name=svc2
+type D struct{}
+
+func (d *D) Op(ctx context.Context, n int) error { return nil }
+
+//temporal:nexus
+type Empty struct{}
+
+func (e Empty) NotAnOp() {}
+
+type Plain struct{}
+
+//temporal:operation
+func (p *Plain) Op(ctx context.Context, n int) error { return nil }
+
+//temporal:nexus
+type G[T any] interface{ Op(ctx context.Context, in T) error }
+`)
+	want := []string{
+		"p.go:20:29: Nexus operation A.NoInput takes no input: an operation takes exactly one after its context.Context",
+		"p.go:21:36: Nexus operation A.TwoInputs takes 2 inputs: an operation takes exactly one after its context.Context (use a struct)",
+		"p.go:22:12: Nexus operation A.NoContext must take a context.Context as its first parameter",
+		"p.go:23:14: Nexus operation A.WorkflowCtx must take a context.Context as its first parameter, not workflow.Context",
+		"p.go:24:40: Nexus operation A.NoError must return error or (R, error), not int",
+		"p.go:25:30: parameter c of Nexus operation A.Chan has type chan int, which cannot be encoded: it is a channel",
+		"p.go:26:2: method lower of Nexus service A is unexported: operations are exported methods",
+		`p.go:29:28: duplicate operation name "same" in Nexus service A: One already uses it`,
+		"p.go:31:2: Nexus service A embeds context.Context: list its operations in A itself",
+		"p.go:38:20: Nexus operation B.Marked must take a context.Context as its first parameter",
+		"p.go:41:13: //temporal:operation method hidden of Nexus service B is unexported: operations are exported methods",
+		"p.go:43:45: parameter n of Nexus operation B.Variadic is variadic",
+		`p.go:50:23: duplicate Nexus service name "svc2" in package p: C already uses it`,
+		"p.go:56:6: Nexus service Empty has no exported method with a context.Context first parameter: it declares no operations",
+		"p.go:63:17: //temporal:operation method Op is declared on Plain, which is not a Nexus service: add //temporal:nexus above type Plain",
+		"p.go:66:7: Nexus service G is generic: type parameters are not supported",
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%s", len(errs), len(want), strings.Join(errs, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(errs[i], want[i]) {
+			t.Errorf("error %d:\n got %s\nwant %s...", i, errs[i], want[i])
+		}
+	}
+}

@@ -430,7 +430,7 @@ func (st *analysisState) roots(dfs []*directive.File) []root {
 	var out []root
 	for _, df := range dfs {
 		for _, d := range df.Decls {
-			if d.Func == nil || d.Kind == directive.Activity || !sandboxed[directive.ReceiverName(d.Func)] {
+			if d.Func == nil || d.Kind == directive.Activity || d.Kind == directive.Operation || !sandboxed[directive.ReceiverName(d.Func)] {
 				continue
 			}
 			wf := directive.ReceiverName(d.Func)

@@ -9,19 +9,48 @@ import (
 )
 
 // Decl is a directive together with the declaration it is attached to.
-// Exactly one of Type and Func is set.
+// Exactly one of Type and Func is set, except for a method of an
+// interface type, which has Type (the interface) and Field (the method).
 type Decl struct {
 	*Directive
-	Type *ast.TypeSpec // workflow and activity on struct types
-	Func *ast.FuncDecl // methods (init, run, signal, query, update) and activity functions
+	Type  *ast.TypeSpec // workflow and activity on struct types, nexus on struct and interface types
+	Func  *ast.FuncDecl // methods (init, run, signal, query, update, operation) and activity functions
+	Field *ast.Field    // operation on a method of an interface type, with one name
 }
 
 // Name returns the name of the declaration.
 func (d Decl) Name() string {
-	if d.Type != nil {
+	switch {
+	case d.Field != nil:
+		return d.Field.Names[0].Name
+	case d.Type != nil:
 		return d.Type.Name.Name
 	}
 	return d.Func.Name.Name
+}
+
+// NamePos returns the position of the declaration's name.
+func (d Decl) NamePos() token.Pos {
+	switch {
+	case d.Field != nil:
+		return d.Field.Names[0].Pos()
+	case d.Type != nil:
+		return d.Type.Name.Pos()
+	}
+	return d.Func.Name.Pos()
+}
+
+// Receiver returns the type a method directive belongs to: the receiver's
+// base type name of a method, the interface of an interface method, ""
+// for other declarations.
+func (d Decl) Receiver() string {
+	switch {
+	case d.Field != nil:
+		return d.Type.Name.Name
+	case d.Func != nil:
+		return ReceiverName(d.Func)
+	}
+	return ""
 }
 
 // File holds the directives of one file.
@@ -38,7 +67,7 @@ func ParseFile(fset *token.FileSet, f *ast.File) (*File, []error) {
 	out := &File{}
 	attached := make(map[*ast.Comment]bool)
 
-	visit := func(doc *ast.CommentGroup, ts *ast.TypeSpec, fd *ast.FuncDecl) {
+	visit := func(doc *ast.CommentGroup, ts *ast.TypeSpec, fd *ast.FuncDecl, field *ast.Field) {
 		if doc == nil {
 			return
 		}
@@ -57,7 +86,7 @@ func ParseFile(fset *token.FileSet, f *ast.File) (*File, []error) {
 				errs = append(errs, errorAt(fset, d.Pos, "misplaced //temporal:nondeterministic-ok directive: %s", escapePlacement))
 				continue
 			}
-			if msg := checkTarget(d, ts, fd); msg != "" {
+			if msg := checkTarget(d, ts, fd, field); msg != "" {
 				errs = append(errs, errorAt(fset, d.Pos, "%s", msg))
 				continue
 			}
@@ -70,28 +99,45 @@ func ParseFile(fset *token.FileSet, f *ast.File) (*File, []error) {
 				continue
 			}
 			first = d
-			out.Decls = append(out.Decls, Decl{Directive: d, Type: ts, Func: fd})
+			out.Decls = append(out.Decls, Decl{Directive: d, Type: ts, Func: fd, Field: field})
+		}
+	}
+	// methods visits the methods of an interface type: operations of a
+	// Nexus service may carry directives there.
+	methods := func(ts *ast.TypeSpec) {
+		it, ok := ts.Type.(*ast.InterfaceType)
+		if !ok || it.Methods == nil {
+			return
+		}
+		for _, m := range it.Methods.List {
+			if _, isFunc := m.Type.(*ast.FuncType); isFunc && len(m.Names) == 1 {
+				visit(m.Doc, ts, nil, m)
+			} else {
+				visit(m.Doc, nil, nil, nil) // an embedded type: nothing to attach to
+			}
 		}
 	}
 
 	for _, decl := range f.Decls {
 		switch decl := decl.(type) {
 		case *ast.FuncDecl:
-			visit(decl.Doc, nil, decl)
+			visit(decl.Doc, nil, decl, nil)
 		case *ast.GenDecl:
 			if decl.Tok == token.TYPE && !decl.Lparen.IsValid() && len(decl.Specs) == 1 {
 				ts := decl.Specs[0].(*ast.TypeSpec)
-				visit(decl.Doc, ts, nil)
-				visit(ts.Doc, ts, nil)
+				visit(decl.Doc, ts, nil, nil)
+				visit(ts.Doc, ts, nil, nil)
+				methods(ts)
 				continue
 			}
-			visit(decl.Doc, nil, nil)
+			visit(decl.Doc, nil, nil, nil)
 			for _, spec := range decl.Specs {
 				switch spec := spec.(type) {
 				case *ast.TypeSpec:
-					visit(spec.Doc, spec, nil)
+					visit(spec.Doc, spec, nil, nil)
+					methods(spec)
 				case *ast.ValueSpec:
-					visit(spec.Doc, nil, nil)
+					visit(spec.Doc, nil, nil, nil)
 				}
 			}
 		}
@@ -132,20 +178,35 @@ func targetOf(k Kind) string {
 		return "a struct type declaration"
 	case Activity:
 		return "a function or a struct type declaration"
+	case Nexus:
+		return "a struct or interface type declaration"
+	case Operation:
+		return "a method of a //temporal:nexus type (or a method in a //temporal:nexus interface)"
 	}
 	return "a method"
 }
 
-// checkTarget returns a message if d may not be attached to ts or fd (both
-// nil for other declarations).
-func checkTarget(d *Directive, ts *ast.TypeSpec, fd *ast.FuncDecl) string {
+// checkTarget returns a message if d may not be attached to ts, fd or the
+// interface method field of ts (all nil for other declarations).
+func checkTarget(d *Directive, ts *ast.TypeSpec, fd *ast.FuncDecl, field *ast.Field) string {
 	misplaced := fmt.Sprintf("misplaced //temporal:%s directive: must be directly above %s", d.Kind, targetOf(d.Kind))
-	isStruct := false
+	if field != nil {
+		if d.Kind == Operation {
+			return ""
+		}
+		return misplaced + ", not a method of an interface"
+	}
+	isStruct, isInterface := false, false
 	if ts != nil {
 		_, isStruct = ts.Type.(*ast.StructType)
+		_, isInterface = ts.Type.(*ast.InterfaceType)
 	}
 	isMethod := fd != nil && fd.Recv != nil && len(fd.Recv.List) > 0
 	switch d.Kind {
+	case Nexus:
+		if !isStruct && !isInterface {
+			return misplaced
+		}
 	case Workflow:
 		if !isStruct {
 			return misplaced

@@ -19,6 +19,15 @@
 //	                             validator=Method
 //	activity   on a function     name=
 //	           on a struct type  prefix=
+//	nexus      on a struct type  name=
+//	           or interface type
+//	operation  on a method       name=
+//	           or interface method
+//
+// An operation directive goes on a method of a nexus struct type, or on
+// a method inside a nexus interface type, in the method's doc comment
+// there (the only directive allowed inside a type declaration); gen/check
+// reports one on any other type.
 //
 // Values are either bare words (no spaces or quotes) or Go double-quoted
 // strings. Flags take no value. A declaration carries at most one
@@ -62,12 +71,14 @@ const (
 	Query              Kind = "query"
 	Update             Kind = "update"
 	Activity           Kind = "activity"
+	Nexus              Kind = "nexus"
+	Operation          Kind = "operation"
 	NondeterministicOK Kind = "nondeterministic-ok"
 )
 
 // Kinds returns every directive kind, in documentation order.
 func Kinds() []Kind {
-	return []Kind{Workflow, Init, Run, Signal, Query, Update, Activity, NondeterministicOK}
+	return []Kind{Workflow, Init, Run, Signal, Query, Update, Activity, Nexus, Operation, NondeterministicOK}
 }
 
 // Directive is one parsed //temporal: comment.
@@ -140,6 +151,8 @@ func keysOf(k Kind) []keySpec {
 		return []keySpec{name, dynamic, unfinished, description, {name: "validator"}}
 	case Activity:
 		return []keySpec{name, {name: "prefix"}}
+	case Nexus, Operation:
+		return []keySpec{name}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package directive
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"strings"
@@ -44,6 +45,8 @@ func TestParseOK(t *testing.T) {
 		{`//temporal:activity prefix=Acct.`, Activity, "prefix=Acct."},
 		{`//temporal:run`, Run, ""},
 		{`//temporal:init`, Init, ""},
+		{`//temporal:nexus name=billing`, Nexus, "name=billing"},
+		{`//temporal:operation name="charge-card"`, Operation, "name=charge-card"},
 	} {
 		d, errs := parseOne(t, tc.text)
 		if len(errs) > 0 || d == nil {
@@ -87,9 +90,9 @@ func TestParseErrors(t *testing.T) {
 		text string
 		want string
 	}{
-		{`//temporal:`, `x.go:2:12: missing directive kind after //temporal: (want one of workflow, init, run, signal, query, update, activity, nondeterministic-ok)`},
+		{`//temporal:`, `x.go:2:12: missing directive kind after //temporal: (want one of workflow, init, run, signal, query, update, activity, nexus, operation, nondeterministic-ok)`},
 		{`//temporal:sginal`, `x.go:2:12: unknown directive //temporal:sginal: did you mean //temporal:signal?`},
-		{`//temporal:frobnicate`, `x.go:2:12: unknown directive //temporal:frobnicate (want one of workflow, init, run, signal, query, update, activity, nondeterministic-ok)`},
+		{`//temporal:frobnicate`, `x.go:2:12: unknown directive //temporal:frobnicate (want one of workflow, init, run, signal, query, update, activity, nexus, operation, nondeterministic-ok)`},
 		{`//temporal:signal descripton="x"`, `x.go:2:19: unknown option "descripton" for //temporal:signal: did you mean "description"?`},
 		{`//temporal:signal colour=red`, `x.go:2:19: unknown option "colour" for //temporal:signal (want one of name, dynamic, unfinished, description)`},
 		{`//temporal:run name=x`, `x.go:2:16: unknown option "name" for //temporal:run: it takes no options`},
@@ -106,6 +109,9 @@ func TestParseErrors(t *testing.T) {
 		{`//temporal:workflow versioning=sticky`, `x.go:2:32: invalid value "sticky" for option "versioning" of //temporal:workflow: want pinned or auto_upgrade`},
 		{`//temporal:update unfinished="sometimes"`, `x.go:2:30: invalid value "sometimes" for option "unfinished" of //temporal:update: want warn or abandon`},
 		{`//temporal:query =x`, `x.go:2:18: missing option name before '=' in //temporal:query`},
+		{`//temporal:nexus prefix=x`, `x.go:2:18: unknown option "prefix" for //temporal:nexus (want one of name)`},
+		{`//temporal:operation nam=x`, `x.go:2:22: unknown option "nam" for //temporal:operation: did you mean "name"?`},
+		{`//temporal:operation name`, `x.go:2:22: option "name" of //temporal:operation needs a value: write name=VALUE`},
 		{`//temporal:nondeterministic-ok`, `x.go:2:12: //temporal:nondeterministic-ok needs a reason: write //temporal:nondeterministic-ok <why this is safe>`},
 	} {
 		_, errs := parseOne(t, tc.text)
@@ -217,6 +223,70 @@ func TestParseFilePlacement(t *testing.T) {
 	}
 	if got.Decls[0].Value("name") != "Hello" {
 		t.Errorf("workflow name = %q", got.Decls[0].Value("name"))
+	}
+}
+
+const nexusPlacementSrc = `package p
+
+import "context"
+
+//temporal:nexus name=billing
+type Billing interface {
+	// Charge charges.
+	//temporal:operation name=charge
+	Charge(ctx context.Context, n int) (int, error)
+	//temporal:signal
+	Refund(ctx context.Context, n int) error
+	//temporal:operation
+	fmt.Stringer
+}
+
+type (
+	//temporal:nexus
+	Grouped struct{}
+	Inner   interface {
+		//temporal:operation
+		M(ctx context.Context, s string) error
+	}
+)
+
+//temporal:operation
+func (b *Grouped) Op(ctx context.Context, s string) error { return nil }
+
+//temporal:operation
+func Free(ctx context.Context, s string) error { return nil }
+
+//temporal:nexus
+type NotAType int
+
+//temporal:nexus
+func NotAFunc() {}
+`
+
+func TestParseFileNexusPlacement(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "x.go", nexusPlacementSrc, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, errs := ParseFile(fset, f)
+	want := []string{
+		`x.go:10:2: misplaced //temporal:signal directive: must be directly above a method, not a method of an interface`,
+		`x.go:12:2: misplaced //temporal:operation directive: must be directly above a method of a //temporal:nexus type (or a method in a //temporal:nexus interface)`,
+		`x.go:28:1: misplaced //temporal:operation directive: must be directly above a method of a //temporal:nexus type (or a method in a //temporal:nexus interface)`,
+		`x.go:31:1: misplaced //temporal:nexus directive: must be directly above a struct or interface type declaration`,
+		`x.go:34:1: misplaced //temporal:nexus directive: must be directly above a struct or interface type declaration`,
+	}
+	if g, w := strings.Join(errStrings(errs), "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("errors:\n%s\nwant:\n%s", g, w)
+	}
+	var decls []string
+	for _, d := range got.Decls {
+		decls = append(decls, fmt.Sprintf("%s %s.%s@%s", d.Kind, d.Receiver(), d.Name(), fset.Position(d.NamePos())))
+	}
+	wantDecls := "nexus .Billing@x.go:6:6|operation Billing.Charge@x.go:9:2|nexus .Grouped@x.go:18:2|operation Inner.M@x.go:21:3|operation Grouped.Op@x.go:26:19"
+	if g := strings.Join(decls, "|"); g != wantDecls {
+		t.Errorf("decls = %s, want %s", g, wantDecls)
 	}
 }
 

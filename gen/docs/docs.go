@@ -1,12 +1,13 @@
-// Package docs renders the Markdown reference of a package's workflows
-// and activities (temporalgen -docs) from the model, with the text
+// Package docs renders the Markdown reference of a package's workflows,
+// activities and Nexus services (temporalgen -docs) from the model, with the text
 // templates of package templates.
 //
 // The reference lists, per workflow, its type name, task queue, input and
 // output types, options, and signals, queries and updates with their
 // descriptions, each with a copy-paste Temporal CLI command (`temporal
 // workflow start`, `signal`, `query`, `update execute`); then the
-// activities. Like the generated code it only depends on the model, so it
+// activities; then the Nexus services with their operations and the
+// command that creates an endpoint for them. Like the generated code it only depends on the model, so it
 // is byte-for-byte deterministic.
 //
 //	md, err := docs.Markdown(pkg)
@@ -28,10 +29,27 @@ const TemplateName = "docs.md.tmpl"
 
 // Page is the data of the template: one package.
 type Page struct {
-	Name       string // package name
-	Path       string // import path
-	Workflows  []Workflow
-	Activities []Activity
+	Name          string // package name
+	Path          string // import path
+	Workflows     []Workflow
+	Activities    []Activity
+	NexusServices []NexusService
+}
+
+// NexusService is one Nexus service of a Page.
+type NexusService struct {
+	GoName     string
+	Name       string
+	Kind       string // "interface" or "struct"
+	Operations []NexusOperation
+}
+
+// NexusOperation is one operation of a NexusService.
+type NexusOperation struct {
+	GoName string
+	Name   string
+	Input  string
+	Output string
 }
 
 // Workflow is one workflow of a Page.
@@ -133,6 +151,20 @@ func NewPage(pkg *model.Package) Page {
 			g = "(*" + a.Receiver + ")." + a.GoName
 		}
 		p.Activities = append(p.Activities, Activity{GoName: g, Name: a.Name, Input: params(a.Params), Output: result(a.Result)})
+	}
+	svcs := slices.Clone(pkg.NexusServices)
+	slices.SortStableFunc(svcs, func(a, b model.NexusService) int { return strings.Compare(a.GoName, b.GoName) })
+	for _, s := range svcs {
+		ns := NexusService{GoName: s.GoName, Name: s.Name, Kind: "struct"}
+		if s.Interface {
+			ns.Kind = "interface"
+		}
+		ops := slices.Clone(s.Operations)
+		slices.SortStableFunc(ops, func(a, b model.NexusOperation) int { return strings.Compare(a.GoName, b.GoName) })
+		for _, op := range ops {
+			ns.Operations = append(ns.Operations, NexusOperation{GoName: op.GoName, Name: op.Name, Input: params([]model.Param{op.Input}), Output: result(op.Result)})
+		}
+		p.NexusServices = append(p.NexusServices, ns)
 	}
 	return p
 }

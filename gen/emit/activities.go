@@ -147,6 +147,15 @@ func (e *emitter) guards() {
 		}
 		guard(v, a.GoName, a.HasContext, ctxType(), a.Params, a.Result, a.ReturnsError)
 	}
+	for i := range e.p.NexusServices {
+		svc := &e.p.NexusServices[i]
+		v := s.name(lowerFirst(svc.GoName))
+		body = append(body, jen.Var().Id(v).Add(implType(svc)))
+		for j := range svc.Operations {
+			op := &svc.Operations[j]
+			guard(v, op.GoName, true, ctxType(), []model.Param{op.Input}, op.Result, true)
+		}
+	}
 	if len(body) == 0 {
 		return
 	}

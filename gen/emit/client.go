@@ -34,6 +34,7 @@ func (e *emitter) constants() {
 		defs = append(defs, comment(fmt.Sprintf("%s is the activity type of %s.", activityNameConst(a), activityGoName(a))),
 			jen.Id(activityNameConst(a)).Op("=").Lit(a.Name))
 	}
+	defs = append(defs, e.nexusConstants()...)
 	if len(defs) == 0 {
 		return
 	}
@@ -98,7 +99,7 @@ func (e *emitter) client(wf *model.Workflow) {
 		ctx, c, opts := s.name("ctx"), s.name("c"), s.name("opts")
 		ps := []jen.Code{jen.Id(ctx).Add(ctxType()), jen.Id(c).Op("*").Add(clientQual("Client")), jen.Id(opts).Add(clientQual("StartWorkflowOptions"))}
 		wt := workflowType(wf, s, &ps)
-		in := params(s, wf.Run.Params)
+		in := startParams(s, wf)
 		h, err := s.name("h"), s.name("err")
 		e.f.Line()
 		e.f.Add(comment(fmt.Sprintf("%s starts a %s workflow.%s%s", startFunc(wf), wf.GoName, taskQueueDoc(wf), dynamicDoc(wf))))
@@ -130,7 +131,7 @@ func (e *emitter) client(wf *model.Workflow) {
 			ps = append(ps, jen.Id(wt).String())
 			args = append(args, jen.Id(wt))
 		}
-		in := params(s, wf.Run.Params)
+		in := startParams(s, wf)
 		h, err := s.name("h"), s.name("err")
 		start := jen.List(jen.Id(h), jen.Id(err)).Op(":=").Id(startFunc(wf)).Call(append(args, ids(in)...)...)
 		e.f.Line()
@@ -178,7 +179,7 @@ func (e *emitter) signalWithStart(wf *model.Workflow, h *model.Handler) {
 	ctx, c, opts := s.name("ctx"), s.name("c"), s.name("opts")
 	ps := []jen.Code{jen.Id(ctx).Add(ctxType()), jen.Id(c).Op("*").Add(clientQual("Client")), jen.Id(opts).Add(clientQual("StartWorkflowOptions"))}
 	wt := workflowType(wf, s, &ps)
-	in := params(s, wf.Run.Params)
+	in := asSlice(startParams(s, wf))
 	sig := params(s, h.Params)
 	wh, err := s.name("h"), s.name("err")
 	fn := signalWithStartFunc(wf, h)
@@ -201,7 +202,7 @@ func (e *emitter) updateWithStart(wf *model.Workflow, h *model.Handler) {
 	ps := []jen.Code{jen.Id(ctx).Add(ctxType()), jen.Id(c).Op("*").Add(clientQual("Client")), jen.Id(opts).Add(clientQual("StartWorkflowOptions")),
 		jen.Id(stage).Add(clientQual("UpdateStage"))}
 	wt := workflowType(wf, s, &ps)
-	in := params(s, wf.Run.Params)
+	in := asSlice(startParams(s, wf))
 	up := params(s, h.Params)
 	uh, err := s.name("uh"), s.name("err")
 	fn := updateWithStartFunc(wf, h)
@@ -222,6 +223,9 @@ func (e *emitter) updateWithStart(wf *model.Workflow, h *model.Handler) {
 func anySlice(ps []param) jen.Code {
 	if len(ps) == 0 {
 		return jen.Nil()
+	}
+	if len(ps) == 1 && (ps[0].variadic || ps[0].slice) {
+		return jen.Id(ps[0].name)
 	}
 	return jen.Index().Any().Values(ids(ps)...)
 }

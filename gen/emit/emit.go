@@ -3,7 +3,8 @@
 // sees nothing but the model.
 //
 // [File] returns one gofmt'ed file per package. Everything in it is sorted
-// (workflows and handlers by Go name, activities by receiver and Go name),
+// (workflows, handlers, Nexus services and operations by Go name,
+// activities by receiver and Go name),
 // so the same model always gives the same bytes. For a workflow X with
 // signal S, query Q and update U, and an activity A, the file declares:
 //
@@ -24,9 +25,27 @@
 //	RegisterX, RegisterWorkflows,     registration with a worker (or replayer),
 //	RegisterActivities, Register      through the Registrar interfaces
 //
+// and for a Nexus service N (a //temporal:nexus struct or interface) with
+// operation Op:
+//
+//	NNexusServiceName,                the service and operation names, as constants
+//	NOpNexusOperationName
+//	NNexusClient, NewNNexusClient     workflow side: Op(ctx, opts, in) returns a
+//	                                  workflow.NexusOperationHandle[O];
+//	                                  WithDataConverter(dc), Untyped
+//	RegisterNNexus(w, impl)           serves every operation from impl (*N for a
+//	                                  struct, an N for an interface) through
+//	                                  NexusRegistrar, as synchronous operations
+//
 // and a func _() of compile-time guards that assigns every annotated method
 // and function to a variable of the signature the generated code was made
 // for, so that a changed signature breaks the build of stale output.
+//
+// Register does not include Nexus services: their implementations are
+// passed to RegisterNNexus, and a package with only Nexus services has no
+// Register. Operation stubs take (ctx, opts, in) like activity stubs, and
+// return the handle rather than a future, because a Nexus operation's
+// start (Started) and cancellation are part of calling it.
 //
 // Schedules get two helpers per workflow rather than a typed schedule
 // handle, because only a schedule's action depends on the workflow:
@@ -122,7 +141,11 @@ func File(pkg *model.Package) ([]byte, []error) {
 	for i := range p.Activities {
 		e.activityStubs(&p.Activities[i])
 	}
+	for i := range p.NexusServices {
+		e.nexusClient(&p.NexusServices[i])
+	}
 	e.registration()
+	e.nexusRegistration()
 	e.guards()
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
@@ -132,8 +155,8 @@ func File(pkg *model.Package) ([]byte, []error) {
 	return buf.Bytes(), nil
 }
 
-// sorted returns a copy of pkg with workflows, handlers and activities in
-// emission order.
+// sorted returns a copy of pkg with workflows, handlers, activities, Nexus
+// services and operations in emission order.
 func sorted(pkg *model.Package) *model.Package {
 	p := *pkg
 	p.Workflows = slices.Clone(pkg.Workflows)
@@ -152,6 +175,13 @@ func sorted(pkg *model.Package) *model.Package {
 	slices.SortStableFunc(p.Activities, func(a, b model.Activity) int {
 		return cmp.Or(strings.Compare(a.Receiver, b.Receiver), strings.Compare(a.GoName, b.GoName))
 	})
+	p.NexusServices = slices.Clone(pkg.NexusServices)
+	slices.SortStableFunc(p.NexusServices, func(a, b model.NexusService) int { return strings.Compare(a.GoName, b.GoName) })
+	for i := range p.NexusServices {
+		s := &p.NexusServices[i]
+		s.Operations = slices.Clone(s.Operations)
+		slices.SortStableFunc(s.Operations, func(a, b model.NexusOperation) int { return strings.Compare(a.GoName, b.GoName) })
+	}
 	return &p
 }
 
@@ -211,7 +241,8 @@ func allIdents(p *model.Package) []string {
 		a := &p.Activities[i]
 		ids = append(ids, activityNameConst(a), activityFunc(a), localActivityFunc(a))
 	}
-	return append(ids, workflowRegistrar, activityRegistrar, registrar, registerAll, registerWorkflows, registerActivities)
+	ids = append(ids, nexusIdents(p)...)
+	return append(ids, workflowRegistrar, activityRegistrar, registrar, registerAll, registerWorkflows, registerActivities, nexusRegistrar)
 }
 
 // scope returns a fresh scope for the locals of one function.
@@ -261,8 +292,31 @@ func workflowQual(n string) *jen.Statement { return jen.Qual(workflowPkg, n) }
 
 // param is a parameter of a generated function.
 type param struct {
-	name string
-	typ  model.TypeRef
+	name     string
+	typ      model.TypeRef
+	variadic bool // args ...any: a dynamic workflow's arguments, on the client side
+	slice    bool // the same as args []any, where other parameters follow
+}
+
+// asSlice turns a variadic parameter of ps into a []any one, for
+// functions with parameters after it.
+func asSlice(ps []param) []param {
+	for i := range ps {
+		if ps[i].variadic {
+			ps[i].variadic, ps[i].slice = false, true
+		}
+	}
+	return ps
+}
+
+// startParams names the parameters callers pass to start wf: the run's,
+// or for a dynamic workflow (whose run takes converter.Values) any
+// arguments, args ...any, encoded one payload each.
+func startParams(s *scope, wf *model.Workflow) []param {
+	if wf.Dynamic {
+		return []param{{name: s.name("args"), variadic: true}}
+	}
+	return params(s, wf.Run.Params)
 }
 
 // params names ps in s.
@@ -278,7 +332,14 @@ func params(s *scope, ps []model.Param) []param {
 func decls(ps []param) []jen.Code {
 	var out []jen.Code
 	for _, p := range ps {
-		out = append(out, jen.Id(p.name).Add(typ(p.typ)))
+		switch {
+		case p.variadic:
+			out = append(out, jen.Id(p.name).Op("...").Any())
+		case p.slice:
+			out = append(out, jen.Id(p.name).Index().Any())
+		default:
+			out = append(out, jen.Id(p.name).Add(typ(p.typ)))
+		}
 	}
 	return out
 }
@@ -287,6 +348,10 @@ func decls(ps []param) []jen.Code {
 func ids(ps []param) []jen.Code {
 	var out []jen.Code
 	for _, p := range ps {
+		if p.variadic || p.slice {
+			out = append(out, jen.Id(p.name).Op("..."))
+			continue
+		}
 		out = append(out, jen.Id(p.name))
 	}
 	return out

@@ -149,3 +149,74 @@ func TestTestFile(t *testing.T) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func nexusPackage() *model.Package {
+	pos := func(line int) model.Pos { return model.Pos{File: "/src/p/p.go", Line: line, Col: 6} }
+	return &model.Package{
+		Path: "example.com/p", Name: "p", Dir: "/src/p", Pos: pos(1),
+		NexusServices: []model.NexusService{
+			{GoName: "Text", Name: "text", Interface: true, Pos: pos(10), Operations: []model.NexusOperation{
+				{GoName: "Upper", Name: "upper", Input: model.Param{Name: "s", Type: str()}, Result: ptr(str()), Pos: pos(12)},
+				{GoName: "Drop", Name: "Drop", Input: model.Param{Name: "s", Type: str()}, Pos: pos(13)},
+			}},
+		},
+	}
+}
+
+// TestNexusOnly renders a package with only a Nexus service: a client and
+// RegisterTextNexus, no Register (nothing else to register), operations
+// sorted, and test helpers.
+func TestNexusOnly(t *testing.T) {
+	src, errs := File(nexusPackage())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	s := string(src)
+	for _, want := range []string{
+		"func NewTextNexusClient(endpoint string) TextNexusClient {",
+		"func (c TextNexusClient) Upper(ctx workflow.Context, opts workflow.NexusOperationOptions, s string) workflow.NexusOperationHandle[string] {",
+		"func (c TextNexusClient) Drop(ctx workflow.Context, opts workflow.NexusOperationOptions, s string) workflow.NexusOperationHandle[struct{}] {",
+		"func RegisterTextNexus(w NexusRegistrar, impl Text) error {",
+		"worker.NexusSyncOperation[string, string](impl.Upper)",
+		"var text Text",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no %q in:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "func Register(") || strings.Contains(s, "WorkflowRegistrar") {
+		t.Errorf("a Nexus-only package has no Register:\n%s", s)
+	}
+	if d, u := strings.Index(s, ") Drop("), strings.Index(s, ") Upper("); d < 0 || d > u {
+		t.Errorf("operations not sorted: Drop at %d, Upper at %d", d, u)
+	}
+	test, errs := TestFile(nexusPackage())
+	if len(errs) > 0 || !bytes.Contains(test, []byte("func OnTextNexusDrop(env *testsuite.Env, fn func(ctx context.Context, s string) error) *testsuite.Mock {")) {
+		t.Errorf("test helpers (%v):\n%s", errs, test)
+	}
+}
+
+func TestNexusCollisions(t *testing.T) {
+	p := nexusPackage()
+	p.Declared = []model.Ident{{Name: "RegisterTextNexus", Pos: model.Pos{File: "/src/p/other.go", Line: 3, Col: 6}}}
+	p.NexusServices[0].Operations[1].GoName = "Untyped"
+	_, errs := File(p)
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"/src/p/p.go:10:6: generated RegisterTextNexus for Nexus service Text collides with RegisterTextNexus declared at other.go:3:6: rename one of them",
+		"/src/p/p.go:13:6: operation Untyped of Nexus service Text: generated method TextNexusClient.Untyped collides with the method every TextNexusClient has: rename the Go method and keep the registered name with name=Untyped",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	q := nexusPackage()
+	q.NexusServices[0].Operations[1].GoName = "Upper2"
+	q.Declared = []model.Ident{{Name: "OnTextNexusUpper2", Pos: model.Pos{File: "/src/p/other.go", Line: 7, Col: 6}}}
+	_, errs = TestFile(q)
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "generated OnTextNexusUpper2 for operation Upper2 of Nexus service Text collides") {
+		t.Errorf("test helper collision: %v", errs)
+	}
+}

@@ -42,7 +42,9 @@ func ExampleFile() {
 	// func GetHelloExternal(ctx workflow.Context, workflowID, runID string) HelloExternal
 	// func ContinueAsNewHello(ctx workflow.Context, opts workflow.ContinueAsNewOptions, name string) error
 	// func GreetActivity(ctx workflow.Context, opts workflow.ActivityOptions, name string) workflow.Future[string]
+	// func StartGreetActivity(ctx workflow.Context, opts workflow.ActivityOptions, name string) workflow.ActivityHandle[string]
 	// func GreetLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, name string) workflow.Future[string]
+	// func StartGreetLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, name string) workflow.LocalActivityHandle[string]
 	// func RegisterHello(w WorkflowRegistrar) error
 	// func RegisterWorkflows(w WorkflowRegistrar) error
 	// func RegisterActivities(w ActivityRegistrar) error

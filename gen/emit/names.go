@@ -207,6 +207,7 @@ func checkTestNames(p *model.Package) []error {
 		a := &p.Activities[i]
 		c.add("", activityMockFunc(a), origin{what: activityWhat(a), pos: a.Pos})
 	}
+	nexusTestNames(c, p)
 	return c.errs[n:]
 }
 
@@ -273,10 +274,11 @@ func fileNames(p *model.Package) *collisions {
 	for i := range p.Activities {
 		a := &p.Activities[i]
 		o := origin{what: activityWhat(a), pos: a.Pos}
-		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a)} {
+		for _, id := range []string{activityNameConst(a), activityFunc(a), localActivityFunc(a), "Start" + activityFunc(a), "Start" + localActivityFunc(a)} {
 			c.add("", id, o)
 		}
 	}
+	nexusNames(c, p)
 	o := origin{what: "package " + p.Name, pos: p.Pos, pkg: true}
 	for _, id := range packageIdents(p) {
 		c.add("", id, o)
@@ -297,7 +299,13 @@ func packageIdents(p *model.Package) []string {
 	if len(p.Workflows) > 0 && len(p.Activities) > 0 {
 		ids = append(ids, registrar)
 	}
-	return append(ids, registerAll)
+	if len(p.NexusServices) > 0 {
+		ids = append(ids, nexusRegistrar)
+	}
+	if len(p.Workflows) > 0 || len(p.Activities) > 0 {
+		ids = append(ids, registerAll)
+	}
+	return ids
 }
 
 // handlers returns the handlers of wf: signals, queries, updates.

@@ -55,6 +55,9 @@ func (e *emitter) registration() {
 	if hasAct {
 		e.registerActivities(impls)
 	}
+	if !hasWf && !hasAct {
+		return // only Nexus services: nexusRegistration
+	}
 
 	s := e.scope()
 	w := s.name("w")
@@ -204,13 +207,19 @@ func (e *emitter) dispatch(wf *model.Workflow) jen.Code {
 	if len(in) > 0 || wf.Run.Result != nil {
 		body = append(body, jen.Id(dc).Op(":=").Add(workflowQual("PayloadConverter")).Call(jen.Id(ctx)))
 	}
-	if len(in) > 0 {
+	switch {
+	case wf.Dynamic:
+		// Every payload goes to the run undecoded (the check stage made
+		// its one parameter converter.Values).
+		in = []param{{name: args}}
 		body = append(body, jen.Id(args).Op(":=").Qual(converterPkg, "NewValues").Call(jen.Id(input), jen.Id(dc)))
+	case len(in) > 0:
+		body = append(body, jen.Id(args).Op(":=").Qual(converterPkg, "NewValues").Call(jen.Id(input), jen.Id(dc)))
+		body = append(body, decodeParams(args, in, true, err, func(p param) []jen.Code {
+			return []jen.Code{jen.Return(jen.Nil(), jen.Qual(temporalPkg, "NewNonRetryableApplicationError").Call(
+				jen.Lit(fmt.Sprintf("workflow %s: ", wf.GoName)).Op("+").Id(err).Dot("Error").Call(), jen.Lit(argumentDecodeError), jen.Id(err)))}
+		})...)
 	}
-	body = append(body, decodeParams(args, in, true, err, func(p param) []jen.Code {
-		return []jen.Code{jen.Return(jen.Nil(), jen.Qual(temporalPkg, "NewNonRetryableApplicationError").Call(
-			jen.Lit(fmt.Sprintf("workflow %s: ", wf.GoName)).Op("+").Id(err).Dot("Error").Call(), jen.Lit(argumentDecodeError), jen.Id(err)))}
-	})...)
 	body = append(body,
 		jen.Id(inst).Op(":=").New(jen.Id(wf.GoName)),
 		workflowQual("SetInstance").Call(jen.Id(ctx), jen.Id(inst)),

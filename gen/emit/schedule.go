@@ -20,7 +20,7 @@ func (e *emitter) schedule(wf *model.Workflow) {
 		opts := s.name("opts")
 		ps := []jen.Code{jen.Id(opts).Add(clientQual("ScheduleWorkflowAction"))}
 		wt := workflowType(wf, s, &ps)
-		in := params(s, wf.Run.Params)
+		in := startParams(s, wf)
 		e.f.Line()
 		what := "with the given input: opts with the workflow type and the input as its WorkflowType and Args"
 		if len(in) == 0 {
@@ -46,7 +46,7 @@ func (e *emitter) schedule(wf *model.Workflow) {
 			ps = append(ps, jen.Id(wt).String())
 			args = append(args, jen.Id(wt))
 		}
-		in := params(s, wf.Run.Params)
+		in := startParams(s, wf)
 		fn := scheduleFunc(wf)
 		e.f.Line()
 		with := " with the given input"

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -31,7 +32,7 @@ func (e *emitter) child(wf *model.Workflow) {
 	ctx, opts := s.name("ctx"), s.name("opts")
 	ps := []jen.Code{jen.Id(ctx).Add(wfCtxType()), jen.Id(opts).Add(workflowQual("ChildWorkflowOptions"))}
 	wt := workflowType(wf, s, &ps)
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	h, err := s.name("h"), s.name("err")
 	fn := startChildFunc(wf)
 	e.f.Line()
@@ -125,7 +126,7 @@ func (e *emitter) external(wf *model.Workflow) {
 func (e *emitter) continueAsNew(wf *model.Workflow) {
 	s := e.scope()
 	ctx, opts := s.name("ctx"), s.name("opts")
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	fn := continueAsNewFunc(wf)
 	e.f.Line()
 	body := []jen.Code{}
@@ -140,22 +141,34 @@ func (e *emitter) continueAsNew(wf *model.Workflow) {
 	e.f.Func().Id(fn).Params(append([]jen.Code{jen.Id(ctx).Add(wfCtxType()), jen.Id(opts).Add(workflowQual("ContinueAsNewOptions"))}, decls(in)...)...).Error().Block(body...)
 }
 
-// activityStubs declares AActivity and ALocalActivity.
+// activityStubs declares AActivity and ALocalActivity, which return the
+// future of the result, and StartAActivity and StartALocalActivity, which
+// return a handle (ID, Cancel, IsDone, IsCancelled, Get).
 func (e *emitter) activityStubs(a *model.Activity) {
 	res := resultType(a.Result)
 	for _, local := range []bool{false, true} {
-		s := e.scope()
-		ctx, opts := s.name("ctx"), s.name("opts")
-		in := params(s, a.Params)
-		fn, exec, optsType, how := activityFunc(a), "ExecuteActivity", "ActivityOptions", "activity"
-		if local {
-			fn, exec, optsType, how = localActivityFunc(a), "ExecuteLocalActivity", "LocalActivityOptions", "local activity"
+		for _, handle := range []bool{false, true} {
+			s := e.scope()
+			ctx, opts := s.name("ctx"), s.name("opts")
+			in := params(s, a.Params)
+			fn, call, optsType, how := activityFunc(a), "ExecuteActivity", "ActivityOptions", "activity"
+			ret, what := workflowQual("Future").Types(res), "the future of its result"
+			if local {
+				fn, call, optsType, how = localActivityFunc(a), "ExecuteLocalActivity", "LocalActivityOptions", "local activity"
+			}
+			if handle {
+				fn, call, what = "Start"+fn, "Start"+strings.TrimPrefix(call, "Execute"), "a handle to it"
+				ret = workflowQual("ActivityHandle").Types(res)
+				if local {
+					ret = workflowQual("LocalActivityHandle").Types(res)
+				}
+			}
+			e.f.Line()
+			e.f.Add(comment(fmt.Sprintf("%s runs %s as a %s (type %s) with opts and returns %s.", fn, activityGoName(a), how, quote(a.Name), what)))
+			e.f.Func().Id(fn).Params(append([]jen.Code{jen.Id(ctx).Add(wfCtxType()), jen.Id(opts).Add(workflowQual(optsType))}, decls(in)...)...).
+				Add(ret).Block(
+				jen.Return(workflowQual(call).Types(res).Call(append([]jen.Code{jen.Id(ctx), jen.Id(opts), jen.Id(activityNameConst(a))}, ids(in)...)...)),
+			)
 		}
-		e.f.Line()
-		e.f.Add(comment(fmt.Sprintf("%s runs %s as a %s (type %s) with opts and returns the future of its result.", fn, activityGoName(a), how, quote(a.Name))))
-		e.f.Func().Id(fn).Params(append([]jen.Code{jen.Id(ctx).Add(wfCtxType()), jen.Id(opts).Add(workflowQual(optsType))}, decls(in)...)...).
-			Add(workflowQual("Future").Types(res)).Block(
-			jen.Return(workflowQual(exec).Types(res).Call(append([]jen.Code{jen.Id(ctx), jen.Id(opts), jen.Id(activityNameConst(a))}, ids(in)...)...)),
-		)
 	}
 }

@@ -30,6 +30,7 @@ func inEnvFields() []string { return []string{"Env", "Execute"} }
 //	                        S(...) error, Q(...) (R, error), U(..., done func(R, error)) error
 //	OnXWorkflow(env, fn)    a typed mock of X as a child workflow
 //	OnAActivity(env, fn)    a typed mock of A
+//	OnNNexusOp(env, fn)     a typed mock of operation Op of Nexus service N
 //
 // For a dynamic workflow, Execute and OnXWorkflow also take the workflow
 // type to run or replace, as StartX does; its dynamic handlers have no
@@ -38,7 +39,7 @@ func inEnvFields() []string { return []string{"Env", "Execute"} }
 // to test, and the errors when a helper's name is taken.
 func TestFile(pkg *model.Package) ([]byte, []error) {
 	p := sorted(pkg)
-	if len(p.Workflows) == 0 && len(p.Activities) == 0 {
+	if len(p.Workflows) == 0 && len(p.Activities) == 0 && len(p.NexusServices) == 0 {
 		return nil, nil
 	}
 	if errs := checkTestNames(p); len(errs) > 0 {
@@ -51,6 +52,12 @@ func TestFile(pkg *model.Package) ([]byte, []error) {
 	}
 	for i := range p.Activities {
 		e.reserved[activityMockFunc(&p.Activities[i])] = true
+	}
+	for i := range p.NexusServices {
+		s := &p.NexusServices[i]
+		for j := range s.Operations {
+			e.reserved[nexusMockFunc(s, &s.Operations[j])] = true
+		}
 	}
 	name := "testsuite"
 	for i := 2; e.reserved[name]; i++ {
@@ -68,6 +75,9 @@ func TestFile(pkg *model.Package) ([]byte, []error) {
 	}
 	for i := range p.Activities {
 		e.activityMock(&p.Activities[i])
+	}
+	for i := range p.NexusServices {
+		e.nexusMocks(&p.NexusServices[i])
 	}
 	var buf bytes.Buffer
 	if err := e.f.Render(&buf); err != nil {
@@ -101,7 +111,7 @@ func (e *emitter) inEnv(wf *model.Workflow) {
 	rv, opts, res, out, err := s.name("w"), s.name("opts"), s.name("res"), s.name("out"), s.name("err")
 	decl := []jen.Code{jen.Id(opts).Add(tsQual("StartOptions"))}
 	wt := workflowType(wf, s, &decl)
-	in := params(s, wf.Run.Params)
+	in := startParams(s, wf)
 	call := jen.Id(rv).Dot("Env").Dot("ExecuteWorkflow").Call(append([]jen.Code{jen.Id(opts), wt}, ids(in)...)...)
 	decl = append(decl, decls(in)...)
 	e.f.Line()

@@ -3,7 +3,7 @@
 // input of code emission.
 //
 // Nothing here refers to go/ast or go/types. A [Package] lists the
-// workflows and activities of one Go package; a [Workflow] has its run
+// workflows, activities and Nexus services of one Go package; a [Workflow] has its run
 // method, optional init method and message handlers; every Go type that
 // crosses the wire is a [TypeRef], which holds exactly what is needed to
 // render the type with jennifer (import path, name, element types, type
@@ -25,6 +25,8 @@ type Package struct {
 	Dir        string     // directory of the package's files
 	Workflows  []Workflow // in source order
 	Activities []Activity // in source order
+	// NexusServices are the //temporal:nexus types, in source order.
+	NexusServices []NexusService `json:",omitzero"`
 	// Imports are the packages referenced by the types of the model, sorted
 	// by path, excluding the package itself.
 	Imports []Import
@@ -147,4 +149,28 @@ type Activity struct {
 	Result          *TypeRef
 	ReturnsError    bool
 	Pos             Pos
+}
+
+// NexusService is a struct or interface type annotated with
+// //temporal:nexus: a Nexus service whose operations are its methods.
+type NexusService struct {
+	GoName string // Go type name
+	Name   string // service name (name=, default GoName)
+	// Interface is true for an interface type, whose implementations
+	// serve the operations; a struct type serves them with its own
+	// methods (on *T).
+	Interface  bool
+	Operations []NexusOperation // in source order
+	Pos        Pos
+}
+
+// NexusOperation is a synchronous operation of a Nexus service: a method
+// Op(ctx context.Context, in I) (O, error), or Op(ctx context.Context, in
+// I) error.
+type NexusOperation struct {
+	GoName string   // method name
+	Name   string   // operation name (name= of //temporal:operation, default GoName)
+	Input  Param    // the parameter after the context
+	Result *TypeRef // the non-error result, or nil
+	Pos    Pos      // position of the method name
 }

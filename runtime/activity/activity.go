@@ -100,7 +100,15 @@ func IsActivity(ctx context.Context) bool {
 // GetInfo returns information about the activity attempt ctx belongs to.
 // It panics outside an activity.
 func GetInfo(ctx context.Context) Info {
-	info := Info(mustEnv(ctx, "GetInfo").Info)
+	env := mustEnv(ctx, "GetInfo")
+	if o, ok := env.Outbound.(Outbound); ok {
+		return o.GetInfo(ctx)
+	}
+	return getInfo(env)
+}
+
+func getInfo(env *actctx.Env) Info {
+	info := Info(env.Info)
 	info.TaskToken = append([]byte(nil), info.TaskToken...)
 	return info
 }
@@ -109,7 +117,40 @@ func GetInfo(ctx context.Context) Info {
 // ID and type, the workflow ID and run ID, and the attempt number. It
 // panics outside an activity.
 func GetLogger(ctx context.Context) *slog.Logger {
-	return mustEnv(ctx, "GetLogger").Logger
+	env := mustEnv(ctx, "GetLogger")
+	if o, ok := env.Outbound.(Outbound); ok {
+		return o.GetLogger(ctx)
+	}
+	return env.Logger
+}
+
+// GetWorkerStopChannel returns a channel that is closed when the worker
+// running the activity begins to stop (Worker.Stop): a long activity can
+// save its progress (heartbeat details) and return before the grace
+// period ends and its context is cancelled. It panics outside an
+// activity.
+func GetWorkerStopChannel(ctx context.Context) <-chan struct{} {
+	return mustEnv(ctx, "GetWorkerStopChannel").WorkerStop
+}
+
+// GetMetricsHandler returns the handler for the activity's own metrics:
+// the worker's (worker.Options.MetricsHandler) with the activity's
+// namespace, task queue, activity type and workflow type as tags, or a
+// temporal.NopMetricsHandler when the worker has none. It panics outside
+// an activity.
+func GetMetricsHandler(ctx context.Context) temporal.MetricsHandler {
+	env := mustEnv(ctx, "GetMetricsHandler")
+	if o, ok := env.Outbound.(Outbound); ok {
+		return o.GetMetricsHandler(ctx)
+	}
+	return metricsOf(env)
+}
+
+func metricsOf(env *actctx.Env) temporal.MetricsHandler {
+	if env.Metrics == nil {
+		return temporal.NopMetricsHandler{}
+	}
+	return env.Metrics
 }
 
 // GetDataConverter returns the data converter the worker uses for this
@@ -128,7 +169,18 @@ func GetDataConverter(ctx context.Context) converter.DataConverter {
 // activity it does nothing.
 func RecordHeartbeat(ctx context.Context, details ...any) {
 	env := actctx.From(ctx)
-	if env == nil || env.Heartbeat == nil {
+	if env == nil {
+		return
+	}
+	if o, ok := env.Outbound.(Outbound); ok {
+		o.RecordHeartbeat(ctx, details...)
+		return
+	}
+	recordHeartbeat(env, details)
+}
+
+func recordHeartbeat(env *actctx.Env, details []any) {
+	if env.Heartbeat == nil {
 		return
 	}
 	p, err := env.DataConverter.ToPayloads(details...)
@@ -143,7 +195,13 @@ func RecordHeartbeat(ctx context.Context, details ...any) {
 // heartbeat details. It reports false outside an activity.
 func HasHeartbeatDetails(ctx context.Context) bool {
 	env := actctx.From(ctx)
-	return env != nil && len(env.HeartbeatDetails.GetPayloads()) > 0
+	if env == nil {
+		return false
+	}
+	if o, ok := env.Outbound.(Outbound); ok {
+		return o.HasHeartbeatDetails(ctx)
+	}
+	return len(env.HeartbeatDetails.GetPayloads()) > 0
 }
 
 // GetHeartbeatDetails decodes the heartbeat details the previous attempt
@@ -152,6 +210,13 @@ func HasHeartbeatDetails(ctx context.Context) bool {
 // pointer. It panics outside an activity.
 func GetHeartbeatDetails(ctx context.Context, ptrs ...any) error {
 	env := mustEnv(ctx, "GetHeartbeatDetails")
+	if o, ok := env.Outbound.(Outbound); ok {
+		return o.GetHeartbeatDetails(ctx, ptrs...)
+	}
+	return getHeartbeatDetails(env, ptrs)
+}
+
+func getHeartbeatDetails(env *actctx.Env, ptrs []any) error {
 	if len(env.HeartbeatDetails.GetPayloads()) == 0 {
 		return temporal.ErrNoDetails
 	}

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // WorkflowDescription is the state of one workflow run as reported by
@@ -41,6 +42,12 @@ type WorkflowDescription struct {
 	Memo             map[string]*commonpb.Payload
 	SearchAttributes map[string]*commonpb.Payload
 
+	// StaticSummary and StaticDetails are the start's
+	// (StartWorkflowOptions), decoded; "" when unset or undecodable.
+	StaticSummary, StaticDetails string
+	// Priority is the workflow's (nil: none set).
+	Priority *temporal.Priority
+
 	raw *workflowservice.DescribeWorkflowExecutionResponse
 	dc  converter.DataConverter
 }
@@ -68,7 +75,11 @@ func (h *WorkflowHandle) describe(ctx context.Context, op string) (*WorkflowDesc
 func newWorkflowDescription(resp *workflowservice.DescribeWorkflowExecutionResponse, dc converter.DataConverter) *WorkflowDescription {
 	info := resp.GetWorkflowExecutionInfo()
 	cfg := resp.GetExecutionConfig()
+	md := cfg.GetUserMetadata()
 	return &WorkflowDescription{
+		StaticSummary:            decodeString(dc, md.GetSummary()),
+		StaticDetails:            decodeString(dc, md.GetDetails()),
+		Priority:                 temporal.PriorityFromProto(info.GetPriority()),
 		WorkflowID:               info.GetExecution().GetWorkflowId(),
 		RunID:                    info.GetExecution().GetRunId(),
 		FirstExecutionRunID:      info.GetFirstRunId(),
@@ -88,6 +99,15 @@ func newWorkflowDescription(resp *workflowservice.DescribeWorkflowExecutionRespo
 		raw:                      resp,
 		dc:                       dc,
 	}
+}
+
+// decodeString decodes a string payload, "" for nil or undecodable.
+func decodeString(dc converter.DataConverter, p *commonpb.Payload) string {
+	var s string
+	if p != nil {
+		_ = dc.FromPayload(p, &s)
+	}
+	return s
 }
 
 // Raw returns the full server response.

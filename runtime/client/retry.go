@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/api/workflowservice/v1"
@@ -104,10 +105,14 @@ func (r RetryOptions) policy(code codes.Code) backoff.Policy {
 }
 
 // retryable reports whether an error of code may go away when the call is
-// made again, given whether the caller's context is still live.
-func retryable(code codes.Code, ctxLive bool) bool {
+// made again, given whether the caller's context is still live. A message
+// larger than gRPC's limit (ResourceExhausted, but not an overload) fails
+// the same way every time.
+func retryable(err error, code codes.Code, ctxLive bool) bool {
 	switch code {
-	case codes.Unavailable, codes.ResourceExhausted, codes.Aborted, codes.Unknown, codes.Internal:
+	case codes.ResourceExhausted:
+		return !IsMessageTooLarge(err)
+	case codes.Unavailable, codes.Aborted, codes.Unknown, codes.Internal:
 		return true
 	case codes.DeadlineExceeded:
 		return ctxLive
@@ -172,7 +177,7 @@ func (r RetryOptions) call(ctx context.Context, attempt func(context.Context) er
 			return nil
 		}
 		code := status.Code(err)
-		if !retryable(code, ctx.Err() == nil) {
+		if !retryable(err, code, ctx.Err() == nil) {
 			if n > 1 && ctx.Err() != nil {
 				return gaveUp(err, n, time.Since(start), ctx.Err())
 			}
@@ -201,6 +206,14 @@ func (r RetryOptions) attempt(ctx context.Context, bounded bool, attempt func(co
 	actx, cancel := context.WithTimeout(ctx, r.AttemptTimeout)
 	defer cancel()
 	return attempt(actx)
+}
+
+// IsMessageTooLarge reports whether err is gRPC's refusal of a request or
+// response larger than its message size limit (the server's is 4 MiB by
+// default; a workflow task completion or start request carrying too much
+// payload data hits it). Such calls are not retried.
+func IsMessageTooLarge(err error) bool {
+	return status.Code(err) == codes.ResourceExhausted && strings.Contains(status.Convert(err).Message(), "message larger than max")
 }
 
 // gaveUp returns last, the error of the final attempt, with its status code

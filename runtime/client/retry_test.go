@@ -45,6 +45,7 @@ func TestRetryCall(t *testing.T) {
 			status.Error(codes.Aborted, ""), status.Error(codes.Unknown, ""), status.Error(codes.Internal, ""),
 		}, attempts: 4, code: codes.OK},
 		{name: "server deadline with time left is retried", errs: []error{status.Error(codes.DeadlineExceeded, "history timed out")}, attempts: 2, code: codes.OK},
+		{name: "a message too large is not retried", errs: []error{status.Error(codes.ResourceExhausted, "grpc: received message larger than max (5243059 vs. 4194304)")}, attempts: 1, code: codes.ResourceExhausted},
 		{name: "invalid argument is not retried", errs: []error{status.Error(codes.InvalidArgument, "bad")}, attempts: 1, code: codes.InvalidArgument},
 		{name: "not found is not retried", errs: []error{status.Error(codes.NotFound, "gone")}, attempts: 1, code: codes.NotFound},
 		{name: "already exists is not retried", errs: []error{status.Error(codes.AlreadyExists, "dup")}, attempts: 1, code: codes.AlreadyExists},

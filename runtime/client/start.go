@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
@@ -70,6 +71,14 @@ type StartWorkflowOptions struct {
 	// Links relate the workflow to other entities (e.g. the Nexus operation
 	// that started it); shown in the UI.
 	Links []*commonpb.Link
+
+	// StaticSummary (one line) and StaticDetails (Markdown) describe the
+	// workflow in the Web UI and `temporal workflow describe` (user
+	// metadata, encoded with the client's data converter).
+	StaticSummary, StaticDetails string
+	// Priority orders the workflow's tasks, and by default those of its
+	// activities and children, on their task queues.
+	Priority *temporal.Priority
 }
 
 // StartWorkflow starts a workflow of type workflowType with args encoded by
@@ -133,6 +142,10 @@ func (c *Client) startRequest(op string, opts *StartWorkflowOptions, workflowTyp
 	if err != nil {
 		return nil, fail("%v", err)
 	}
+	md, err := converter.UserMetadata(c.opts.DataConverter, opts.StaticSummary, opts.StaticDetails)
+	if err != nil {
+		return nil, fail("encode summary: %v", err)
+	}
 	return &workflowservice.StartWorkflowExecutionRequest{
 		Namespace:                c.opts.Namespace,
 		WorkflowId:               opts.ID,
@@ -153,6 +166,8 @@ func (c *Client) startRequest(op string, opts *StartWorkflowOptions, workflowTyp
 		WorkflowStartDelay:       durationOrNil(opts.StartDelay),
 		CompletionCallbacks:      opts.CompletionCallbacks,
 		Links:                    opts.Links,
+		UserMetadata:             md,
+		Priority:                 opts.Priority.ToProto(),
 	}, nil
 }
 

@@ -71,6 +71,8 @@ func (c *Client) signalWithStartWorkflow(ctx context.Context, opts StartWorkflow
 		SearchAttributes:         sreq.SearchAttributes,
 		WorkflowStartDelay:       sreq.WorkflowStartDelay,
 		Header:                   c.header(ctx, sreq.Header, extra),
+		UserMetadata:             sreq.UserMetadata,
+		Priority:                 sreq.Priority,
 	})
 	if err != nil {
 		return nil, c.startError(op, opts.ID, workflowType, err)

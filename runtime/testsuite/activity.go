@@ -96,11 +96,15 @@ func (a *activity) startAttempt() {
 	}
 	a.armTimeout()
 	e.running++
-	input := a.attrs.Input
+	input, header := a.attrs.Input, a.attrs.Header
 	dc := e.opts.DataConverter
+	if len(e.opts.ContextPropagators) > 0 {
+		ctx = actworker.Extract(ctx, e.opts.ContextPropagators, header, env.Logger)
+	}
+	interceptors := e.opts.ActivityInterceptors
 	// Pooled goroutines keep the stacks earlier attempts grew.
 	e.goroutines.Go(func() {
-		res, err := actworker.Invoke(actctx.With(ctx, env), fn, dc, input)
+		res, err := actworker.InvokeWith(actctx.With(ctx, env), interceptors, fn, dc, header, input)
 		e.results <- attemptResult{a: a, gen: gen, result: res, err: err}
 	})
 }

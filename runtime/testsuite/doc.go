@@ -59,7 +59,9 @@
 // holds (RegisterCallbackWhen, asked after every workflow task — it may
 // query the workflow); QueryWorkflow works during and after the run.
 // Nexus operations run against mocks (OnNexusOperation, typed by the
-// operation's input and output), as synchronous operations.
+// operation's input and output) or registered handlers
+// (RegisterNexusOperation, which generated RegisterXNexus functions
+// call), as synchronous operations.
 //
 // # Determinism
 //
@@ -89,6 +91,14 @@
 // context's), the previous attempt's heartbeat details, the heartbeats it
 // records (Heartbeats), cancellation (Cancel), and panics turned into
 // *temporal.PanicError.
+//
+// # Interceptors and propagators
+//
+// Options.WorkflowInterceptors, ActivityInterceptors and
+// ContextPropagators are the worker's: workflows (and their replays),
+// activities and local activities run through them as on a worker, and a
+// StartOptions.Header reaches the workflow through the propagators, so
+// interceptors are tested like the workflows they wrap.
 //
 // # Against a real server
 //

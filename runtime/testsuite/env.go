@@ -12,13 +12,16 @@ import (
 
 	commonpb "go.temporal.io/api/common/v1"
 
+	actapi "github.com/temporalgen/temporalgen/runtime/activity"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
+	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/gopool"
 	"github.com/temporalgen/temporalgen/runtime/internal/wfreg"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
+	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
 // DefaultStartTime is the virtual time an environment starts at unless
@@ -68,6 +71,13 @@ type Options struct {
 	// MaxSteps bounds the workflow tasks of one ExecuteWorkflow (default
 	// 100000), so a workflow that loops forever on timers ends the test.
 	MaxSteps int
+	// WorkflowInterceptors, ActivityInterceptors and ContextPropagators
+	// are the worker's (worker.Options, client.Options.ContextPropagators):
+	// workflows, their replays, activities and local activities run
+	// through them as on a worker, so interceptors can be tested here.
+	WorkflowInterceptors []workflow.Interceptor
+	ActivityInterceptors []actapi.Interceptor
+	ContextPropagators   []temporal.ContextPropagator
 }
 
 func (o Options) withDefaults(t testing.TB) Options {
@@ -142,9 +152,11 @@ type Env struct {
 	activities    *actworker.Registry
 	mocks         *actworker.Registry
 	locals        *actworker.Local
+	attach        func(*engine.Run) // the workflow interceptors' engine hook; nil without
 	childMocks    wfreg.Registry
 	workflowMocks map[string]*Mock        // counted as children start
-	nexus         map[string]nexusHandler // by service/operation
+	nexus         map[string]nexusHandler // mocks, by service/operation
+	nexusOps      map[string]nexusHandler // registered operations, by service/operation
 	conditions    []condition
 	watchdog      *coro.Watchdog
 	stopWatch     context.CancelFunc
@@ -189,6 +201,7 @@ func New(t testing.TB, opts Options) *Env {
 		byID:          make(map[string]*execution),
 		workflowMocks: make(map[string]*Mock),
 		nexus:         make(map[string]nexusHandler),
+		nexusOps:      make(map[string]nexusHandler),
 		results:       make(chan attemptResult, 64),
 		stuck:         make(chan *temporal.DeadlockError, 1),
 	}
@@ -199,7 +212,8 @@ func New(t testing.TB, opts Options) *Env {
 		e.srv = &serverRun{}
 	}
 	e.locals = &actworker.Local{Activities: envActivities{e}, DataConverter: opts.DataConverter, FailureConverter: opts.FailureConverter,
-		Logger: opts.Logger, Clock: virtualClock{e}}
+		Logger: opts.Logger, Clock: virtualClock{e}, Propagators: opts.ContextPropagators, Interceptors: opts.ActivityInterceptors}
+	e.attach = workflow.NewInterceptors(opts.WorkflowInterceptors, opts.ContextPropagators).AttachFunc()
 	go e.watchdog.Loop(ctx)
 	t.Cleanup(e.close)
 	return e

@@ -121,7 +121,7 @@ func (e *Env) engineRun(id, runID string, lookup func(string) (*engine.Definitio
 	return engine.NewRun(engine.Config{
 		Namespace: e.opts.Namespace, TaskQueue: e.opts.TaskQueue,
 		DataConverter: e.opts.DataConverter, FailureConverter: e.opts.FailureConverter,
-		Logger: e.opts.Logger, Lookup: lookup, Coroutines: e.coroutines,
+		Logger: e.opts.Logger, Lookup: lookup, Coroutines: e.coroutines, Attach: e.attach,
 	}, id, runID)
 }
 

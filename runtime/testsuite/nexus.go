@@ -9,6 +9,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
+
+	"github.com/temporalgen/temporalgen/runtime/worker"
 )
 
 // nexusHandler runs a mocked Nexus operation: the decoded input in, the
@@ -39,6 +41,34 @@ func OnNexusOperation[I, O any](e *Env, service, operation string, fn func(ctx c
 	return m
 }
 
+// RegisterNexusOperation serves the Nexus operation service/operation (on
+// any endpoint) with op, as a worker does; generated RegisterXNexus
+// functions call it. The operation must complete synchronously (an
+// asynchronous start fails the test) and, unlike on a server, any error
+// it returns fails the operation at once. A mock of the same operation
+// (OnNexusOperation) takes its place. Operations run in process only, not
+// with Options.Server.
+func (e *Env) RegisterNexusOperation(service, operation string, op worker.NexusOperation) error {
+	key := service + "/" + operation
+	if _, dup := e.nexusOps[key]; dup {
+		return fmt.Errorf("testsuite: Nexus operation %s is already registered", key)
+	}
+	dc := e.opts.DataConverter
+	e.nexusOps[key] = func(ctx context.Context, p *commonpb.Payload) (*commonpb.Payload, error) {
+		res, err := op.Start(ctx, &worker.NexusStartRequest{Service: service, Operation: operation, Input: p, DataConverter: dc})
+		if err != nil {
+			return nil, err
+		}
+		if res.Token != "" {
+			err := fmt.Errorf("testsuite: Nexus operation %s started asynchronously (token %q): the test environment runs synchronous operations only; mock it with OnNexusOperation", key, res.Token)
+			e.fail(err)
+			return nil, err
+		}
+		return res.Result, nil
+	}
+	return nil
+}
+
 // scheduleNexus records the operation and, at the same virtual time, runs
 // its mock and records the outcome.
 func (x *execution) scheduleNexus(a *commandpb.ScheduleNexusOperationCommandAttributes, completed int64) {
@@ -48,7 +78,10 @@ func (x *execution) scheduleNexus(a *commandpb.ScheduleNexusOperationCommandAttr
 		WorkflowTaskCompletedEventId: completed, RequestId: fmt.Sprintf("nexus-%d", len(x.events))})
 	fn, ok := x.env.nexus[a.Service+"/"+a.Operation]
 	if !ok {
-		x.env.fail(fmt.Errorf("testsuite: Nexus operation %s/%s (endpoint %s) is not mocked: use testsuite.OnNexusOperation", a.Service, a.Operation, a.Endpoint))
+		fn, ok = x.env.nexusOps[a.Service+"/"+a.Operation]
+	}
+	if !ok {
+		x.env.fail(fmt.Errorf("testsuite: Nexus operation %s/%s (endpoint %s) is neither mocked nor registered: use testsuite.OnNexusOperation or Env.RegisterNexusOperation", a.Service, a.Operation, a.Endpoint))
 		return
 	}
 	scheduled := ev.EventId

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
+	"github.com/temporalgen/temporalgen/runtime/temporal/metricstest"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
@@ -497,8 +499,8 @@ type actRecorder struct {
 	calls []string
 }
 
-func (r *actRecorder) InterceptActivity(_ context.Context, next activity.Inbound) activity.Inbound {
-	return actRecorderIn{activity.InboundBase{Next: next}, r}
+func (r *actRecorder) InterceptActivity(_ context.Context, next activity.Inbound, out activity.Outbound) (activity.Inbound, activity.Outbound) {
+	return actRecorderIn{activity.InboundBase{Next: next}, r}, out
 }
 
 type actRecorderIn struct {
@@ -521,8 +523,8 @@ func (i actRecorderIn) ExecuteActivity(ctx context.Context, in *activity.Execute
 // panickyAct is an activity interceptor that panics.
 type panickyAct struct{}
 
-func (panickyAct) InterceptActivity(_ context.Context, next activity.Inbound) activity.Inbound {
-	return panickyActIn{}
+func (panickyAct) InterceptActivity(_ context.Context, next activity.Inbound, out activity.Outbound) (activity.Inbound, activity.Outbound) {
+	return panickyActIn{}, out
 }
 
 type panickyActIn struct{}
@@ -589,5 +591,112 @@ func TestUndecodableHeaderIsSkipped(t *testing.T) {
 		if lines := logs.Lines(where, "worker_test.badHeader", "undecodable header"); len(lines) == 0 {
 			t.Errorf("no warning %q naming the propagator:\n%s", where, logs.String())
 		}
+	}
+}
+
+// outRecorder is an activity interceptor whose Outbound records the
+// activity's calls to the activity package and tags its logger.
+type outRecorder struct {
+	mu    sync.Mutex
+	calls []string
+	panic atomic.Bool // GetInfo panics
+}
+
+func (r *outRecorder) InterceptActivity(_ context.Context, next activity.Inbound, out activity.Outbound) (activity.Inbound, activity.Outbound) {
+	return next, outRecorderOut{activity.OutboundBase{Next: out}, r}
+}
+
+func (r *outRecorder) add(s string) {
+	r.mu.Lock()
+	r.calls = append(r.calls, s)
+	r.mu.Unlock()
+}
+
+type outRecorderOut struct {
+	activity.OutboundBase
+	r *outRecorder
+}
+
+func (o outRecorderOut) GetInfo(ctx context.Context) activity.Info {
+	if o.r.panic.Load() {
+		panic("info service down")
+	}
+	o.r.add("GetInfo")
+	return o.Next.GetInfo(ctx)
+}
+
+func (o outRecorderOut) GetLogger(ctx context.Context) *slog.Logger {
+	o.r.add("GetLogger")
+	return o.Next.GetLogger(ctx).With("audited", true)
+}
+
+func (o outRecorderOut) GetMetricsHandler(ctx context.Context) temporal.MetricsHandler {
+	o.r.add("GetMetricsHandler")
+	return o.Next.GetMetricsHandler(ctx)
+}
+
+func (o outRecorderOut) RecordHeartbeat(ctx context.Context, details ...any) {
+	o.r.add(fmt.Sprint("RecordHeartbeat", details))
+	o.Next.RecordHeartbeat(ctx, details...)
+}
+
+func (o outRecorderOut) HasHeartbeatDetails(ctx context.Context) bool {
+	o.r.add("HasHeartbeatDetails")
+	return o.Next.HasHeartbeatDetails(ctx)
+}
+
+// TestActivityOutboundInterceptor checks that an activity's calls to the
+// activity package go through the interceptors' Outbound, in activities
+// and local activities, that GetMetricsHandler is the worker's handler
+// tagged with the activity, and that a panicking Outbound fails the
+// attempt naming its interceptor.
+func TestActivityOutboundInterceptor(t *testing.T) {
+	e := newEnv(t)
+	rec := &outRecorder{}
+	metrics := metricstest.New()
+	var logs testenv.LogBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	e.worker(worker.Options{ActivityInterceptors: []activity.Interceptor{rec}, MetricsHandler: metrics, Logger: log}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("Audited", func(ctx workflow.Context) (string, error) {
+			a, err := workflow.ExecuteActivity[string](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second, RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 1}}, "Audit").Get(ctx)
+			if err != nil {
+				return "", err
+			}
+			l, err := workflow.ExecuteLocalActivity[string](ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Audit").Get(ctx)
+			return a + "," + l, err
+		}))
+		testenv.Must(t, w.RegisterActivity("Audit", func(ctx context.Context) (string, error) {
+			activity.RecordHeartbeat(ctx, 42)
+			_ = activity.HasHeartbeatDetails(ctx)
+			activity.GetMetricsHandler(ctx).Counter("audits").Inc(1)
+			activity.GetLogger(ctx).Info("audit done")
+			return activity.GetInfo(ctx).ActivityType, nil
+		}))
+	})
+	got := testenv.Result[string](t, e.start("Audited"))
+	if got != "Audit,Audit" {
+		t.Errorf("result %q, want Audit,Audit", got)
+	}
+	want := []string{"RecordHeartbeat[42]", "HasHeartbeatDetails", "GetMetricsHandler", "GetLogger", "GetInfo"}
+	rec.mu.Lock()
+	calls := slices.Clone(rec.calls)
+	rec.mu.Unlock()
+	if !slices.Equal(calls, append(slices.Clone(want), want...)) {
+		t.Errorf("outbound calls %v, want %v twice", calls, want)
+	}
+	if n := len(logs.Lines("audit done", "audited=true")); n != 2 {
+		t.Errorf("%d audited log lines, want 2:\n%s", n, logs.String())
+	}
+	for _, wt := range []string{temporal.WorkerTypeActivity, temporal.WorkerTypeLocalActivity} {
+		tags := map[string]string{temporal.TagActivityType: "Audit", temporal.TagWorkflowType: "Audited", temporal.TagWorkerType: wt, temporal.TagTaskQueue: e.tq}
+		if n := metrics.Count("audits", tags); n != 1 {
+			t.Errorf("audits%v = %d, want 1", tags, n)
+		}
+	}
+
+	rec.panic.Store(true)
+	err := e.start("Audited").Get(testenv.Context(t), nil)
+	if err == nil || !strings.Contains(err.Error(), "activity interceptor *worker_test.outRecorder panicked: info service down") {
+		t.Errorf("workflow error %v, want the activity's failure naming the interceptor", err)
 	}
 }

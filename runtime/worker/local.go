@@ -144,7 +144,7 @@ func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueRespon
 		Commands:                   hb.Commands,
 		Messages:                   hb.Messages,
 		QueryResults:               hb.QueryResults,
-		Identity:                   w.client.Identity(),
+		Identity:                   w.opts.Identity,
 		Namespace:                  w.client.Namespace(),
 		ForceCreateNewWorkflowTask: true,
 		ReturnNewWorkflowTask:      true,

@@ -3,6 +3,7 @@ package worker_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -129,6 +130,40 @@ func TestSDKMetrics(t *testing.T) {
 		}
 		if cacheSize == 0 && (hits != 0 || replays < n) {
 			t.Errorf("without a cache: %d cache hits (want 0) and %d replays (want at least %d)", hits, replays, n)
+		}
+	})
+}
+
+// TestWorkflowMetricMeter: workflow code records a described counter and
+// a histogram through workflow.MetricMeter; each value is recorded once
+// per execution, with the cache and without it (where every task
+// replays), with the workflow's tags and the metric's metadata.
+func TestWorkflowMetricMeter(t *testing.T) {
+	testenv.ForEachCache(t, func(t *testing.T, cacheSize int) {
+		e := newEnv(t)
+		h := metricstest.New()
+		e.worker(worker.Options{CacheSize: cacheSize, MetricsHandler: h}, func(w *worker.Worker) {
+			testenv.Must(t, w.RegisterWorkflow("Orders", func(ctx workflow.Context) error {
+				m := workflow.MetricMeter(ctx)
+				for _, size := range []float64{2, 5} {
+					m.CounterWith("orders", temporal.MetricOptions{Description: "orders placed", Unit: "{order}"}).Inc(1)
+					m.Histogram("order_size", temporal.MetricOptions{Unit: "{item}"}).Record(size)
+					if err := workflow.Sleep(ctx, time.Millisecond); err != nil { // a task each
+						return err
+					}
+				}
+				return nil
+			}))
+		})
+		testenv.Must(t, e.start("Orders").Get(testenv.Context(t), nil))
+		tags := map[string]string{temporal.TagWorkflowType: "Orders", temporal.TagTaskQueue: e.tq}
+		orders := h.Series("orders", tags)
+		if len(orders) != 1 || orders[0].Count != 2 || orders[0].Description != "orders placed" || orders[0].Unit != "{order}" {
+			t.Errorf("orders: %+v, want one series counting 2 with its description and unit", orders)
+		}
+		sizes := h.Series("order_size", tags)
+		if len(sizes) != 1 || sizes[0].Kind != "histogram" || !slices.Equal(sizes[0].Values, []float64{2, 5}) {
+			t.Errorf("order_size: %+v, want the values 2 and 5 once each", sizes)
 		}
 	})
 }

@@ -156,7 +156,7 @@ func (w *Worker) nexusPollLoop(ctx context.Context) {
 		pctx, cancel := context.WithTimeout(ctx, longPollTimeout)
 		resp, err := w.svc.PollNexusTaskQueue(pctx, &workflowservice.PollNexusTaskQueueRequest{
 			Namespace: w.client.Namespace(),
-			Identity:  w.client.Identity(),
+			Identity:  w.opts.Identity,
 			TaskQueue: &taskqueuepb.TaskQueue{Name: w.taskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
 		})
 		cancel()
@@ -223,11 +223,11 @@ func (w *Worker) handleNexusTask(task *workflowservice.PollNexusTaskQueueRespons
 	var err error
 	if herr != nil {
 		_, err = w.svc.RespondNexusTaskFailed(ctx, &workflowservice.RespondNexusTaskFailedRequest{
-			Namespace: w.client.Namespace(), Identity: w.client.Identity(), TaskToken: task.TaskToken, Error: herr,
+			Namespace: w.client.Namespace(), Identity: w.opts.Identity, TaskToken: task.TaskToken, Error: herr,
 		})
 	} else {
 		_, err = w.svc.RespondNexusTaskCompleted(ctx, &workflowservice.RespondNexusTaskCompletedRequest{
-			Namespace: w.client.Namespace(), Identity: w.client.Identity(), TaskToken: task.TaskToken, Response: resp,
+			Namespace: w.client.Namespace(), Identity: w.opts.Identity, TaskToken: task.TaskToken, Response: resp,
 		})
 	}
 	if err != nil {
@@ -246,11 +246,24 @@ func (w *Worker) nexusOp(service, operation string) (NexusOperation, *nexuspb.Ha
 		return nil, handlerError("NOT_FOUND", fmt.Sprintf("Nexus operation %s/%s is not registered on this worker; registered: [%s]",
 			service, operation, strings.Join(names, ", ")))
 	}
+	return safeNexus{service + "/" + operation, op}, nil
+}
+
+// interceptedOp is nexusOp through the worker's Nexus interceptors.
+func (w *Worker) interceptedOp(ctx context.Context, service, operation string) (NexusOperation, *nexuspb.HandlerError) {
+	op, herr := w.nexusOp(service, operation)
+	if herr != nil || len(w.opts.NexusInterceptors) == 0 {
+		return op, herr
+	}
+	op, err := w.interceptNexus(ctx, op)
+	if err != nil {
+		return nil, &nexuspb.HandlerError{ErrorType: "INTERNAL", Failure: w.nexusFailure(err)}
+	}
 	return op, nil
 }
 
 func (w *Worker) nexusStart(ctx context.Context, req *nexuspb.Request, s *nexuspb.StartOperationRequest) (*nexuspb.Response, *nexuspb.HandlerError) {
-	op, herr := w.nexusOp(s.Service, s.Operation)
+	op, herr := w.interceptedOp(ctx, s.Service, s.Operation)
 	if herr != nil {
 		return nil, herr
 	}
@@ -277,7 +290,7 @@ func (w *Worker) nexusStart(ctx context.Context, req *nexuspb.Request, s *nexusp
 }
 
 func (w *Worker) nexusCancel(ctx context.Context, c *nexuspb.CancelOperationRequest) (*nexuspb.Response, *nexuspb.HandlerError) {
-	op, herr := w.nexusOp(c.Service, c.Operation)
+	op, herr := w.interceptedOp(ctx, c.Service, c.Operation)
 	if herr != nil {
 		return nil, herr
 	}

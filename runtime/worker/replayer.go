@@ -210,7 +210,7 @@ func (r *Replayer) ReplayHistory(workflowID, runID string, h *historypb.History)
 		FailureConverter: r.opts.FailureConverter,
 		Logger:           r.opts.Logger,
 		Lookup:           r.workflows.Lookup,
-		Attach:           attachOf(workflow.NewInterceptors(r.opts.WorkflowInterceptors, workflowPropagators(r.opts.ContextPropagators))),
+		Attach:           workflow.NewInterceptors(r.opts.WorkflowInterceptors, r.opts.ContextPropagators).AttachFunc(),
 	}, workflowID, runID)
 	stuck, err := r.step(run, engine.Input{Task: &engine.Task{Events: events, StartedEventID: math.MaxInt64, Whole: true}})
 	if stuck != nil {

@@ -12,6 +12,7 @@ import (
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/internal/coro"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -56,7 +57,7 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 		Commands:     out.Commands,
 		Messages:     out.Messages,
 		QueryResults: out.QueryResults,
-		Identity:     w.client.Identity(),
+		Identity:     w.opts.Identity,
 		Namespace:    w.client.Namespace(),
 		Capabilities: &workflowservice.RespondWorkflowTaskCompletedRequest_Capabilities{
 			DiscardSpeculativeWorkflowTaskWithEvents: false,
@@ -81,7 +82,11 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	}
 	w.metrics.closed(task, run.Info(), out.Commands)
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
-	if err != nil {
+	if client.IsMessageTooLarge(err) {
+		// Sending it again would fail again: fail the task with the
+		// cause the server knows, so history shows why.
+		w.failTask(ctx, task, fmt.Errorf("workflow task completion of %d commands is larger than the server accepts: %w", len(req.Commands), err))
+	} else if err != nil {
 		w.log.Warn("completing workflow task failed; dropping the cached run",
 			"workflow_id", task.GetWorkflowExecution().GetWorkflowId(), "error", err)
 	}
@@ -132,7 +137,7 @@ func (w *Worker) failTask(ctx context.Context, task *workflowservice.PollWorkflo
 		TaskToken: task.TaskToken,
 		Cause:     cause,
 		Failure:   &failurepb.Failure{Message: err.Error(), StackTrace: stackOf(err), Source: SDKName},
-		Identity:  w.client.Identity(),
+		Identity:  w.opts.Identity,
 		Namespace: w.client.Namespace(),
 	})
 	if rerr != nil {
@@ -144,6 +149,9 @@ func causeOf(err error) enumspb.WorkflowTaskFailedCause {
 	var nd *temporal.NondeterminismError
 	if errors.As(err, &nd) {
 		return enumspb.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR
+	}
+	if client.IsMessageTooLarge(err) {
+		return enumspb.WORKFLOW_TASK_FAILED_CAUSE_GRPC_MESSAGE_TOO_LARGE
 	}
 	return enumspb.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE
 }

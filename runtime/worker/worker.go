@@ -108,6 +108,22 @@ type Options struct {
 	// ActivityInterceptors wrap every activity and local activity attempt,
 	// the first outermost (see activity.Interceptor).
 	ActivityInterceptors []activity.Interceptor
+	// NexusInterceptors wrap every Nexus operation request this worker
+	// serves, the first outermost (see NexusInterceptor).
+	NexusInterceptors []NexusInterceptor
+
+	// Identity names the worker in the server's records (pollers, task
+	// completions, the Web UI's worker list). Default: the client's.
+	Identity string
+	// MaxConcurrentLocalActivities bounds the local activity attempts
+	// running at once on this worker (default 100); a workflow task whose
+	// local activities wait for a slot keeps heartbeating.
+	MaxConcurrentLocalActivities int
+	// WorkerActivitiesPerSecond caps the activity tasks this worker starts
+	// per second (0: no cap); TaskQueueActivitiesPerSecond asks the server
+	// to cap the task queue's dispatch rate for all its workers.
+	WorkerActivitiesPerSecond    float64
+	TaskQueueActivitiesPerSecond float64
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -138,6 +154,12 @@ func (o Options) withDefaults(c *client.Client) Options {
 	if o.MetricsHandler == nil {
 		o.MetricsHandler = c.MetricsHandler()
 	}
+	if o.Identity == "" {
+		o.Identity = c.Identity()
+	}
+	if o.MaxConcurrentLocalActivities <= 0 {
+		o.MaxConcurrentLocalActivities = 100
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -163,6 +185,8 @@ type Worker struct {
 	locals     *actworker.Local // runs local activities
 
 	versioningWarning sync.Once // see warnVersioning
+
+	stopping chan struct{} // closed when Stop begins (activity.GetWorkerStopChannel)
 
 	stickyQueue string
 	cache       *cache
@@ -211,12 +235,14 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 		slots:      make(chan struct{}, opts.MaxConcurrentWorkflowTasks),
 		pool:       gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		coroutines: coro.NewPool(idleCoroutines),
+		stopping:   make(chan struct{}),
 	}
 	w.metrics = newWorkerMetrics(opts.MetricsHandler, c.Namespace(), taskQueue)
 	w.stuck = newStuckRuns(opts.MaxStuckWorkflows, w.log, opts.MetricsHandler)
 	w.locals = &actworker.Local{Activities: w.activities, DataConverter: w.dc, FailureConverter: w.fc, Logger: w.log, Propagators: c.ContextPropagators(), Interceptors: opts.ActivityInterceptors,
-		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity)}
-	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, workflowPropagators(c.ContextPropagators()))
+		Metrics: w.metrics.root.With(temporal.TagWorkerType, temporal.WorkerTypeLocalActivity),
+		Slots:   make(chan struct{}, opts.MaxConcurrentLocalActivities), Stopping: w.stopping}
+	w.intercept = workflow.NewInterceptors(opts.WorkflowInterceptors, c.ContextPropagators())
 	w.localCtx, w.localCancel = context.WithCancel(context.Background())
 	if opts.CacheSize > 0 {
 		w.cache = newCache(opts.CacheSize)
@@ -234,6 +260,16 @@ func New(c *client.Client, taskQueue string, opts Options) *Worker {
 // deadlock detector found stuck and that have not returned since (see
 // Options.MaxStuckWorkflows).
 func (w *Worker) StuckWorkflows() int { return w.stuck.count() }
+
+// PurgeCache closes every workflow run in the cache, freeing its memory
+// and coroutines; a purged run's next task replays its history, as after
+// an eviction. Runs whose task is in progress are not cached at that
+// moment and stay untouched. Use it under memory pressure or in tests.
+func (w *Worker) PurgeCache() {
+	if w.cache != nil {
+		w.metrics.dropped(w.cache.clear())
+	}
+}
 
 // TaskQueue returns the task queue the worker polls.
 func (w *Worker) TaskQueue() string { return w.taskQueue }
@@ -263,20 +299,23 @@ func (w *Worker) Start() error {
 	}
 	if !w.opts.DisableActivityWorker && len(w.activities.Names()) > 0 {
 		w.actPoller = actworker.New(actworker.Config{
-			Service:          w.svc,
-			Namespace:        w.client.Namespace(),
-			TaskQueue:        w.taskQueue,
-			Identity:         w.client.Identity(),
-			DataConverter:    w.dc,
-			FailureConverter: w.fc,
-			Pollers:          w.opts.ActivityPollers,
-			MaxConcurrent:    w.opts.MaxConcurrentActivities,
-			Logger:           w.opts.Logger, // the poller adds namespace and task queue
-			Backoff:          w.opts.PollBackoff.policy(),
-			Conn:             w.client.Conn(),
-			Propagators:      w.client.ContextPropagators(),
-			Interceptors:     w.opts.ActivityInterceptors,
-			Metrics:          w.opts.MetricsHandler,
+			Service:           w.svc,
+			Namespace:         w.client.Namespace(),
+			TaskQueue:         w.taskQueue,
+			Identity:          w.opts.Identity,
+			DataConverter:     w.dc,
+			FailureConverter:  w.fc,
+			Pollers:           w.opts.ActivityPollers,
+			MaxConcurrent:     w.opts.MaxConcurrentActivities,
+			Logger:            w.opts.Logger, // the poller adds namespace and task queue
+			Backoff:           w.opts.PollBackoff.policy(),
+			Conn:              w.client.Conn(),
+			Propagators:       w.client.ContextPropagators(),
+			Interceptors:      w.opts.ActivityInterceptors,
+			Metrics:           w.opts.MetricsHandler,
+			RatePerSecond:     w.opts.WorkerActivitiesPerSecond,
+			MaxTasksPerSecond: w.opts.TaskQueueActivitiesPerSecond,
+			Stopping:          w.stopping,
 		}, w.activities)
 		w.actPoller.Start()
 	}
@@ -302,6 +341,7 @@ func (w *Worker) StopContext(ctx context.Context) error {
 	}
 	w.stopped = true
 	w.mu.Unlock()
+	close(w.stopping)
 	w.cancel()
 	// Activity polling stops at once too; running activities get until
 	// ctx is done.
@@ -352,7 +392,7 @@ func (w *Worker) shutdownSticky(ctx context.Context) {
 	_, err := w.svc.ShutdownWorker(ctx, &workflowservice.ShutdownWorkerRequest{
 		Namespace:       w.client.Namespace(),
 		StickyTaskQueue: w.stickyQueue,
-		Identity:        w.client.Identity(),
+		Identity:        w.opts.Identity,
 		Reason:          "graceful shutdown",
 	})
 	if err != nil {

@@ -54,7 +54,7 @@ func (w *Worker) startWorkflowPollers(ctx context.Context) {
 		req := &workflowservice.PollWorkflowTaskQueueRequest{
 			Namespace: w.client.Namespace(),
 			TaskQueue: w.taskQueueProto(sticky),
-			Identity:  w.client.Identity(),
+			Identity:  w.opts.Identity,
 		}
 		w.wg.Add(1)
 		go w.pollLoop(ctx, req)
@@ -216,6 +216,6 @@ func (w *Worker) newRun(workflowID, runID string) *engine.Run {
 		Metrics:          w.opts.MetricsHandler,
 		Coroutines:       w.coroutines,
 		Lookup:           w.workflows.Lookup,
-		Attach:           attachOf(w.intercept),
+		Attach:           w.intercept.AttachFunc(),
 	}, workflowID, runID)
 }

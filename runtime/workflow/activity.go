@@ -5,6 +5,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	"time"
 
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -67,6 +68,15 @@ type ActivityOptions struct {
 	HeartbeatTimeout       time.Duration
 	RetryPolicy            *temporal.RetryPolicy // nil: the server's default policy
 	CancellationType       ActivityCancellationType
+	// Summary is a one-line description the Web UI shows for the
+	// activity (user metadata on its command and ActivityTaskScheduled).
+	Summary string
+	// Priority orders the activity's task on its queue (nil: the
+	// workflow's).
+	Priority *temporal.Priority
+	// VersioningIntent is the build-id versioning intent (the Python
+	// SDK's versioning_intent).
+	VersioningIntent temporal.VersioningIntent
 }
 
 // ExecuteActivity schedules the activity named activity with args and
@@ -128,6 +138,12 @@ func startActivity(c *engine.Context, opts ActivityOptions, activity string, arg
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of activity %s: %w", activity, err))
 		return ActivityHandle[any]{a: &engine.Activity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
 	}
+	md, err := converter.UserMetadata(dc, opts.Summary, "")
+	if err != nil {
+		f := engine.NewFuture()
+		f.SetValue(nil, fmt.Errorf("workflow: encoding the summary of activity %s: %w", activity, err))
+		return ActivityHandle[any]{a: &engine.Activity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
+	}
 	a := c.StartActivity(engine.ActivityOptions{
 		ActivityID:             opts.ActivityID,
 		TaskQueue:              opts.TaskQueue,
@@ -138,6 +154,9 @@ func startActivity(c *engine.Context, opts ActivityOptions, activity string, arg
 		RetryPolicy:            opts.RetryPolicy.ToProto(),
 		CancellationType:       opts.CancellationType.sm(),
 		Header:                 header,
+		Metadata:               md,
+		Priority:               opts.Priority.ToProto(),
+		UseWorkflowBuildID:     opts.VersioningIntent.Compatible(),
 	}, activity, input)
 	return ActivityHandle[any]{a: a, outcome: outcome[any]{Future[any]{f: a.Result, dc: dc}}}
 }
@@ -158,6 +177,9 @@ type LocalActivityOptions struct {
 	// process; longer backoffs become durable timers (default 1 minute).
 	LocalRetryThreshold time.Duration
 	CancellationType    ActivityCancellationType
+	// Summary is a one-line description the Web UI shows for the local
+	// activity (user metadata on its marker).
+	Summary string
 }
 
 // ExecuteLocalActivity runs a registered activity in the worker process,
@@ -199,6 +221,12 @@ func startLocalActivity(c *engine.Context, opts LocalActivityOptions, activity s
 		f.SetValue(nil, fmt.Errorf("workflow: encoding arguments of local activity %s: %w", activity, err))
 		return LocalActivityHandle[any]{a: &engine.LocalActivity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
 	}
+	md, err := converter.UserMetadata(dc, opts.Summary, "")
+	if err != nil {
+		f := engine.NewFuture()
+		f.SetValue(nil, fmt.Errorf("workflow: encoding the summary of local activity %s: %w", activity, err))
+		return LocalActivityHandle[any]{a: &engine.LocalActivity{Result: f}, outcome: outcome[any]{Future[any]{f: f, dc: dc}}}
+	}
 	a := c.StartLocalActivity(engine.LocalActivityOptions{
 		ActivityID:             opts.ActivityID,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout,
@@ -208,6 +236,7 @@ func startLocalActivity(c *engine.Context, opts LocalActivityOptions, activity s
 		LocalRetryThreshold:    opts.LocalRetryThreshold,
 		CancellationType:       opts.CancellationType.sm(),
 		Header:                 header,
+		Metadata:               md,
 	}, activity, input)
 	return LocalActivityHandle[any]{a: a, outcome: outcome[any]{Future[any]{f: a.Result, dc: dc}}}
 }

@@ -88,6 +88,14 @@ type ChildWorkflowOptions struct {
 	Memo                  map[string]any
 	SearchAttributes      []temporal.SearchAttributeUpdate
 	CancellationType      ChildWorkflowCancellationType
+	// StaticSummary (one line) and StaticDetails (Markdown) describe the
+	// child in the Web UI and `temporal workflow describe`.
+	StaticSummary, StaticDetails string
+	// Priority orders the child's tasks (nil: the parent's).
+	Priority *temporal.Priority
+	// VersioningIntent is the build-id versioning intent (the Python
+	// SDK's versioning_intent).
+	VersioningIntent temporal.VersioningIntent
 }
 
 // ChildWorkflowHandle is a started child workflow whose result decodes
@@ -187,6 +195,10 @@ func startChildWorkflow(c *engine.Context, opts ChildWorkflowOptions, workflowTy
 			return ChildWorkflowHandle[any]{}, err
 		}
 	}
+	md, err := converter.UserMetadata(dc, opts.StaticSummary, opts.StaticDetails)
+	if err != nil {
+		return ChildWorkflowHandle[any]{}, fmt.Errorf("workflow: encoding the summary of child %s: %w", workflowType, err)
+	}
 	ch := c.StartChild(engine.ChildOptions{
 		Namespace:         opts.Namespace,
 		WorkflowID:        opts.WorkflowID,
@@ -202,6 +214,9 @@ func startChildWorkflow(c *engine.Context, opts ChildWorkflowOptions, workflowTy
 		SearchAttributes:  sa,
 		CancellationType:  opts.CancellationType.sm(),
 		Header:            header,
+		Metadata:          md,
+		Priority:          opts.Priority.ToProto(),
+		InheritBuildID:    opts.VersioningIntent.Compatible(),
 	}, workflowType, input)
 	return ChildWorkflowHandle[any]{c: ch, dc: dc}, nil
 }

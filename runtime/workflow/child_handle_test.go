@@ -11,15 +11,20 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
-// TestChildHandleStateAndExternalCancel runs in process (runtime/testsuite):
-// IsDone and IsCancelled follow the child, and cancelling an external
-// workflow with a cancelled context sends nothing.
+// TestChildHandleStateAndExternalCancel runs in process (runtime/testsuite)
+// and on the dev server: Cancel cancels the child, IsDone and IsCancelled
+// follow it, and cancelling an external workflow with a cancelled context
+// sends nothing.
 func TestChildHandleStateAndExternalCancel(t *testing.T) {
-	env := testsuite.New(t, testsuite.Options{})
+	onBothEnvs(t, testChildHandle)
+}
+
+func testChildHandle(t *testing.T, env *testsuite.Env) {
 	type report struct{ DoneBefore, CancelledBefore, Cancelled, Done, ChildCanceled, ExternalCanceled bool }
 	if err := env.RegisterWorkflow("Parent", func(ctx workflow.Context) (report, error) {
 		var r report
-		child, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: "sleeper"}, "Sleeper")
+		sleeper := workflow.GetInfo(ctx).WorkflowID + "-sleeper"
+		child, err := workflow.StartChildWorkflow[string](ctx, workflow.ChildWorkflowOptions{WorkflowID: sleeper}, "Sleeper")
 		if err != nil {
 			return r, err
 		}
@@ -34,7 +39,7 @@ func TestChildHandleStateAndExternalCancel(t *testing.T) {
 
 		cctx, cancel := workflow.WithCancel(ctx)
 		cancel()
-		_, err = workflow.GetExternalWorkflowHandle(ctx, "sleeper", "").Cancel(cctx).Get(ctx)
+		_, err = workflow.GetExternalWorkflowHandle(ctx, sleeper, "").Cancel(cctx).Get(ctx)
 		r.ExternalCanceled = temporal.IsCanceledError(err)
 		return r, nil
 	}); err != nil {

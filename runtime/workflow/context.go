@@ -116,28 +116,59 @@ func AwaitWithTimeout(ctx Context, timeout time.Duration, cond func() bool) (boo
 	return impl(ctx).AwaitWithTimeout(timeout, cond)
 }
 
+// AwaitWithTimeoutOptions is AwaitWithTimeout whose timeout timer carries
+// opts (the seed's wait_condition(timeout_summary=...)).
+func AwaitWithTimeoutOptions(ctx Context, timeout time.Duration, opts TimerOptions, cond func() bool) (bool, error) {
+	c := impl(ctx)
+	md, err := converter.UserMetadata(c.Run().DataConverter(), opts.Summary, "")
+	if err != nil {
+		return false, fmt.Errorf("workflow: encoding the timer summary: %w", err)
+	}
+	return c.AwaitWithTimeoutMetadata(timeout, md, cond)
+}
+
+// TimerOptions configure a durable timer.
+type TimerOptions struct {
+	// Summary is a one-line description the Web UI shows for the timer
+	// (user metadata on its command and TimerStarted event).
+	Summary string
+}
+
 // Sleep blocks for d of workflow time using a durable timer. It returns a
 // *temporal.CanceledError if ctx is cancelled first.
-func Sleep(ctx Context, d time.Duration) error {
+func Sleep(ctx Context, d time.Duration) error { return SleepWithOptions(ctx, d, TimerOptions{}) }
+
+// SleepWithOptions is Sleep with a described timer.
+func SleepWithOptions(ctx Context, d time.Duration, opts TimerOptions) error {
 	c := impl(ctx)
 	if ch := chainOf(c); ch != nil {
-		_, _, err := ch.newTimer(ctx, &TimerInput{Duration: d}).f.Wait(c)
+		_, _, err := ch.newTimer(ctx, &TimerInput{Duration: d, Options: opts}).f.Wait(c)
 		return err
 	}
-	_, _, err := c.NewTimer(d).Wait(c)
+	_, _, err := newTimer(c, d, opts).f.Wait(c)
 	return err
 }
 
 // NewTimer starts a durable timer and returns a future that is ready when
 // it fires (nil error) or when ctx is cancelled (*temporal.CanceledError).
 func NewTimer(ctx Context, d time.Duration) Future[struct{}] {
-	c := impl(ctx)
-	if ch := chainOf(c); ch != nil {
-		return ch.newTimer(ctx, &TimerInput{Duration: d})
-	}
-	return newTimer(c, d)
+	return NewTimerWithOptions(ctx, d, TimerOptions{})
 }
 
-func newTimer(c *engine.Context, d time.Duration) Future[struct{}] {
-	return Future[struct{}]{f: c.NewTimer(d), dc: c.Run().DataConverter()}
+// NewTimerWithOptions is NewTimer with a described timer.
+func NewTimerWithOptions(ctx Context, d time.Duration, opts TimerOptions) Future[struct{}] {
+	c := impl(ctx)
+	if ch := chainOf(c); ch != nil {
+		return ch.newTimer(ctx, &TimerInput{Duration: d, Options: opts})
+	}
+	return newTimer(c, d, opts)
+}
+
+func newTimer(c *engine.Context, d time.Duration, opts TimerOptions) Future[struct{}] {
+	dc := c.Run().DataConverter()
+	md, err := converter.UserMetadata(dc, opts.Summary, "")
+	if err != nil {
+		return failed[struct{}](dc, fmt.Errorf("workflow: encoding the timer summary: %w", err))
+	}
+	return Future[struct{}]{f: c.NewTimerWithMetadata(d, md), dc: dc}
 }

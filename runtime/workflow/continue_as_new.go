@@ -36,9 +36,13 @@ type ContinueAsNewOptions struct {
 	SearchAttributes []temporal.SearchAttributeUpdate
 	RetryPolicy      *temporal.RetryPolicy
 	// InitialVersioningBehavior says which worker deployment version the
-	// new run starts on (the Python SDK's versioning intent); the zero
-	// value keeps the current one.
+	// new run starts on (the Python SDK's initial_versioning_behavior);
+	// the zero value keeps the current one.
 	InitialVersioningBehavior enumspb.ContinueAsNewVersioningBehavior
+	// VersioningIntent is the build-id versioning intent (the Python SDK's
+	// versioning_intent): Compatible keeps the new run on the workflow's
+	// build id.
+	VersioningIntent temporal.VersioningIntent
 }
 
 // ContinueAsNewError, returned from a workflow function, closes the run
@@ -82,6 +86,7 @@ func newContinueAsNewError(ctx Context, opts ContinueAsNewOptions, args []any, h
 		Input:                     input,
 		RetryPolicy:               opts.RetryPolicy.ToProto(),
 		InitialVersioningBehavior: opts.InitialVersioningBehavior,
+		InheritBuildId:            opts.VersioningIntent.Compatible(),
 		Header:                    header,
 	}
 	if opts.WorkflowType != "" {

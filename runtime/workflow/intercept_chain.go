@@ -7,6 +7,7 @@ import (
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // Interceptors is a worker's workflow interceptors and context
@@ -19,17 +20,33 @@ type Interceptors struct {
 }
 
 // NewInterceptors returns the chain of list (the first is outermost:
-// its methods are called first) with the propagators props, or nil when
-// both are empty.
-func NewInterceptors(list []Interceptor, props []ContextPropagator) *Interceptors {
-	if len(list) == 0 && len(props) == 0 {
+// its methods are called first) with those of props that are
+// ContextPropagators (the others only work outside workflows), or nil
+// when there is nothing to attach.
+func NewInterceptors(list []Interceptor, props []temporal.ContextPropagator) *Interceptors {
+	var wps []ContextPropagator
+	for _, p := range props {
+		if wp, ok := p.(ContextPropagator); ok {
+			wps = append(wps, wp)
+		}
+	}
+	if len(list) == 0 && len(wps) == 0 {
 		return nil
 	}
-	ic := &Interceptors{list: list, props: props}
+	ic := &Interceptors{list: list, props: wps}
 	for _, x := range list {
 		ic.names = append(ic.names, fmt.Sprintf("%T", x))
 	}
 	return ic
+}
+
+// AttachFunc returns ic's engine hook (engine.Config.Attach), nil for a
+// nil ic: runs then take the direct path, with nothing to call.
+func (ic *Interceptors) AttachFunc() func(*engine.Run) {
+	if ic == nil {
+		return nil
+	}
+	return ic.Attach
 }
 
 // Attach is the engine's hook (engine.Config.Attach): it builds the

@@ -101,7 +101,7 @@ func (r rootOut) CancelExternalWorkflow(ctx Context, in *CancelExternalInput) Fu
 
 func (r rootOut) NewTimer(ctx Context, in *TimerInput) Future[struct{}] {
 	in.l.enter(r.ch.root)
-	return newTimer(impl(ctx), in.Duration)
+	return newTimer(impl(ctx), in.Duration, in.Options)
 }
 
 func (r rootOut) NewContinueAsNewError(ctx Context, in *ContinueAsNewInput) error {

@@ -163,6 +163,7 @@ type CancelExternalInput struct {
 // TimerInput is the input of Outbound.NewTimer (Sleep calls it too).
 type TimerInput struct {
 	Duration time.Duration
+	Options  TimerOptions
 	l        *layers
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/internal/engine"
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 )
@@ -13,6 +14,14 @@ import (
 type NexusClient struct {
 	Endpoint string
 	Service  string
+	// DataConverter, if set, encodes the operation inputs and decodes the
+	// results of this client instead of the workflow's data converter
+	// (the seed's per-client serializer). It replaces that converter
+	// entirely, payload codecs included: to keep the workflow's codecs,
+	// wrap it, as in converter.WithCodecs(dc,
+	// converter.Codecs(workflow.PayloadConverter(ctx))...). The handler
+	// side must decode what it encodes. Failures are converted as usual.
+	DataConverter converter.DataConverter
 }
 
 // NewNexusClient returns a client for service on endpoint.
@@ -54,6 +63,9 @@ type NexusOperationOptions struct {
 	ScheduleToCloseTimeout time.Duration
 	Header                 map[string]string
 	CancellationType       NexusOperationCancellationType
+	// Summary is a one-line description the Web UI shows for the
+	// operation.
+	Summary string
 }
 
 // NexusOperationHandle is a started Nexus operation whose result decodes
@@ -92,16 +104,24 @@ func StartNexusOperation[R any](ctx Context, c NexusClient, operation string, in
 }
 
 func startNexusOperation(ec *engine.Context, c NexusClient, operation string, input any, opts NexusOperationOptions) NexusOperationHandle[any] {
-	dc := ec.Run().DataConverter()
+	dc := c.DataConverter
+	if dc == nil {
+		dc = ec.Run().DataConverter()
+	}
 	p, err := dc.ToPayload(input)
 	if err != nil {
 		err = fmt.Errorf("workflow: encoding input of Nexus operation %s: %w", operation, err)
 		return NexusOperationHandle[any]{f: failed[any](dc, err), s: failed[string](dc, err)}
 	}
+	md, err := converter.UserMetadata(dc, opts.Summary, "")
+	if err != nil {
+		err = fmt.Errorf("workflow: encoding the summary of Nexus operation %s: %w", operation, err)
+		return NexusOperationHandle[any]{f: failed[any](dc, err), s: failed[string](dc, err)}
+	}
 	op := ec.ExecuteNexusOperation(engine.NexusOptions{
 		Endpoint: c.Endpoint, Service: c.Service, Operation: operation,
 		ScheduleToCloseTimeout: opts.ScheduleToCloseTimeout, Header: opts.Header,
-		CancellationType: opts.CancellationType.sm(),
+		CancellationType: opts.CancellationType.sm(), Metadata: md,
 	}, p)
 	return NexusOperationHandle[any]{op: op, f: Future[any]{f: op.Result, dc: dc}, s: Future[string]{f: op.Started, dc: dc}}
 }

@@ -501,14 +501,25 @@ func TestUnfinishedHandlersPolicy(t *testing.T) {
 					}
 					return
 				}
-				if len(warnings) == 0 {
-					t.Fatalf("WARN_AND_ABANDON policy logged no TMPRL1102 warning")
+				// One warning for the signal handlers and one for the
+				// update handlers, each filterable by handler_kind.
+				signals, updates := e.logs.Lines("TMPRL1102", `"handler_kind":"signal"`), e.logs.Lines("TMPRL1102", `"handler_kind":"update"`)
+				if len(signals) != 1 || len(updates) != 1 || len(warnings) != 2 {
+					t.Fatalf("WARN_AND_ABANDON policy logged %d TMPRL1102 warnings (%d for signals, %d for updates), want one of each: %q",
+						len(warnings), len(signals), len(updates), warnings)
 				}
-				w := warnings[0]
-				for _, want := range []string{`"level":"WARN"`, "stuck-update", "stuck-signal", id} {
-					if !strings.Contains(w, want) {
-						t.Errorf("TMPRL1102 warning does not contain %q: %s", want, w)
+				for w, wants := range map[string][]string{
+					signals[0]: {`"level":"WARN"`, "signal handlers", "stuck-signal"},
+					updates[0]: {`"level":"WARN"`, "update handlers", "stuck-update", id},
+				} {
+					for _, want := range wants {
+						if !strings.Contains(w, want) {
+							t.Errorf("TMPRL1102 warning does not contain %q: %s", want, w)
+						}
 					}
+				}
+				if strings.Contains(signals[0], "stuck-update") || strings.Contains(updates[0], "stuck-signal") {
+					t.Errorf("the warnings mix signal and update handlers: %q", warnings)
 				}
 			})
 		}

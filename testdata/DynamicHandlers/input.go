@@ -13,7 +13,7 @@ import (
 type Router struct{}
 
 //temporal:run
-func (r *Router) Run(ctx workflow.Context) error { return nil }
+func (r *Router) Run(ctx workflow.Context, args converter.Values) error { return nil }
 
 //temporal:signal dynamic
 func (r *Router) OnSignal(ctx workflow.Context, name string, args converter.Values) {}

@@ -3,6 +3,8 @@
 package dynamicworkflow
 
 import (
+	"fmt"
+
 	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
@@ -13,7 +15,9 @@ import (
 type Any struct{ log []string }
 
 //temporal:run
-func (a *Any) Run(ctx workflow.Context, args []string) ([]string, error) { return a.log, nil }
+func (a *Any) Run(ctx workflow.Context, args converter.Values) ([]string, error) {
+	return append(a.log, fmt.Sprint(args.Len())), nil
+}
 
 //temporal:signal
 func (a *Any) Note(ctx workflow.Context, s string) { a.log = append(a.log, s) }

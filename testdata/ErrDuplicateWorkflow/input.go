@@ -3,6 +3,7 @@
 package errduplicateworkflow
 
 import (
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
 
@@ -22,10 +23,10 @@ func (j *JobV2) Run(ctx workflow.Context) error { return nil }
 type AnyA struct{}
 
 //temporal:run
-func (a *AnyA) Run(ctx workflow.Context) error { return nil }
+func (a *AnyA) Run(ctx workflow.Context, args converter.Values) error { return nil }
 
 //temporal:workflow dynamic
 type AnyB struct{}
 
 //temporal:run
-func (a *AnyB) Run(ctx workflow.Context) error { return nil }
+func (a *AnyB) Run(ctx workflow.Context, args converter.Values) error { return nil }

@@ -9,7 +9,7 @@ import (
 type Anything struct{}
 
 //temporal:run
-func (a *Anything) Run(ctx workflow.Context) error { return nil }
+func (a *Anything) Run(ctx workflow.Context, args converter.Values) error { return nil }
 
 //temporal:signal dynamic name=all
 func (a *Anything) OnSignal(ctx workflow.Context, name string, args converter.Values) {}

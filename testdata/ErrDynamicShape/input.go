@@ -27,3 +27,11 @@ func (r *Router) OnSignal2(ctx workflow.Context, name string, args converter.Val
 
 //temporal:signal dynamic
 func (r *Router) OnSignal3(ctx workflow.Context, name string, args converter.Values) {}
+
+// Any is dynamic, but its run decodes a string.
+//
+//temporal:workflow dynamic
+type Any struct{}
+
+//temporal:run
+func (a *Any) Run(ctx workflow.Context, s string) error { return nil }

@@ -38,7 +38,7 @@ func main() {
 	flag.IntVar(&cfg.InFlight, "inflight", d.InFlight, "throughput: workflows in flight")
 	flag.IntVar(&cfg.Warmup, "warmup", d.Warmup, "throughput: warm-up workflows")
 	flag.IntVar(&cfg.Rounds, "rounds", d.Rounds, "throughput: rounds, implementations alternating")
-	only := flag.String("only", "", "comma-separated `steps` to run (throughput,latency,replay,generator,testenv,memory); default all")
+	only := flag.String("only", "", "comma-separated `steps` to run (throughput,observe,latency,replay,generator,testenv,memory); default all")
 	flag.IntVar(&cfg.Signals, "signals", d.Signals, "replay: signals in the signal history")
 	flag.IntVar(&cfg.TimerBatches, "timer-batches", d.TimerBatches, "replay: batches of 100 timers")
 	flag.IntVar(&cfg.ActivityBatches, "activity-batches", d.ActivityBatches, "replay: batches of 100 activities")

@@ -46,6 +46,7 @@ type runner interface {
 
 type config struct {
 	addr, namespace, taskQueue string
+	observe                    bool // metrics and tracing on (observe.go)
 }
 
 func main() {
@@ -60,6 +61,7 @@ func main() {
 	memprofile := flag.String("memprofile", "", "write a heap profile to `file` at each gc command")
 	history := flag.String("history", "", "replay mode: binary History proto `file`")
 	reps := flag.Int("reps", 5, "replay mode: measured repetitions (after one warm-up)")
+	observe := flag.Bool("observe", false, "record SDK metrics into OpenTelemetry and trace every workflow and activity (ours and sdk)")
 	flag.Parse()
 
 	if *cpuprofile != "" {
@@ -82,7 +84,7 @@ func main() {
 		return
 	}
 
-	cfg := config{addr: *addr, namespace: *ns, taskQueue: *tq}
+	cfg := config{addr: *addr, namespace: *ns, taskQueue: *tq, observe: *observe}
 	var (
 		w   runner
 		err error

@@ -175,25 +175,38 @@ var OursOptions = worker.Options{
 }
 
 type oursWorker struct {
-	c *client.Client
-	w *worker.Worker
+	c   *client.Client
+	w   *worker.Worker
+	obs *observability // nil without -observe
 }
 
 func (o *oursWorker) Stop() {
 	o.w.Stop()
 	o.c.Close()
+	if o.obs != nil {
+		o.obs.shutdown()
+	}
 }
 
 func startOurs(cfg config) (runner, error) {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := client.Dial(ctx, client.Options{HostPort: cfg.addr, Namespace: cfg.namespace, Logger: logger})
+	copts := client.Options{HostPort: cfg.addr, Namespace: cfg.namespace, Logger: logger}
+	opts := OursOptions
+	opts.Logger = logger
+	var obs *observability
+	if cfg.observe {
+		o, err := observeOurs(&copts, &opts)
+		if err != nil {
+			return nil, err
+		}
+		obs = &o
+	}
+	c, err := client.Dial(ctx, copts)
 	if err != nil {
 		return nil, err
 	}
-	opts := OursOptions
-	opts.Logger = logger
 	w := worker.New(c, cfg.taskQueue, opts)
 	for name, fn := range oursWorkflows {
 		if err := w.RegisterWorkflowFunc(name, fn); err != nil {
@@ -210,5 +223,5 @@ func startOurs(cfg config) (runner, error) {
 	if err := w.Start(); err != nil {
 		return nil, err
 	}
-	return &oursWorker{c: c, w: w}, nil
+	return &oursWorker{c: c, w: w, obs: obs}, nil
 }

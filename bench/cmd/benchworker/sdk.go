@@ -113,20 +113,33 @@ func sdkLogger(level slog.Level) sdklog.Logger {
 }
 
 type sdkWorker struct {
-	c sdkclient.Client
-	w sdkworker.Worker
+	c   sdkclient.Client
+	w   sdkworker.Worker
+	obs *observability // nil without -observe
 }
 
 func (s *sdkWorker) Stop() {
 	s.w.Stop()
 	s.c.Close()
+	if s.obs != nil {
+		s.obs.shutdown()
+	}
 }
 
 // startSDK runs a go.temporal.io/sdk worker with its default options
 // (sticky cache 10000, 2 workflow and 2 activity pollers, 1000 concurrent
 // workflow tasks and activities).
 func startSDK(cfg config) (runner, error) {
-	c, err := sdkclient.Dial(sdkclient.Options{HostPort: cfg.addr, Namespace: cfg.namespace, Logger: sdkLogger(slog.LevelWarn)})
+	copts := sdkclient.Options{HostPort: cfg.addr, Namespace: cfg.namespace, Logger: sdkLogger(slog.LevelWarn)}
+	var obs *observability
+	if cfg.observe {
+		o, err := observeSDK(&copts)
+		if err != nil {
+			return nil, err
+		}
+		obs = &o
+	}
+	c, err := sdkclient.Dial(copts)
 	if err != nil {
 		return nil, err
 	}
@@ -138,5 +151,5 @@ func startSDK(cfg config) (runner, error) {
 	if err := w.Start(); err != nil {
 		return nil, err
 	}
-	return &sdkWorker{c: c, w: w}, nil
+	return &sdkWorker{c: c, w: w, obs: obs}, nil
 }

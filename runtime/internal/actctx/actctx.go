@@ -19,6 +19,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/converter"
+	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
 // Info describes one activity attempt. Its fields match those of
@@ -61,6 +62,14 @@ type Env struct {
 	// Logger is the activity's logger, already carrying the activity's
 	// identifying attributes. Never nil.
 	Logger *slog.Logger
+	// Metrics is the activity's metrics handler (nil: none), tagged with
+	// the activity and workflow types.
+	Metrics temporal.MetricsHandler
+	// Outbound is the activity.Outbound chain of the attempt's
+	// interceptors; nil without interceptors.
+	Outbound any
+	// WorkerStop is closed when the worker begins to stop (nil: never).
+	WorkerStop <-chan struct{}
 }
 
 // ErrResultPending is returned by an activity function that will be

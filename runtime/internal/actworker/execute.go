@@ -123,7 +123,7 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 	}
 	att := &attempt{cancel: cancel}
 	if len(p.cfg.Propagators) > 0 {
-		ctx = extract(ctx, p.cfg.Propagators, task.GetHeader(), log)
+		ctx = Extract(ctx, p.cfg.Propagators, task.GetHeader(), log)
 	}
 
 	hbCtx, hbCancel := context.WithCancel(context.Background())
@@ -136,10 +136,12 @@ func (p *Poller) execute(task *workflowservice.PollActivityTaskQueueResponse) {
 		HeartbeatDetails: task.GetHeartbeatDetails(),
 		DataConverter:    p.cfg.DataConverter,
 		Logger:           log,
+		Metrics:          m.Handler(),
+		WorkerStop:       p.cfg.Stopping,
 	}
 	log.Debug("activity task started")
 	started := time.Now()
-	result, err := invoke(actctx.With(ctx, env), p.cfg.Interceptors, fn, p.cfg.DataConverter, task.GetHeader(), task.GetInput())
+	result, err := InvokeWith(actctx.With(ctx, env), p.cfg.Interceptors, fn, p.cfg.DataConverter, task.GetHeader(), task.GetInput())
 	m.Since(temporal.MetricActivityExecutionLatency, started)
 	cause := context.Cause(ctx)
 	hbCancel()

@@ -40,6 +40,11 @@ type Local struct {
 	// Metrics receives the local activity metrics (tagged by the caller
 	// with worker_type LocalActivityWorker); nil: none.
 	Metrics *sdkmetrics.Scope
+	// Slots, when set, bounds the attempts running at once: one element
+	// per running attempt.
+	Slots chan struct{}
+	// Stopping is closed when the worker begins to stop (nil: never).
+	Stopping <-chan struct{}
 }
 
 // Activities finds activity implementations; *Registry is one.
@@ -92,8 +97,12 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 	}
 	m := l.Metrics.With(temporal.TagActivityType, req.ActivityType).With(temporal.TagWorkflowType, req.WorkflowType)
 	for attempt := req.Attempt; ; attempt++ {
+		if !l.acquire(ctx) {
+			return l.failed(temporal.NewCanceledError(), attempt, clk.Now())
+		}
 		started := clk.Now()
 		result, err := l.attempt(ctx, req, fn, attempt, deadline)
+		l.release()
 		now := clk.Now()
 		if m != nil {
 			l.report(m, err, now.Sub(started), now.Sub(req.ScheduleTime))
@@ -113,6 +122,28 @@ func (l *Local) Run(ctx context.Context, req engine.LocalActivityRequest) engine
 		if clk.Sleep(ctx, delay) != nil {
 			return l.failed(temporal.NewCanceledError(), attempt, clk.Now())
 		}
+	}
+}
+
+// acquire takes an attempt slot, waiting for one; false when ctx ended
+// first.
+func (l *Local) acquire(ctx context.Context) bool {
+	if l.Slots == nil {
+		return true
+	}
+	select {
+	case l.Slots <- struct{}{}:
+		l.Metrics.Slots(len(l.Slots), cap(l.Slots))
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (l *Local) release() {
+	if l.Slots != nil {
+		<-l.Slots
+		l.Metrics.Slots(len(l.Slots), cap(l.Slots))
 	}
 }
 
@@ -161,13 +192,15 @@ func (l *Local) attempt(ctx context.Context, req engine.LocalActivityRequest, fn
 		},
 		Heartbeat:     func(*commonpb.Payloads) {},
 		DataConverter: l.DataConverter,
+		Metrics:       l.Metrics.With(temporal.TagActivityType, req.ActivityType).With(temporal.TagWorkflowType, req.WorkflowType).Handler(),
+		WorkerStop:    l.Stopping,
 		Logger: lazylog.With(l.Logger, "namespace", req.Namespace, "activity_type", req.ActivityType, "activity_id", req.ActivityID,
 			"workflow_id", req.WorkflowID, "run_id", req.RunID, "workflow_type", req.WorkflowType, "attempt", attempt, "local", true),
 	}
 	if len(l.Propagators) > 0 {
-		actx = extract(actx, l.Propagators, req.Options.Header, env.Logger)
+		actx = Extract(actx, l.Propagators, req.Options.Header, env.Logger)
 	}
-	result, err := invoke(actctx.With(actx, env), l.Interceptors, fn, l.DataConverter, req.Options.Header, req.Input)
+	result, err := InvokeWith(actctx.With(actx, env), l.Interceptors, fn, l.DataConverter, req.Options.Header, req.Input)
 	if errors.Is(err, actctx.ErrResultPending) {
 		return nil, temporal.NewNonRetryableApplicationError(
 			"local activities cannot complete asynchronously: activity.ErrResultPending is only for activities run by a worker from a task queue",

@@ -78,6 +78,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"golang.org/x/time/rate"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
@@ -138,6 +139,12 @@ type Config struct {
 	Interceptors []activity.Interceptor
 	// Metrics receives the activity worker's SDK metrics; nil: none.
 	Metrics temporal.MetricsHandler
+	// RatePerSecond, when positive, caps the activity tasks this poller
+	// starts per second (it waits before polling).
+	RatePerSecond float64
+	// Stopping is closed when the worker begins to stop; activities read
+	// it with activity.GetWorkerStopChannel. Nil: never.
+	Stopping <-chan struct{}
 }
 
 // errWorkerShutdown is the cancellation cause of activity contexts canceled
@@ -153,6 +160,7 @@ type Poller struct {
 	m   *sdkmetrics.Scope // nil without Config.Metrics
 
 	slots chan struct{} // one element per running or polling execution slot
+	rate  *rate.Limiter // nil without Config.RatePerSecond
 
 	pollCtx    context.Context // canceled by Stop to end long polls
 	pollCancel context.CancelFunc
@@ -199,6 +207,9 @@ func New(cfg Config, reg *Registry) *Poller {
 		pool:  gopool.New(gopool.DefaultMaxIdle, gopool.DefaultIdleTimeout),
 		log:   cfg.Logger.With("namespace", cfg.Namespace, "task_queue", cfg.TaskQueue),
 		slots: make(chan struct{}, cfg.MaxConcurrent),
+	}
+	if cfg.RatePerSecond > 0 {
+		p.rate = rate.NewLimiter(rate.Limit(cfg.RatePerSecond), 1)
 	}
 	p.m = sdkmetrics.New(cfg.Metrics, map[string]string{
 		temporal.TagNamespace: cfg.Namespace, temporal.TagTaskQueue: cfg.TaskQueue,
@@ -296,6 +307,11 @@ func (p *Poller) pollLoop(req *workflowservice.PollActivityTaskQueueRequest, fai
 		case p.slots <- struct{}{}:
 			p.reportSlots()
 		case <-p.pollCtx.Done():
+			p.pollWG.Done()
+			return
+		}
+		if p.rate != nil && p.rate.Wait(p.pollCtx) != nil {
+			<-p.slots
 			p.pollWG.Done()
 			return
 		}

@@ -10,10 +10,10 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
-// extract returns ctx with the values every propagator reads from the
+// Extract returns ctx with the values every propagator reads from the
 // activity's header; one that fails is logged and skipped, and the
 // activity runs without its values.
-func extract(ctx context.Context, props []temporal.ContextPropagator, h *commonpb.Header, log *slog.Logger) context.Context {
+func Extract(ctx context.Context, props []temporal.ContextPropagator, h *commonpb.Header, log *slog.Logger) context.Context {
 	for _, p := range props {
 		next, err := p.Extract(ctx, h.GetFields())
 		if err != nil {

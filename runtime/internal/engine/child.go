@@ -9,6 +9,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	failurepb "go.temporal.io/api/failure/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
@@ -31,6 +32,9 @@ type ChildOptions struct {
 	SearchAttributes  *commonpb.SearchAttributes
 	CancellationType  sm.ChildCancellationType
 	Header            *commonpb.Header
+	Metadata          *sdkpb.UserMetadata // the child's static summary and details
+	Priority          *commonpb.Priority
+	InheritBuildID    bool
 }
 
 // Child is a started child workflow: Started is ready with its run id (a
@@ -114,6 +118,8 @@ func (c *Context) StartChild(opts ChildOptions, workflowType string, input *comm
 		Header:                   opts.Header,
 		Memo:                     opts.Memo,
 		SearchAttributes:         opts.SearchAttributes,
+		Priority:                 opts.Priority,
+		InheritBuildId:           opts.InheritBuildID,
 	}
 	var stop func()
 	ch.m = r.ms.StartChild(attrs, opts.CancellationType, func(s sm.ChildStart) {
@@ -137,6 +143,7 @@ func (c *Context) StartChild(opts ChildOptions, workflowType string, input *comm
 		}
 		ch.Result.SetPayloads(o.Result, nil)
 	})
+	r.ms.AnnotateLast(opts.Metadata)
 	stop = c.OnCancel(ch.Cancel)
 	return ch
 }

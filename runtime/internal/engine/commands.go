@@ -7,6 +7,7 @@ import (
 	commandpb "go.temporal.io/api/command/v1"
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"google.golang.org/protobuf/types/known/durationpb"
 
@@ -26,6 +27,9 @@ type ActivityOptions struct {
 	RetryPolicy            *commonpb.RetryPolicy
 	CancellationType       sm.ActivityCancellationType
 	Header                 *commonpb.Header
+	Metadata               *sdkpb.UserMetadata // the command's summary
+	Priority               *commonpb.Priority
+	UseWorkflowBuildID     bool
 }
 
 // ErrMissingTimeout is returned for activities with neither a
@@ -93,6 +97,8 @@ func (c *Context) StartActivity(opts ActivityOptions, activityType string, input
 		StartToCloseTimeout:    dur(opts.StartToCloseTimeout),
 		HeartbeatTimeout:       dur(opts.HeartbeatTimeout),
 		RetryPolicy:            opts.RetryPolicy,
+		Priority:               opts.Priority,
+		UseWorkflowBuildId:     opts.UseWorkflowBuildID,
 	}
 	var stop func()
 	a := r.ms.ScheduleActivity(attrs, opts.CancellationType, func(o sm.Outcome) {
@@ -105,6 +111,7 @@ func (c *Context) StartActivity(opts ActivityOptions, activityType string, input
 		}
 		f.SetPayloads(o.Result, nil)
 	})
+	r.ms.AnnotateLast(opts.Metadata)
 	if !a.Resolved() {
 		stop = c.OnCancel(a.Cancel)
 	}
@@ -115,7 +122,10 @@ func (c *Context) StartActivity(opts ActivityOptions, activityType string, input
 // NewTimer starts a durable timer. The future is ready with nil when the
 // timer fires and with a *temporal.CanceledError when ctx is cancelled
 // first. A zero duration is ready at once without a command.
-func (c *Context) NewTimer(d time.Duration) *Future {
+func (c *Context) NewTimer(d time.Duration) *Future { return c.NewTimerWithMetadata(d, nil) }
+
+// NewTimerWithMetadata is NewTimer with a summary on its command.
+func (c *Context) NewTimerWithMetadata(d time.Duration, md *sdkpb.UserMetadata) *Future {
 	f := NewFuture()
 	if err := c.run.checkWritable("NewTimer"); err != nil {
 		f.SetValue(nil, err)
@@ -144,6 +154,7 @@ func (c *Context) NewTimer(d time.Duration) *Future {
 		}
 		f.SetValue(nil, nil)
 	})
+	c.run.ms.AnnotateLast(md)
 	stop = c.OnCancel(t.Cancel)
 	return f
 }
@@ -160,11 +171,17 @@ func (c *Context) Await(cond func() bool) error {
 // AwaitWithTimeout blocks until cond holds, the timeout passes (false) or
 // ctx is cancelled (error).
 func (c *Context) AwaitWithTimeout(d time.Duration, cond func() bool) (bool, error) {
+	return c.AwaitWithTimeoutMetadata(d, nil, cond)
+}
+
+// AwaitWithTimeoutMetadata is AwaitWithTimeout with a summary on the
+// timeout's timer.
+func (c *Context) AwaitWithTimeoutMetadata(d time.Duration, md *sdkpb.UserMetadata, cond func() bool) (bool, error) {
 	if cond() {
 		return true, nil
 	}
 	tctx, cancel := c.WithCancel()
-	timer := tctx.NewTimer(d)
+	timer := tctx.NewTimerWithMetadata(d, md)
 	c.Wait(func() bool { return c.scope.canceled || timer.Ready() || cond() })
 	ok := cond()
 	cancel()

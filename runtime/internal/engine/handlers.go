@@ -240,25 +240,30 @@ func (r *Run) failFromHandler(err error) {
 func (r *Run) AllHandlersFinished() bool { return len(r.h.running) == 0 }
 
 // warnUnfinished logs the handlers still running when the workflow ends,
-// except those whose policy is Abandon.
+// except those whose policy is Abandon: one record for signal handlers
+// and one for update handlers (attribute handler_kind), so each can be
+// filtered on its own.
 func (r *Run) warnUnfinished() {
-	var names []string
+	byKind := map[string][]string{}
 	for rn := range r.h.running {
 		if rn.policy == Abandon {
 			continue
 		}
 		if rn.id != "" {
-			names = append(names, fmt.Sprintf("%s %s (id %s)", rn.kind, rn.name, rn.id))
+			byKind[rn.kind] = append(byKind[rn.kind], fmt.Sprintf("%s (id %s)", rn.name, rn.id))
 		} else {
-			names = append(names, fmt.Sprintf("%s %s", rn.kind, rn.name))
+			byKind[rn.kind] = append(byKind[rn.kind], rn.name)
 		}
 	}
-	if len(names) == 0 {
-		return
+	for _, kind := range []string{"signal", "update"} {
+		names := byKind[kind]
+		if len(names) == 0 {
+			continue
+		}
+		sort.Strings(names)
+		r.Logger().Warn("[TMPRL1102] workflow finished while "+kind+" handlers are still running; their work is abandoned",
+			"code", "TMPRL1102", "handler_kind", kind, "handlers", names)
 	}
-	sort.Strings(names)
-	r.Logger().Warn("[TMPRL1102] workflow finished while handlers are still running; their work is abandoned",
-		"code", "TMPRL1102", "handlers", names)
 }
 
 // knownQueries lists the query names a query can use, sorted.

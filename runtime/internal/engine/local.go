@@ -8,6 +8,7 @@ import (
 	commonpb "go.temporal.io/api/common/v1"
 	failurepb "go.temporal.io/api/failure/v1"
 	historypb "go.temporal.io/api/history/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 )
@@ -37,6 +38,7 @@ type LocalActivityOptions struct {
 	LocalRetryThreshold    time.Duration // default 1 minute
 	CancellationType       sm.ActivityCancellationType
 	Header                 *commonpb.Header
+	Metadata               *sdkpb.UserMetadata // the marker command's summary
 }
 
 // LocalActivityRequest asks the worker to run one local activity attempt
@@ -247,6 +249,7 @@ func (r *Run) recordLocalMarker(req LocalActivityRequest, res LocalActivityResul
 		details["result"] = res.Result
 	}
 	r.ms.RecordMarker(&commandpb.RecordMarkerCommandAttributes{MarkerName: LocalActivityMarkerName, Details: details, Failure: res.Failure}, nil)
+	r.ms.AnnotateLast(req.Options.Metadata)
 }
 
 // localsAhead reads the local activity markers among the command events

@@ -5,6 +5,7 @@ import (
 
 	commandpb "go.temporal.io/api/command/v1"
 	commonpb "go.temporal.io/api/common/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/internal/sm"
 	"github.com/temporalgen/temporalgen/runtime/temporal"
@@ -18,6 +19,7 @@ type NexusOptions struct {
 	ScheduleToCloseTimeout time.Duration
 	Header                 map[string]string
 	CancellationType       sm.NexusCancellationType
+	Metadata               *sdkpb.UserMetadata // the command's summary
 }
 
 // NexusOperation is a scheduled Nexus operation: Started is ready with
@@ -80,6 +82,7 @@ func (c *Context) ExecuteNexusOperation(opts NexusOptions, input *commonpb.Paylo
 		}
 		op.Result.SetPayloads(p, nil)
 	})
+	r.ms.AnnotateLast(opts.Metadata)
 	stop = c.OnCancel(op.m.Cancel)
 	return op
 }

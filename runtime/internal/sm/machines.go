@@ -8,6 +8,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	protocolpb "go.temporal.io/api/protocol/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
@@ -63,6 +64,14 @@ func (ms *Machines) push(cmd *commandpb.Command, m machine) *entry {
 	e := &entry{cmd: cmd, m: m}
 	ms.queue = append(ms.queue, e)
 	return e
+}
+
+// AnnotateLast sets the user metadata (summary and details the Web UI
+// shows) of the command issued last; nil leaves it without.
+func (ms *Machines) AnnotateLast(md *sdkpb.UserMetadata) {
+	if md != nil && len(ms.queue) > 0 {
+		ms.queue[len(ms.queue)-1].cmd.UserMetadata = md
+	}
 }
 
 // drop removes a command that has not been sent yet.

@@ -32,12 +32,16 @@ type store struct {
 
 // Series is one metric with one set of tags.
 type Series struct {
-	Name  string
-	Kind  string // "counter", "gauge" or "timer"
-	Tags  map[string]string
-	Count int64           // counter: the sum; timer: the number of records
-	Value float64         // gauge: the latest value
-	Times []time.Duration // timer: every record
+	Name   string
+	Kind   string // "counter", "gauge", "timer" or "histogram"
+	Tags   map[string]string
+	Count  int64           // counter: the sum; timer, histogram: the number of records
+	Value  float64         // gauge: the latest value
+	Times  []time.Duration // timer: every record
+	Values []float64       // histogram: every record
+	// Description and Unit are those the metric was first made with
+	// (temporal.MetricsMeter).
+	Description, Unit string
 }
 
 // New returns an empty handler.
@@ -55,18 +59,45 @@ func (h *Handler) WithTags(tags map[string]string) temporal.MetricsHandler {
 }
 
 // Counter returns the counter name.
-func (h *Handler) Counter(name string) temporal.MetricsCounter { return metric{h, name, "counter"} }
+func (h *Handler) Counter(name string) temporal.MetricsCounter {
+	return metric{h: h, name: name, kind: "counter"}
+}
 
 // Gauge returns the gauge name.
-func (h *Handler) Gauge(name string) temporal.MetricsGauge { return metric{h, name, "gauge"} }
+func (h *Handler) Gauge(name string) temporal.MetricsGauge {
+	return metric{h: h, name: name, kind: "gauge"}
+}
 
 // Timer returns the timer name.
-func (h *Handler) Timer(name string) temporal.MetricsTimer { return metric{h, name, "timer"} }
+func (h *Handler) Timer(name string) temporal.MetricsTimer {
+	return metric{h: h, name: name, kind: "timer"}
+}
+
+// CounterWith returns the counter name, described by o.
+func (h *Handler) CounterWith(name string, o temporal.MetricOptions) temporal.MetricsCounter {
+	return metric{h, name, "counter", o}
+}
+
+// GaugeWith returns the gauge name, described by o.
+func (h *Handler) GaugeWith(name string, o temporal.MetricOptions) temporal.MetricsGauge {
+	return metric{h, name, "gauge", o}
+}
+
+// TimerWith returns the timer name, described by o.
+func (h *Handler) TimerWith(name string, o temporal.MetricOptions) temporal.MetricsTimer {
+	return metric{h, name, "timer", o}
+}
+
+// Histogram returns the histogram name, described by o.
+func (h *Handler) Histogram(name string, o temporal.MetricOptions) temporal.MetricsHistogram {
+	return histogram{metric{h, name, "histogram", o}}
+}
 
 type metric struct {
 	h    *Handler
 	name string
 	kind string
+	o    temporal.MetricOptions
 }
 
 func (m metric) Inc(d int64)      { m.h.s.update(m, func(s *Series) { s.Count += d }) }
@@ -75,13 +106,19 @@ func (m metric) Record(d time.Duration) {
 	m.h.s.update(m, func(s *Series) { s.Count++; s.Times = append(s.Times, d) })
 }
 
+type histogram struct{ m metric }
+
+func (h histogram) Record(v float64) {
+	h.m.h.s.update(h.m, func(s *Series) { s.Count++; s.Values = append(s.Values, v) })
+}
+
 func (st *store) update(m metric, f func(*Series)) {
 	key := seriesKey(m.name, m.h.tags)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	s := st.series[key]
 	if s == nil {
-		s = &Series{Name: m.name, Kind: m.kind, Tags: maps.Clone(m.h.tags)}
+		s = &Series{Name: m.name, Kind: m.kind, Tags: maps.Clone(m.h.tags), Description: m.o.Description, Unit: m.o.Unit}
 		st.series[key] = s
 	}
 	f(s)
@@ -109,6 +146,7 @@ func (h *Handler) Series(name string, match map[string]string) []Series {
 		c := *s
 		c.Tags = maps.Clone(s.Tags)
 		c.Times = slices.Clone(s.Times)
+		c.Values = slices.Clone(s.Values)
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return seriesKey(out[i].Name, out[i].Tags) < seriesKey(out[j].Name, out[j].Tags) })

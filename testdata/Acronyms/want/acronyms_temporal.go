@@ -319,10 +319,22 @@ func IDActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.Fu
 	return workflow.ExecuteActivity[string](ctx, opts, IDActivityName)
 }
 
+// StartIDActivity runs ID as a activity (type "ID") with opts and returns a
+// handle to it.
+func StartIDActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[string] {
+	return workflow.StartActivity[string](ctx, opts, IDActivityName)
+}
+
 // IDLocalActivity runs ID as a local activity (type "ID") with opts and
 // returns the future of its result.
 func IDLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[string] {
 	return workflow.ExecuteLocalActivity[string](ctx, opts, IDActivityName)
+}
+
+// StartIDLocalActivity runs ID as a local activity (type "ID") with opts and
+// returns a handle to it.
+func StartIDLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[string] {
+	return workflow.StartLocalActivity[string](ctx, opts, IDActivityName)
 }
 
 // GetURLsActivity runs (*URLs).GetURLs as a activity (type "GetURLs") with
@@ -331,10 +343,22 @@ func GetURLsActivity(ctx workflow.Context, opts workflow.ActivityOptions) workfl
 	return workflow.ExecuteActivity[[]string](ctx, opts, GetURLsActivityName)
 }
 
+// StartGetURLsActivity runs (*URLs).GetURLs as a activity (type "GetURLs")
+// with opts and returns a handle to it.
+func StartGetURLsActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[[]string] {
+	return workflow.StartActivity[[]string](ctx, opts, GetURLsActivityName)
+}
+
 // GetURLsLocalActivity runs (*URLs).GetURLs as a local activity (type
 // "GetURLs") with opts and returns the future of its result.
 func GetURLsLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[[]string] {
 	return workflow.ExecuteLocalActivity[[]string](ctx, opts, GetURLsActivityName)
+}
+
+// StartGetURLsLocalActivity runs (*URLs).GetURLs as a local activity (type
+// "GetURLs") with opts and returns a handle to it.
+func StartGetURLsLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[[]string] {
+	return workflow.StartLocalActivity[[]string](ctx, opts, GetURLsActivityName)
 }
 
 // HTTPFetchActivity runs (*URLs).HTTPFetch as a activity (type "HTTPFetch")
@@ -343,10 +367,22 @@ func HTTPFetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, url 
 	return workflow.ExecuteActivity[[]byte](ctx, opts, HTTPFetchActivityName, url)
 }
 
+// StartHTTPFetchActivity runs (*URLs).HTTPFetch as a activity (type
+// "HTTPFetch") with opts and returns a handle to it.
+func StartHTTPFetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, url string) workflow.ActivityHandle[[]byte] {
+	return workflow.StartActivity[[]byte](ctx, opts, HTTPFetchActivityName, url)
+}
+
 // HTTPFetchLocalActivity runs (*URLs).HTTPFetch as a local activity (type
 // "HTTPFetch") with opts and returns the future of its result.
 func HTTPFetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, url string) workflow.Future[[]byte] {
 	return workflow.ExecuteLocalActivity[[]byte](ctx, opts, HTTPFetchActivityName, url)
+}
+
+// StartHTTPFetchLocalActivity runs (*URLs).HTTPFetch as a local activity (type
+// "HTTPFetch") with opts and returns a handle to it.
+func StartHTTPFetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, url string) workflow.LocalActivityHandle[[]byte] {
+	return workflow.StartLocalActivity[[]byte](ctx, opts, HTTPFetchActivityName, url)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

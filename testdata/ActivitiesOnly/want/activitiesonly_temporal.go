@@ -31,10 +31,22 @@ func SumActivity(ctx workflow.Context, opts workflow.ActivityOptions, blob []byt
 	return workflow.ExecuteActivity[uint64](ctx, opts, SumActivityName, blob)
 }
 
+// StartSumActivity runs Sum as a activity (type "hash") with opts and returns
+// a handle to it.
+func StartSumActivity(ctx workflow.Context, opts workflow.ActivityOptions, blob []byte) workflow.ActivityHandle[uint64] {
+	return workflow.StartActivity[uint64](ctx, opts, SumActivityName, blob)
+}
+
 // SumLocalActivity runs Sum as a local activity (type "hash") with opts and
 // returns the future of its result.
 func SumLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, blob []byte) workflow.Future[uint64] {
 	return workflow.ExecuteLocalActivity[uint64](ctx, opts, SumActivityName, blob)
+}
+
+// StartSumLocalActivity runs Sum as a local activity (type "hash") with opts
+// and returns a handle to it.
+func StartSumLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, blob []byte) workflow.LocalActivityHandle[uint64] {
+	return workflow.StartLocalActivity[uint64](ctx, opts, SumActivityName, blob)
 }
 
 // BounceActivity runs (*Mailer).Bounce as a activity (type "mail.Bounce") with
@@ -43,10 +55,22 @@ func BounceActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflo
 	return workflow.ExecuteActivity[[]string](ctx, opts, BounceActivityName)
 }
 
+// StartBounceActivity runs (*Mailer).Bounce as a activity (type "mail.Bounce")
+// with opts and returns a handle to it.
+func StartBounceActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[[]string] {
+	return workflow.StartActivity[[]string](ctx, opts, BounceActivityName)
+}
+
 // BounceLocalActivity runs (*Mailer).Bounce as a local activity (type
 // "mail.Bounce") with opts and returns the future of its result.
 func BounceLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[[]string] {
 	return workflow.ExecuteLocalActivity[[]string](ctx, opts, BounceActivityName)
+}
+
+// StartBounceLocalActivity runs (*Mailer).Bounce as a local activity (type
+// "mail.Bounce") with opts and returns a handle to it.
+func StartBounceLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[[]string] {
+	return workflow.StartLocalActivity[[]string](ctx, opts, BounceActivityName)
 }
 
 // SendActivity runs (*Mailer).Send as a activity (type "mail.Send") with opts
@@ -55,10 +79,22 @@ func SendActivity(ctx workflow.Context, opts workflow.ActivityOptions, to string
 	return workflow.ExecuteActivity[struct{}](ctx, opts, SendActivityName, to, body)
 }
 
+// StartSendActivity runs (*Mailer).Send as a activity (type "mail.Send") with
+// opts and returns a handle to it.
+func StartSendActivity(ctx workflow.Context, opts workflow.ActivityOptions, to string, body string) workflow.ActivityHandle[struct{}] {
+	return workflow.StartActivity[struct{}](ctx, opts, SendActivityName, to, body)
+}
+
 // SendLocalActivity runs (*Mailer).Send as a local activity (type "mail.Send")
 // with opts and returns the future of its result.
 func SendLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, to string, body string) workflow.Future[struct{}] {
 	return workflow.ExecuteLocalActivity[struct{}](ctx, opts, SendActivityName, to, body)
+}
+
+// StartSendLocalActivity runs (*Mailer).Send as a local activity (type
+// "mail.Send") with opts and returns a handle to it.
+func StartSendLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, to string, body string) workflow.LocalActivityHandle[struct{}] {
+	return workflow.StartLocalActivity[struct{}](ctx, opts, SendActivityName, to, body)
 }
 
 // PutActivity runs (*Store).Put as a activity (type "Put") with opts and
@@ -67,10 +103,22 @@ func PutActivity(ctx workflow.Context, opts workflow.ActivityOptions, key string
 	return workflow.ExecuteActivity[int](ctx, opts, PutActivityName, key, blob)
 }
 
+// StartPutActivity runs (*Store).Put as a activity (type "Put") with opts and
+// returns a handle to it.
+func StartPutActivity(ctx workflow.Context, opts workflow.ActivityOptions, key string, blob []byte) workflow.ActivityHandle[int] {
+	return workflow.StartActivity[int](ctx, opts, PutActivityName, key, blob)
+}
+
 // PutLocalActivity runs (*Store).Put as a local activity (type "Put") with
 // opts and returns the future of its result.
 func PutLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, key string, blob []byte) workflow.Future[int] {
 	return workflow.ExecuteLocalActivity[int](ctx, opts, PutActivityName, key, blob)
+}
+
+// StartPutLocalActivity runs (*Store).Put as a local activity (type "Put")
+// with opts and returns a handle to it.
+func StartPutLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, key string, blob []byte) workflow.LocalActivityHandle[int] {
+	return workflow.StartLocalActivity[int](ctx, opts, PutActivityName, key, blob)
 }
 
 // ActivityRegistrar registers activity types: *worker.Worker implements it.

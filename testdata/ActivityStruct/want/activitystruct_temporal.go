@@ -30,10 +30,22 @@ func IDActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.Fu
 	return workflow.ExecuteActivity[int64](ctx, opts, IDActivityName)
 }
 
+// StartIDActivity runs ID as a activity (type "fetch_id") with opts and
+// returns a handle to it.
+func StartIDActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[int64] {
+	return workflow.StartActivity[int64](ctx, opts, IDActivityName)
+}
+
 // IDLocalActivity runs ID as a local activity (type "fetch_id") with opts and
 // returns the future of its result.
 func IDLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[int64] {
 	return workflow.ExecuteLocalActivity[int64](ctx, opts, IDActivityName)
+}
+
+// StartIDLocalActivity runs ID as a local activity (type "fetch_id") with opts
+// and returns a handle to it.
+func StartIDLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[int64] {
+	return workflow.StartLocalActivity[int64](ctx, opts, IDActivityName)
 }
 
 // GetURLsActivity runs (*Fetcher).GetURLs as a activity (type "Fetch.GetURLs")
@@ -42,10 +54,22 @@ func GetURLsActivity(ctx workflow.Context, opts workflow.ActivityOptions) workfl
 	return workflow.ExecuteActivity[[]string](ctx, opts, GetURLsActivityName)
 }
 
+// StartGetURLsActivity runs (*Fetcher).GetURLs as a activity (type
+// "Fetch.GetURLs") with opts and returns a handle to it.
+func StartGetURLsActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[[]string] {
+	return workflow.StartActivity[[]string](ctx, opts, GetURLsActivityName)
+}
+
 // GetURLsLocalActivity runs (*Fetcher).GetURLs as a local activity (type
 // "Fetch.GetURLs") with opts and returns the future of its result.
 func GetURLsLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[[]string] {
 	return workflow.ExecuteLocalActivity[[]string](ctx, opts, GetURLsActivityName)
+}
+
+// StartGetURLsLocalActivity runs (*Fetcher).GetURLs as a local activity (type
+// "Fetch.GetURLs") with opts and returns a handle to it.
+func StartGetURLsLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[[]string] {
+	return workflow.StartLocalActivity[[]string](ctx, opts, GetURLsActivityName)
 }
 
 // HTTPFetchActivity runs (*Fetcher).HTTPFetch as a activity (type
@@ -54,10 +78,22 @@ func HTTPFetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, u ur
 	return workflow.ExecuteActivity[[]byte](ctx, opts, HTTPFetchActivityName, u)
 }
 
+// StartHTTPFetchActivity runs (*Fetcher).HTTPFetch as a activity (type
+// "Fetch.HTTPFetch") with opts and returns a handle to it.
+func StartHTTPFetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, u url.URL) workflow.ActivityHandle[[]byte] {
+	return workflow.StartActivity[[]byte](ctx, opts, HTTPFetchActivityName, u)
+}
+
 // HTTPFetchLocalActivity runs (*Fetcher).HTTPFetch as a local activity (type
 // "Fetch.HTTPFetch") with opts and returns the future of its result.
 func HTTPFetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, u url.URL) workflow.Future[[]byte] {
 	return workflow.ExecuteLocalActivity[[]byte](ctx, opts, HTTPFetchActivityName, u)
+}
+
+// StartHTTPFetchLocalActivity runs (*Fetcher).HTTPFetch as a local activity
+// (type "Fetch.HTTPFetch") with opts and returns a handle to it.
+func StartHTTPFetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, u url.URL) workflow.LocalActivityHandle[[]byte] {
+	return workflow.StartLocalActivity[[]byte](ctx, opts, HTTPFetchActivityName, u)
 }
 
 // ActivityRegistrar registers activity types: *worker.Worker implements it.

@@ -20,8 +20,8 @@ type RouterHandle struct {
 
 // StartRouter starts a Router workflow. Router is dynamic: workflowType is the
 // workflow type to use.
-func StartRouter(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string) (*RouterHandle, error) {
-	h, err := c.StartWorkflow(ctx, opts, workflowType)
+func StartRouter(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) (*RouterHandle, error) {
+	h, err := c.StartWorkflow(ctx, opts, workflowType, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +36,8 @@ func GetRouter(c *client.Client, workflowID, runID string) *RouterHandle {
 
 // ExecuteRouter starts a Router workflow, like StartRouter, and waits for its
 // result.
-func ExecuteRouter(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string) error {
-	h, err := StartRouter(ctx, c, opts, workflowType)
+func ExecuteRouter(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) error {
+	h, err := StartRouter(ctx, c, opts, workflowType, args...)
 	if err != nil {
 		return err
 	}
@@ -45,27 +45,27 @@ func ExecuteRouter(ctx context.Context, c *client.Client, opts client.StartWorkf
 }
 
 // RouterScheduleAction returns the action of a schedule that starts Router
-// workflows (which take no input): opts with the workflow type as its
-// WorkflowType and no Args. Router is dynamic: workflowType is the workflow
+// workflows with the given input: opts with the workflow type and the input as
+// its WorkflowType and Args. Router is dynamic: workflowType is the workflow
 // type to use. Use it as client.ScheduleOptions.Action, or in the schedule a
 // client.ScheduleHandle.Update callback returns.
-func RouterScheduleAction(opts client.ScheduleWorkflowAction, workflowType string) *client.ScheduleWorkflowAction {
+func RouterScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, args ...any) *client.ScheduleWorkflowAction {
 	opts.WorkflowType = workflowType
-	opts.Args = nil
+	opts.Args = args
 	return &opts
 }
 
-// ScheduleRouter creates the schedule opts.ID that starts Router workflows, as
-// RouterScheduleAction describes them. opts.Action, when set, gives the
-// action's other options (workflow ID, task queue, timeouts, retry policy,
-// memo, search attributes). Router is dynamic: workflowType is the workflow
-// type to use.
-func ScheduleRouter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string) (*client.ScheduleHandle, error) {
+// ScheduleRouter creates the schedule opts.ID that starts Router workflows
+// with the given input, as RouterScheduleAction describes them. opts.Action,
+// when set, gives the action's other options (workflow ID, task queue,
+// timeouts, retry policy, memo, search attributes). Router is dynamic:
+// workflowType is the workflow type to use.
+func ScheduleRouter(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string, args ...any) (*client.ScheduleHandle, error) {
 	var action client.ScheduleWorkflowAction
 	if opts.Action != nil {
 		action = *opts.Action
 	}
-	opts.Action = RouterScheduleAction(action, workflowType)
+	opts.Action = RouterScheduleAction(action, workflowType, args...)
 	return c.CreateSchedule(ctx, opts)
 }
 
@@ -113,8 +113,8 @@ type RouterChild struct {
 // StartRouterChild starts a Router child workflow. Cancelling ctx cancels it
 // according to opts.CancellationType. Router is dynamic: workflowType is the
 // workflow type to use.
-func StartRouterChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, workflowType string) (*RouterChild, error) {
-	h, err := workflow.StartChildWorkflow[struct{}](ctx, opts, workflowType)
+func StartRouterChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, workflowType string, args ...any) (*RouterChild, error) {
+	h, err := workflow.StartChildWorkflow[struct{}](ctx, opts, workflowType, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +194,8 @@ func (x RouterExternal) Untyped() workflow.ExternalWorkflowHandle {
 // ContinueAsNewRouter returns the error that, returned from a run method,
 // continues the workflow as a new run of opts.WorkflowType (empty: the current
 // type) with this input.
-func ContinueAsNewRouter(ctx workflow.Context, opts workflow.ContinueAsNewOptions) error {
-	return workflow.NewContinueAsNewError(ctx, opts)
+func ContinueAsNewRouter(ctx workflow.Context, opts workflow.ContinueAsNewOptions, args ...any) error {
+	return workflow.NewContinueAsNewError(ctx, opts, args...)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and
@@ -209,6 +209,8 @@ type WorkflowRegistrar interface {
 // RegisterDynamicWorkflowFuncWithOptions.
 func RegisterRouter(w WorkflowRegistrar) error {
 	run := func(ctx workflow.Context, input *commonpb.Payloads) (*commonpb.Payloads, error) {
+		dc := workflow.PayloadConverter(ctx)
+		args := converter.NewValues(input, dc)
 		router := new(Router)
 		workflow.SetInstance(ctx, router)
 		if err := workflow.SetDynamicSignalHandler(ctx, func(ctx workflow.Context, name string, args converter.Values) error {
@@ -228,7 +230,7 @@ func RegisterRouter(w WorkflowRegistrar) error {
 			return nil, err
 		}
 		workflow.Yield(ctx)
-		return nil, router.Run(ctx)
+		return nil, router.Run(ctx, args)
 	}
 	opts := worker.RegisterOptions{}
 	d, ok := w.(interface {
@@ -258,7 +260,7 @@ func Register(w WorkflowRegistrar) error {
 // If this does not compile, a signature changed: run go generate again.
 func _() {
 	var router *Router
-	var _ func(workflow.Context) error = router.Run
+	var _ func(workflow.Context, converter.Values) error = router.Run
 	var _ func(workflow.Context, string, converter.Values) = router.OnSignal
 	var _ func(string, converter.Values) (any, error) = router.OnQuery
 	var _ func(workflow.Context, string, converter.Values) (any, error) = router.OnUpdate

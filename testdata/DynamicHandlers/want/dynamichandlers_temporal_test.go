@@ -3,6 +3,7 @@
 package dynamichandlers
 
 import (
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
@@ -17,14 +18,14 @@ type RouterInEnv struct {
 // Execute runs the workflow until it closes and returns how it ended; the
 // Result holds its history. Router is dynamic: workflowType is the workflow
 // type to use.
-func (w RouterInEnv) Execute(opts testsuite.StartOptions, workflowType string) (*testsuite.Result, error) {
-	res := w.Env.ExecuteWorkflow(opts, workflowType)
+func (w RouterInEnv) Execute(opts testsuite.StartOptions, workflowType string, args ...any) (*testsuite.Result, error) {
+	res := w.Env.ExecuteWorkflow(opts, workflowType, args...)
 	return res, res.Err()
 }
 
 // OnRouterWorkflow replaces the child workflow of type workflowType, which the
 // dynamic Router would run, with fn in env, and returns the mock, which counts
 // calls and checks Times and AtLeastOnce when the test ends.
-func OnRouterWorkflow(env *testsuite.Env, workflowType string, fn func(ctx workflow.Context) error) *testsuite.Mock {
+func OnRouterWorkflow(env *testsuite.Env, workflowType string, fn func(ctx workflow.Context, args converter.Values) error) *testsuite.Mock {
 	return env.OnWorkflow(workflowType, fn)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/temporalgen/temporalgen/runtime/client"
 	"github.com/temporalgen/temporalgen/runtime/converter"
-	"github.com/temporalgen/temporalgen/runtime/temporal"
 	"github.com/temporalgen/temporalgen/runtime/worker"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 	commonpb "go.temporal.io/api/common/v1"
@@ -29,11 +28,11 @@ type AnyHandle struct {
 
 // StartAny starts a Any workflow. An empty opts.TaskQueue means AnyTaskQueue.
 // Any is dynamic: workflowType is the workflow type to use.
-func StartAny(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args []string) (*AnyHandle, error) {
+func StartAny(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) (*AnyHandle, error) {
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = AnyTaskQueue
 	}
-	h, err := c.StartWorkflow(ctx, opts, workflowType, args)
+	h, err := c.StartWorkflow(ctx, opts, workflowType, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -47,8 +46,8 @@ func GetAny(c *client.Client, workflowID, runID string) *AnyHandle {
 }
 
 // ExecuteAny starts a Any workflow, like StartAny, and waits for its result.
-func ExecuteAny(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args []string) ([]string, error) {
-	h, err := StartAny(ctx, c, opts, workflowType, args)
+func ExecuteAny(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args ...any) ([]string, error) {
+	h, err := StartAny(ctx, c, opts, workflowType, args...)
 	if err != nil {
 		var zero []string
 		return zero, err
@@ -62,12 +61,12 @@ func ExecuteAny(ctx context.Context, c *client.Client, opts client.StartWorkflow
 // dynamic: workflowType is the workflow type to use. Use it as
 // client.ScheduleOptions.Action, or in the schedule a
 // client.ScheduleHandle.Update callback returns.
-func AnyScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, args []string) *client.ScheduleWorkflowAction {
+func AnyScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, args ...any) *client.ScheduleWorkflowAction {
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = AnyTaskQueue
 	}
 	opts.WorkflowType = workflowType
-	opts.Args = []any{args}
+	opts.Args = args
 	return &opts
 }
 
@@ -76,12 +75,12 @@ func AnyScheduleAction(opts client.ScheduleWorkflowAction, workflowType string, 
 // gives the action's other options (workflow ID, task queue, timeouts, retry
 // policy, memo, search attributes). Any is dynamic: workflowType is the
 // workflow type to use.
-func ScheduleAny(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string, args []string) (*client.ScheduleHandle, error) {
+func ScheduleAny(ctx context.Context, c *client.Client, opts client.ScheduleOptions, workflowType string, args ...any) (*client.ScheduleHandle, error) {
 	var action client.ScheduleWorkflowAction
 	if opts.Action != nil {
 		action = *opts.Action
 	}
-	opts.Action = AnyScheduleAction(action, workflowType, args)
+	opts.Action = AnyScheduleAction(action, workflowType, args...)
 	return c.CreateSchedule(ctx, opts)
 }
 
@@ -89,11 +88,11 @@ func ScheduleAny(ctx context.Context, c *client.Client, opts client.ScheduleOpti
 // starting it first if it is not running. The workflow's input comes first,
 // then the signal's. An empty opts.TaskQueue means AnyTaskQueue. Any is
 // dynamic: workflowType is the workflow type to use.
-func SignalWithStartAnyNote(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args []string, s string) (*AnyHandle, error) {
+func SignalWithStartAnyNote(ctx context.Context, c *client.Client, opts client.StartWorkflowOptions, workflowType string, args []any, s string) (*AnyHandle, error) {
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = AnyTaskQueue
 	}
-	h, err := c.SignalWithStartWorkflow(ctx, opts, AnyNoteSignalName, []any{s}, workflowType, args)
+	h, err := c.SignalWithStartWorkflow(ctx, opts, AnyNoteSignalName, []any{s}, workflowType, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +148,11 @@ type AnyChild struct {
 // StartAnyChild starts a Any child workflow. Cancelling ctx cancels it
 // according to opts.CancellationType. An empty opts.TaskQueue means
 // AnyTaskQueue. Any is dynamic: workflowType is the workflow type to use.
-func StartAnyChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, workflowType string, args []string) (*AnyChild, error) {
+func StartAnyChild(ctx workflow.Context, opts workflow.ChildWorkflowOptions, workflowType string, args ...any) (*AnyChild, error) {
 	if opts.TaskQueue == "" {
 		opts.TaskQueue = AnyTaskQueue
 	}
-	h, err := workflow.StartChildWorkflow[[]string](ctx, opts, workflowType, args)
+	h, err := workflow.StartChildWorkflow[[]string](ctx, opts, workflowType, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +243,8 @@ func (x AnyExternal) Note(ctx workflow.Context, s string) workflow.Future[struct
 // ContinueAsNewAny returns the error that, returned from a run method,
 // continues the workflow as a new run of opts.WorkflowType (empty: the current
 // type) with this input.
-func ContinueAsNewAny(ctx workflow.Context, opts workflow.ContinueAsNewOptions, args []string) error {
-	return workflow.NewContinueAsNewError(ctx, opts, args)
+func ContinueAsNewAny(ctx workflow.Context, opts workflow.ContinueAsNewOptions, args ...any) error {
+	return workflow.NewContinueAsNewError(ctx, opts, args...)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and
@@ -261,12 +260,6 @@ func RegisterAny(w WorkflowRegistrar) error {
 	run := func(ctx workflow.Context, input *commonpb.Payloads) (*commonpb.Payloads, error) {
 		dc := workflow.PayloadConverter(ctx)
 		args := converter.NewValues(input, dc)
-		var args2 []string
-		if args.Len() > 0 {
-			if err := args.Get(0, &args2); err != nil {
-				return nil, temporal.NewNonRetryableApplicationError("workflow Any: "+err.Error(), "ArgumentDecodeError", err)
-			}
-		}
 		any2 := new(Any)
 		workflow.SetInstance(ctx, any2)
 		if err := workflow.SetSignalHandler(ctx, AnyNoteSignalName, func(ctx workflow.Context, args converter.Values) error {
@@ -293,7 +286,7 @@ func RegisterAny(w WorkflowRegistrar) error {
 			return nil, err
 		}
 		workflow.Yield(ctx)
-		out, err := any2.Run(ctx, args2)
+		out, err := any2.Run(ctx, args)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +320,7 @@ func Register(w WorkflowRegistrar) error {
 // If this does not compile, a signature changed: run go generate again.
 func _() {
 	var any2 *Any
-	var _ func(workflow.Context, []string) ([]string, error) = any2.Run
+	var _ func(workflow.Context, converter.Values) ([]string, error) = any2.Run
 	var _ func(workflow.Context, string) = any2.Note
 	var _ func(workflow.Context, string, converter.Values) error = any2.Other
 	var _ func(workflow.Context, string, converter.Values) (any, error) = any2.Handle

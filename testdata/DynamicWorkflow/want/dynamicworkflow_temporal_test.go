@@ -3,6 +3,7 @@
 package dynamicworkflow
 
 import (
+	"github.com/temporalgen/temporalgen/runtime/converter"
 	"github.com/temporalgen/temporalgen/runtime/testsuite"
 	"github.com/temporalgen/temporalgen/runtime/workflow"
 )
@@ -16,8 +17,8 @@ type AnyInEnv struct {
 
 // Execute runs the workflow until it closes and returns its result; the Result
 // holds its history. Any is dynamic: workflowType is the workflow type to use.
-func (w AnyInEnv) Execute(opts testsuite.StartOptions, workflowType string, args []string) ([]string, *testsuite.Result, error) {
-	res := w.Env.ExecuteWorkflow(opts, workflowType, args)
+func (w AnyInEnv) Execute(opts testsuite.StartOptions, workflowType string, args ...any) ([]string, *testsuite.Result, error) {
+	res := w.Env.ExecuteWorkflow(opts, workflowType, args...)
 	var out []string
 	err := res.Get(&out)
 	return out, res, err
@@ -31,6 +32,6 @@ func (w AnyInEnv) Note(s string) error {
 // OnAnyWorkflow replaces the child workflow of type workflowType, which the
 // dynamic Any would run, with fn in env, and returns the mock, which counts
 // calls and checks Times and AtLeastOnce when the test ends.
-func OnAnyWorkflow(env *testsuite.Env, workflowType string, fn func(ctx workflow.Context, args []string) ([]string, error)) *testsuite.Mock {
+func OnAnyWorkflow(env *testsuite.Env, workflowType string, fn func(ctx workflow.Context, args converter.Values) ([]string, error)) *testsuite.Mock {
 	return env.OnWorkflow(workflowType, fn)
 }

@@ -336,10 +336,22 @@ func ComposeActivity(ctx workflow.Context, opts workflow.ActivityOptions, req Co
 	return workflow.ExecuteActivity[string](ctx, opts, ComposeActivityName, req)
 }
 
+// StartComposeActivity runs Compose as a activity (type "Compose") with opts
+// and returns a handle to it.
+func StartComposeActivity(ctx workflow.Context, opts workflow.ActivityOptions, req ComposeReq) workflow.ActivityHandle[string] {
+	return workflow.StartActivity[string](ctx, opts, ComposeActivityName, req)
+}
+
 // ComposeLocalActivity runs Compose as a local activity (type "Compose") with
 // opts and returns the future of its result.
 func ComposeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, req ComposeReq) workflow.Future[string] {
 	return workflow.ExecuteLocalActivity[string](ctx, opts, ComposeActivityName, req)
+}
+
+// StartComposeLocalActivity runs Compose as a local activity (type "Compose")
+// with opts and returns a handle to it.
+func StartComposeLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, req ComposeReq) workflow.LocalActivityHandle[string] {
+	return workflow.StartLocalActivity[string](ctx, opts, ComposeActivityName, req)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

@@ -315,10 +315,22 @@ func FetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, u *url.U
 	return workflow.ExecuteActivity[map[string][]byte](ctx, opts, FetchActivityName, u, w)
 }
 
+// StartFetchActivity runs Fetch as a activity (type "report.fetch") with opts
+// and returns a handle to it.
+func StartFetchActivity(ctx workflow.Context, opts workflow.ActivityOptions, u *url.URL, w shared.Window) workflow.ActivityHandle[map[string][]byte] {
+	return workflow.StartActivity[map[string][]byte](ctx, opts, FetchActivityName, u, w)
+}
+
 // FetchLocalActivity runs Fetch as a local activity (type "report.fetch") with
 // opts and returns the future of its result.
 func FetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, u *url.URL, w shared.Window) workflow.Future[map[string][]byte] {
 	return workflow.ExecuteLocalActivity[map[string][]byte](ctx, opts, FetchActivityName, u, w)
+}
+
+// StartFetchLocalActivity runs Fetch as a local activity (type "report.fetch")
+// with opts and returns a handle to it.
+func StartFetchLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, u *url.URL, w shared.Window) workflow.LocalActivityHandle[map[string][]byte] {
+	return workflow.StartLocalActivity[map[string][]byte](ctx, opts, FetchActivityName, u, w)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

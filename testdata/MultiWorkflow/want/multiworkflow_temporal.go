@@ -450,10 +450,22 @@ func CountActivity(ctx workflow.Context, opts workflow.ActivityOptions, items []
 	return workflow.ExecuteActivity[int](ctx, opts, CountActivityName, items)
 }
 
+// StartCountActivity runs Count as a activity (type "Count") with opts and
+// returns a handle to it.
+func StartCountActivity(ctx workflow.Context, opts workflow.ActivityOptions, items []string) workflow.ActivityHandle[int] {
+	return workflow.StartActivity[int](ctx, opts, CountActivityName, items)
+}
+
 // CountLocalActivity runs Count as a local activity (type "Count") with opts
 // and returns the future of its result.
 func CountLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, items []string) workflow.Future[int] {
 	return workflow.ExecuteLocalActivity[int](ctx, opts, CountActivityName, items)
+}
+
+// StartCountLocalActivity runs Count as a local activity (type "Count") with
+// opts and returns a handle to it.
+func StartCountLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, items []string) workflow.LocalActivityHandle[int] {
+	return workflow.StartLocalActivity[int](ctx, opts, CountActivityName, items)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

@@ -312,10 +312,22 @@ func NoopActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.
 	return workflow.ExecuteActivity[struct{}](ctx, opts, NoopActivityName)
 }
 
+// StartNoopActivity runs Noop as a activity (type "Noop") with opts and
+// returns a handle to it.
+func StartNoopActivity(ctx workflow.Context, opts workflow.ActivityOptions) workflow.ActivityHandle[struct{}] {
+	return workflow.StartActivity[struct{}](ctx, opts, NoopActivityName)
+}
+
 // NoopLocalActivity runs Noop as a local activity (type "Noop") with opts and
 // returns the future of its result.
 func NoopLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.Future[struct{}] {
 	return workflow.ExecuteLocalActivity[struct{}](ctx, opts, NoopActivityName)
+}
+
+// StartNoopLocalActivity runs Noop as a local activity (type "Noop") with opts
+// and returns a handle to it.
+func StartNoopLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions) workflow.LocalActivityHandle[struct{}] {
+	return workflow.StartLocalActivity[struct{}](ctx, opts, NoopActivityName)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and

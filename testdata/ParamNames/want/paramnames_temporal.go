@@ -311,10 +311,22 @@ func WorkActivity(ctx workflow.Context, opts workflow.ActivityOptions, dc string
 	return workflow.ExecuteActivity[Item](ctx, opts, WorkActivityName, dc, input, out, args)
 }
 
+// StartWorkActivity runs Work as a activity (type "Work") with opts and
+// returns a handle to it.
+func StartWorkActivity(ctx workflow.Context, opts workflow.ActivityOptions, dc string, input int, out Item, args string) workflow.ActivityHandle[Item] {
+	return workflow.StartActivity[Item](ctx, opts, WorkActivityName, dc, input, out, args)
+}
+
 // WorkLocalActivity runs Work as a local activity (type "Work") with opts and
 // returns the future of its result.
 func WorkLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, dc string, input int, out Item, args string) workflow.Future[Item] {
 	return workflow.ExecuteLocalActivity[Item](ctx, opts, WorkActivityName, dc, input, out, args)
+}
+
+// StartWorkLocalActivity runs Work as a local activity (type "Work") with opts
+// and returns a handle to it.
+func StartWorkLocalActivity(ctx workflow.Context, opts workflow.LocalActivityOptions, dc string, input int, out Item, args string) workflow.LocalActivityHandle[Item] {
+	return workflow.StartLocalActivity[Item](ctx, opts, WorkActivityName, dc, input, out, args)
 }
 
 // WorkflowRegistrar registers workflow types: *worker.Worker and
