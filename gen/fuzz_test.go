@@ -1,8 +1,9 @@
 package gen
 
 // FuzzGenerate runs the whole generator on golden inputs with one
-// directive changed. Its seed corpus under testdata/fuzz holds each
-// clean golden case with its first directive as it is; rewrite it with
+// directive changed. Its seed corpus under testdata/fuzz holds some clean
+// golden cases (seedCases) with their first directive as it is; rewrite
+// it with
 //
 //	go test ./gen/ -run TestSeedCorpus -seeds
 //
@@ -36,9 +37,16 @@ type fuzzCase struct {
 	directives [][2]int // byte offsets [start, end) of each directive's text
 }
 
-// fuzzCases returns the golden cases in directory order.
-func fuzzCases(t testing.TB) []fuzzCase {
-	var cases []fuzzCase
+// seedCases are the golden cases whose first directive seeds
+// FuzzGenerate: one of each kind of package.
+func seedCases() []string {
+	return []string{"ActivitiesOnly", "ActivityStruct", "DynamicHandlers", "DynamicWorkflow", "Greeter",
+		"ImportedTypes", "MultiWorkflow", "NexusService", "Options"}
+}
+
+// fuzzCases returns the golden cases that have directives, by name.
+func fuzzCases(t testing.TB) map[string]fuzzCase {
+	cases := make(map[string]fuzzCase)
 	for _, name := range goldenCases(t) {
 		src, err := os.ReadFile(filepath.Join(testdataDir, name, "input.go"))
 		if err != nil {
@@ -54,7 +62,7 @@ func fuzzCases(t testing.TB) []fuzzCase {
 			off += len(line)
 		}
 		if len(c.directives) > 0 {
-			cases = append(cases, c)
+			cases[name] = c
 		}
 	}
 	return cases
@@ -63,39 +71,38 @@ func fuzzCases(t testing.TB) []fuzzCase {
 // TestSeedCorpus keeps the committed seeds in step with the golden inputs
 // (-seeds rewrites them).
 func TestSeedCorpus(t *testing.T) {
+	cases := fuzzCases(t)
 	var seeds []fuzzseed.Seed
-	for i, c := range fuzzCases(t) {
-		if strings.HasPrefix(c.name, "Err") {
-			continue
+	for _, name := range seedCases() {
+		c, ok := cases[name]
+		if !ok {
+			t.Fatalf("no golden case %s with directives", name)
 		}
 		d := c.directives[0]
-		seeds = append(seeds, fuzzseed.Seed{Name: c.name, Args: []any{uint(i), uint(0), c.src[d[0]:d[1]]}})
+		seeds = append(seeds, fuzzseed.Seed{Name: name, Args: []any{name, uint(0), c.src[d[0]:d[1]]}})
 	}
 	fuzzseed.Check(t, "FuzzGenerate", seeds, *writeSeeds)
 }
 
-// FuzzGenerate replaces the text of directive number line of golden case
-// number which with text (cut at its first newline: a directive is one
-// line), generates (with docs) in a copy of the case inside the module,
-// and requires success or only positioned errors (*model.Error,
-// file:line:col: message, in the copied file), never a panic; on
-// success every generated Go file parses.
+// FuzzGenerate replaces the text of directive number line of the golden
+// case named name (inputs naming no case are skipped) with text (cut at
+// its first newline: a directive is one line), generates (with docs) in a
+// copy of the case inside the module, and requires success or only
+// positioned errors (*model.Error, file:line:col: message, in the copied
+// file), never a panic; on success every generated Go file parses.
 func FuzzGenerate(f *testing.F) {
 	cases := fuzzCases(f)
-	greeter := 0
-	for i, c := range cases {
-		if c.name == "Greeter" {
-			greeter = i
-		}
-	}
 	// Every Generate takes a go list run: few seeds, so that the plain
 	// test run stays short.
-	f.Add(uint(greeter), uint(0), "workflow name=")
-	f.Add(uint(greeter), uint(3), `signal description="x`)
-	f.Add(uint(greeter), uint(4), "activity prefix=P")
-	f.Add(uint(greeter), uint(5), "nondeterministic-ok why")
-	f.Fuzz(func(t *testing.T, which, line uint, text string) {
-		c := cases[which%uint(len(cases))]
+	f.Add("Greeter", uint(0), "workflow name=")
+	f.Add("Greeter", uint(3), `signal description="x`)
+	f.Add("Greeter", uint(4), "activity prefix=P")
+	f.Add("Greeter", uint(5), "nondeterministic-ok why")
+	f.Fuzz(func(t *testing.T, name string, line uint, text string) {
+		c, ok := cases[name]
+		if !ok {
+			return
+		}
 		d := c.directives[line%uint(len(c.directives))]
 		text, _, _ = strings.Cut(text, "\n")
 		src := c.src[:d[0]] + text + c.src[d[1]:]
