@@ -189,6 +189,10 @@ func (h *harness) startServer() (stop func(), err error) {
 	srv, err := devserver.Start(devserver.Options{
 		Binary: h.cfg.TemporalCLI,
 		DynamicConfig: map[string]string{
+			// The lazy protocol: workers that ask for eager activities
+			// (ours and sdk-go by default) must not skip the task queue
+			// that the raw loop goes through.
+			"system.enableActivityEagerExecution": "false",
 			// The replay and latency workloads send thousands of signals
 			// and updates to one workflow.
 			"history.maximumSignalsPerExecution": "100000",

@@ -28,6 +28,7 @@ type Client struct {
 	opts    Options // with defaults applied
 	sysInfo *workflowservice.GetSystemInfoResponse
 	out     Outbound // Options.Interceptors chained; nil without
+	eager   eagerWorkers
 }
 
 // Dial connects to the Temporal frontend described by opts and checks that it

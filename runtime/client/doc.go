@@ -58,6 +58,14 @@
 // why: the workflow's failure, *temporal.CanceledError,
 // *temporal.TerminatedError or *temporal.TimeoutError.
 //
+// When a worker made with this client polls the task queue and has a free
+// workflow task slot, StartWorkflow asks for eager execution: the first
+// workflow task comes back in the start response and that worker runs it
+// at once, without a poll (eager workflow start). Starts with a cron
+// schedule or a start delay, and signal-with-start and update-with-start,
+// never ask; StartWorkflowOptions.DisableEagerExecution turns it off for
+// one start and worker.Options.DisableEagerWorkflowStart for a worker.
+//
 // Handles also Cancel (ask the workflow to cancel), Terminate (end it at
 // once), Signal, Describe (status, times, timeouts, memo and search
 // attributes) and page through the History. Operations on a handle with a

@@ -73,8 +73,11 @@ func collectorClient(t *testing.T) (*client.Client, string) {
 
 func startCollector(t *testing.T, c *client.Client, tq string) *client.WorkflowHandle {
 	t.Helper()
+	// Not eagerly: that writes the first WorkflowTaskStarted in the start's
+	// batch of events, and TestResetToLastWorkflowTaskAndEventID resets to
+	// it, which the server allows only at a batch boundary.
 	h, err := c.StartWorkflow(testCtx(t), client.StartWorkflowOptions{
-		ID: uniqueID(t.Name()), TaskQueue: tq, WorkflowRunTimeout: 2 * time.Minute,
+		ID: uniqueID(t.Name()), TaskQueue: tq, WorkflowRunTimeout: 2 * time.Minute, DisableEagerExecution: true,
 	}, collectorWorkflowType)
 	if err != nil {
 		t.Fatal(err)

@@ -79,6 +79,17 @@ type StartWorkflowOptions struct {
 	// Priority orders the workflow's tasks, and by default those of its
 	// activities and children, on their task queues.
 	Priority *temporal.Priority
+	// DisableEagerExecution turns eager workflow start off for this start.
+	// By default, when a worker made with this client polls TaskQueue and
+	// has a free workflow task slot, StartWorkflow asks the server for the
+	// first workflow task in its response and hands it to that worker, so
+	// the workflow starts without waiting for a poll. Starts with a
+	// CronSchedule or a StartDelay, signal-with-start and update-with-start
+	// never ask. The server writes an eagerly started workflow's first
+	// WorkflowTaskScheduled and WorkflowTaskStarted in one batch with
+	// WorkflowExecutionStarted, so that WorkflowTaskStarted (event 3) is
+	// no reset point.
+	DisableEagerExecution bool
 }
 
 // StartWorkflow starts a workflow of type workflowType with args encoded by
@@ -97,7 +108,12 @@ func (c *Client) startWorkflow(ctx context.Context, opts StartWorkflowOptions, w
 		return nil, err
 	}
 	req.Header = c.header(ctx, req.Header, extra)
+	eager := c.eagerStart(&opts)
+	req.RequestEagerExecution = eager != nil
 	resp, err := c.service.StartWorkflowExecution(ctx, req)
+	if eager != nil {
+		finishEagerStart(eager, resp, err)
+	}
 	if err != nil {
 		return nil, c.startError("start workflow", opts.ID, workflowType, err)
 	}

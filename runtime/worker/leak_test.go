@@ -121,6 +121,9 @@ func TestNoLeaks(t *testing.T) {
 		w.PurgeCache()
 		return measure()
 	}
+	// A first round fills the worker's pools of idle goroutines, which
+	// a loaded machine may leave short of their bounds after one round.
+	round()
 	first := round()
 	second := round()
 	t.Logf("before the worker: %v; after %d workflows: %v; after %d more: %v", before, n, first, n, second)

@@ -139,6 +139,7 @@ func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueRespon
 	if err != nil {
 		return nil, err
 	}
+	eager := w.reserveEagerActivities(hb.Commands)
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, &workflowservice.RespondWorkflowTaskCompletedRequest{
 		TaskToken:                  task.TaskToken,
 		Commands:                   hb.Commands,
@@ -149,6 +150,9 @@ func (w *Worker) heartbeatTask(task *workflowservice.PollWorkflowTaskQueueRespon
 		ForceCreateNewWorkflowTask: true,
 		ReturnNewWorkflowTask:      true,
 	})
+	if eager > 0 || len(resp.GetActivityTasks()) > 0 {
+		w.runEagerActivities(resp.GetActivityTasks(), eager)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errHeartbeat, err)
 	}

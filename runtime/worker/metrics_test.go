@@ -27,7 +27,8 @@ func TestSDKMetrics(t *testing.T) {
 		h := metricstest.New()
 		e.c = testenv.Dial(t, srv, client.Options{Logger: e.log, MetricsHandler: h})
 		var flaky atomic.Int32
-		w := e.worker(worker.Options{CacheSize: cacheSize}, func(w *worker.Worker) {
+		// Every task is polled: the poll counts below rely on it.
+		w := e.worker(worker.Options{CacheSize: cacheSize, DisableEagerWorkflowStart: true, DisableEagerActivities: true}, func(w *worker.Worker) {
 			testenv.Must(t, w.RegisterWorkflow("Metered", func(ctx workflow.Context) error {
 				if _, err := workflow.ExecuteActivity[struct{}](ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second}, "Act").Get(ctx); err != nil {
 					return err

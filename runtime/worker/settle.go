@@ -68,6 +68,10 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	}
 	// The definition's versioning behavior is not sent: the server
 	// rejects it from a worker without deployment versioning.
+
+	// Eager activities are marked before the run is cached: then no
+	// other task of the run can see its commands change.
+	eager := w.reserveEagerActivities(req.Commands)
 	runID := task.GetWorkflowExecution().GetRunId()
 	keep := w.cache != nil && out.Keep
 	if keep {
@@ -82,6 +86,9 @@ func (w *Worker) complete(ctx context.Context, task *workflowservice.PollWorkflo
 	}
 	w.metrics.closed(task, run.Info(), out.Commands)
 	resp, err := w.svc.RespondWorkflowTaskCompleted(ctx, req)
+	if eager > 0 || len(resp.GetActivityTasks()) > 0 {
+		w.runEagerActivities(resp.GetActivityTasks(), eager)
+	}
 	if client.IsMessageTooLarge(err) {
 		// Sending it again would fail again: fail the task with the
 		// cause the server knows, so history shows why.

@@ -24,6 +24,23 @@
 // replay, a coroutine that does not yield within the deadlock timeout) is
 // reported to the server only on its first attempt; later attempts time out
 // quietly, so history does not fill with failures.
+//
+// # Eager execution
+//
+// Two shortcuts past the task queue are on by default. Eager workflow
+// start: when the worker's client starts a workflow on the worker's task
+// queue and the worker has a free workflow task slot, the start response
+// brings the first workflow task and this worker runs it, without a poll
+// (Options.DisableEagerWorkflowStart, or client.StartWorkflowOptions.
+// DisableEagerExecution for one start, turns it off). Eager activities:
+// a workflow task completion that schedules activities on the worker's
+// own task queue, of types registered here, asks the server to start up
+// to three of them at once, with a slot reserved on the activity worker
+// for each, and the activity tasks come back in the completion's response
+// to run here (the server needs system.enableActivityEagerExecution=true;
+// Options.DisableEagerActivities turns it off, and so does
+// DisableActivityWorker). Either way the task is then handled exactly as
+// a polled one, and a slot that no task came for is given back.
 package worker
 
 import (
@@ -124,6 +141,18 @@ type Options struct {
 	// to cap the task queue's dispatch rate for all its workers.
 	WorkerActivitiesPerSecond    float64
 	TaskQueueActivitiesPerSecond float64
+	// DisableEagerWorkflowStart keeps the worker from taking the first
+	// workflow task of workflows that its client starts on its task queue
+	// from the start response (see client.StartWorkflowOptions.
+	// DisableEagerExecution); they wait for a poll instead.
+	DisableEagerWorkflowStart bool
+	// DisableEagerActivities keeps workflow task completions from asking
+	// the server to start the activities they schedule on this worker's
+	// task queue at once and return them in the response, to run on this
+	// worker without a poll. Eager activities need a server with
+	// system.enableActivityEagerExecution on (off by default in server
+	// 1.29) and are off anyway when DisableActivityWorker is set.
+	DisableEagerActivities bool
 }
 
 func (o Options) withDefaults(c *client.Client) Options {
@@ -183,6 +212,18 @@ type Worker struct {
 	activities *actworker.Registry
 	actPoller  *actworker.Poller
 	locals     *actworker.Local // runs local activities
+
+	// eagerActs is actPoller when workflow task completions may ask for
+	// eager activities, else nil.
+	eagerActs *actworker.Poller
+	// unregisterEager withdraws the worker from its client's eager
+	// workflow start candidates; nil when it is not one.
+	unregisterEager func()
+	// eagerMu guards eagerClosed, which StopContext sets before waiting
+	// for the tasks in flight: a slot reserved for an eager workflow task
+	// counts as one (tasks.Add) only while it is false.
+	eagerMu     sync.Mutex
+	eagerClosed bool
 
 	versioningWarning sync.Once // see warnVersioning
 
@@ -288,15 +329,8 @@ func (w *Worker) Start() error {
 	w.started = true
 	ctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	if !w.opts.DisableWorkflowWorker && !w.workflows.Empty() {
-		w.watchdog = coro.NewWatchdog(w.opts.DeadlockTimeout)
-		w.wg.Add(1)
-		go func() { defer w.wg.Done(); w.watchdog.Loop(ctx) }()
-		w.startWorkflowPollers(ctx)
-	}
-	if len(w.nexus) > 0 {
-		w.startNexusPollers(ctx)
-	}
+	// The activity poller exists before the first workflow task, which
+	// may hand it eager activities; it polls once the rest is started.
 	if !w.opts.DisableActivityWorker && len(w.activities.Names()) > 0 {
 		w.actPoller = actworker.New(actworker.Config{
 			Service:           w.svc,
@@ -317,6 +351,23 @@ func (w *Worker) Start() error {
 			MaxTasksPerSecond: w.opts.TaskQueueActivitiesPerSecond,
 			Stopping:          w.stopping,
 		}, w.activities)
+		if !w.opts.DisableEagerActivities {
+			w.eagerActs = w.actPoller
+		}
+	}
+	if !w.opts.DisableWorkflowWorker && !w.workflows.Empty() {
+		w.watchdog = coro.NewWatchdog(w.opts.DeadlockTimeout)
+		w.wg.Add(1)
+		go func() { defer w.wg.Done(); w.watchdog.Loop(ctx) }()
+		w.startWorkflowPollers(ctx)
+		if !w.opts.DisableEagerWorkflowStart {
+			w.unregisterEager = w.client.RegisterEagerWorker(w.taskQueue, &eagerStarter{w})
+		}
+	}
+	if len(w.nexus) > 0 {
+		w.startNexusPollers(ctx)
+	}
+	if w.actPoller != nil {
 		w.actPoller.Start()
 	}
 	return nil
@@ -342,6 +393,12 @@ func (w *Worker) StopContext(ctx context.Context) error {
 	w.stopped = true
 	w.mu.Unlock()
 	close(w.stopping)
+	if w.unregisterEager != nil {
+		w.unregisterEager()
+		w.eagerMu.Lock()
+		w.eagerClosed = true
+		w.eagerMu.Unlock()
+	}
 	w.cancel()
 	// Activity polling stops at once too; running activities get until
 	// ctx is done.

@@ -50,6 +50,12 @@
 // sent when the interval ends. The RPC runs on a per-attempt goroutine, so
 // activity.RecordHeartbeat never blocks.
 //
+// Tasks also come without a poll, in the response to a workflow task
+// completion that asked for eager execution: [Poller.TryReserve] takes a
+// free slot without waiting, [Poller.RunEager] runs such a task in it
+// through the same execute path, and [Poller.Release] returns a slot no
+// task came for (see eager.go).
+//
 // [Poller.Stop] shuts down gracefully: it cancels the outstanding long
 // polls, waits for running activities until its context is done, then
 // cancels their contexts and waits for them to return. Activities that
@@ -168,8 +174,13 @@ type Poller struct {
 	actCancel  context.CancelCauseFunc
 
 	pollWG sync.WaitGroup // poll loops
-	actWG  sync.WaitGroup // running activities
+	actWG  sync.WaitGroup // running activities and slots reserved for eager ones
 	pool   *gopool.Pool   // runs activities on goroutines kept for reuse
+
+	// eagerMu guards stopping, which Stop sets first, so that every
+	// actWG.Add of TryReserve comes before Stop's actWG.Wait.
+	eagerMu  sync.Mutex
+	stopping bool
 
 	startOnce sync.Once
 	stopOnce  sync.Once
@@ -250,6 +261,9 @@ func (p *Poller) Start() {
 func (p *Poller) Stop(ctx context.Context) error {
 	p.stopOnce.Do(func() {
 		p.startOnce.Do(func() {}) // a Start after Stop must not launch loops
+		p.eagerMu.Lock()
+		p.stopping = true
+		p.eagerMu.Unlock()
 		p.pollCancel()
 		p.pollWG.Wait()
 		done := make(chan struct{})

@@ -62,6 +62,11 @@ const stopGrace = 10 * time.Second
 // unless overridden by Options.DynamicConfig. All keys exist in server 1.29.1
 // (common/dynamicconfig/constants.go). Note that start-dev does not validate
 // keys: an unknown key is silently ignored.
+//
+// Eager activity execution (system.enableActivityEagerExecution) is off
+// in a stock server 1.29.1 but on here, as on the test servers of
+// Temporal's SDKs, so that the workers' default path (which asks for it)
+// is the one tested; set it to "false" to test the lazy protocol.
 func DefaultDynamicConfig() map[string]string {
 	return map[string]string{
 		"frontend.enableUpdateWorkflowExecution":              "true",
@@ -69,6 +74,7 @@ func DefaultDynamicConfig() map[string]string {
 		"frontend.workerVersioningWorkflowAPIs":               "true",
 		"system.enableNexus":                                  "true",
 		"system.enableEagerWorkflowStart":                     "true",
+		"system.enableActivityEagerExecution":                 "true",
 	}
 }
 
