@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the want files of the golden ca
 // the subdirectories whose names start with an upper-case letter.
 const testdataDir = "../testdata"
 
-func goldenCases(t *testing.T) []string {
+func goldenCases(t testing.TB) []string {
 	t.Helper()
 	entries, err := os.ReadDir(testdataDir)
 	if err != nil {

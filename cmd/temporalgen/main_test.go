@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -252,5 +253,44 @@ func TestWriteDiffInsertion(t *testing.T) {
 	want := "--- f.go\n+++ f.go (generated)\n@@ -1,0 +2,1 @@\n+b\n"
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestMutatedDirectivesExit2 runs the command on the DynamicHandlers case
+// with directives as FuzzGenerate (gen) mutates them, a NUL byte before
+// the first declaration (which go list reported without a position)
+// included: exit 2, nothing written, and every line of stderr is
+// file:line:col: message.
+func TestMutatedDirectivesExit2(t *testing.T) {
+	dir := copyCase(t, "DynamicHandlers")
+	input := filepath.Join(dir, "input.go")
+	src, err := os.ReadFile(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutated := strings.NewReplacer(
+		"//temporal:workflow dynamic", "//temporal:workflow dyn\x00amic",
+		"//temporal:run", "//temporal:run\xd8",
+		"//temporal:signal dynamic", `//temporal:signal name="`,
+	).Replace(string(src))
+	if err := os.WriteFile(input, []byte(mutated), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{dir}, &stdout, &stderr); code != exitError {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitError, &stderr)
+	}
+	positioned := regexp.MustCompile(`^[^:\s]+\.go:\d+:\d+: \S`)
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	for _, line := range lines {
+		if !positioned.MatchString(line) {
+			t.Errorf("stderr line %q is not file:line:col: message", line)
+		}
+	}
+	if len(lines) < 3 {
+		t.Errorf("%d errors, want one per mutated directive at least:\n%s", len(lines), &stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dynamichandlers_temporal.go")); !os.IsNotExist(err) {
+		t.Errorf("generated despite the errors (%v)", err)
 	}
 }

@@ -45,6 +45,7 @@ import (
 	"go/token"
 	"go/types"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,6 +112,13 @@ func Load(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
+	for _, p := range pkgs {
+		for _, e := range p.Errors {
+			if name, ok := invalidFile(p, e); ok && !slices.Contains(p.GoFiles, name) {
+				p.GoFiles = append(p.GoFiles, name) // for the parser to report
+			}
+		}
+	}
 	src, exp := split(pkgs)
 	s := newSources(fset, cfg.DropOutput, src)
 	exp = s.exports(exp)
@@ -129,20 +137,35 @@ func Load(cfg Config) (*Result, error) {
 	if len(pkgs) == 0 {
 		res.Errors = append(res.Errors, fmt.Errorf("no packages match %s", strings.Join(patterns, " ")))
 	}
+	// go list positions its own errors relative to the directory it ran
+	// in; the parser and the type checker use absolute file names.
+	listDir, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
 	for _, p := range pkgs {
 		others := slices.ContainsFunc(p.Errors, func(e packages.Error) bool { return !compilerOutput(e) })
+		seen := make(map[string]bool) // go list and the parser may report the same problem
 		for _, e := range p.Errors {
 			if others && compilerOutput(e) {
 				continue // repeated by the parser or type checker, with positions
 			}
-			if e.Kind == packages.TypeError {
-				res.TypeErrors = append(res.TypeErrors, convert(p, e))
+			if name, ok := invalidFile(p, e); ok && hasErrorIn(p, name) {
+				continue // the parser's errors say where
+			}
+			err := convert(listDir, p, e)
+			if seen[err.Error()] {
 				continue
 			}
-			res.Errors = append(res.Errors, convert(p, e))
+			seen[err.Error()] = true
+			if e.Kind == packages.TypeError {
+				res.TypeErrors = append(res.TypeErrors, err)
+				continue
+			}
+			res.Errors = append(res.Errors, err)
 		}
 	}
-	res.Errors = append(res.Errors, s.exportErrors(pkgs, src, exp)...)
+	res.Errors = append(res.Errors, s.exportErrors(listDir, pkgs, src, exp)...)
 	return res, nil
 }
 
@@ -165,8 +188,8 @@ func finishExport(p *packages.Package, fset *token.FileSet, x *exports) {
 // exportErrors returns the errors of the packages of the export set exp
 // that could not be imported and that no package of roots imports
 // directly (those are in the roots' errors), each at an import of it from
-// the source set src.
-func (s *sources) exportErrors(roots, src, exp []*packages.Package) []error {
+// the source set src. dir is where go list ran.
+func (s *sources) exportErrors(dir string, roots, src, exp []*packages.Package) []error {
 	reported := make(map[string]bool)
 	for _, r := range roots {
 		for path := range s.units[r].failed {
@@ -179,7 +202,7 @@ func (s *sources) exportErrors(roots, src, exp []*packages.Package) []error {
 		for _, path := range slices.Sorted(maps.Keys(u.failed)) {
 			if !reported[path] {
 				reported[path] = true
-				errs = append(errs, convert(p, u.failed[path]))
+				errs = append(errs, convert(dir, p, u.failed[path]))
 			}
 		}
 	}
@@ -197,9 +220,36 @@ func compilerOutput(e packages.Error) bool {
 	return e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ")
 }
 
+// invalidFile returns the file that a go list error without a position
+// is about, when go list left the file out of p for it (a NUL byte in it,
+// say: "read /dir/x.go: unexpected NUL in input"). Load parses it anyway,
+// so that the parser reports the problem at its position.
+func invalidFile(p *packages.Package, e packages.Error) (string, bool) {
+	if e.Kind != packages.ListError || e.Pos != "" && e.Pos != "-" {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(e.Msg, "read ")
+	if !ok {
+		return "", false
+	}
+	name, _, ok := strings.Cut(rest, ": ")
+	if !ok || !strings.HasSuffix(name, ".go") || !filepath.IsAbs(name) || filepath.Dir(name) != filepath.Clean(p.Dir) {
+		return "", false
+	}
+	return name, true
+}
+
+// hasErrorIn reports whether p has an error positioned in the file name.
+func hasErrorIn(p *packages.Package, name string) bool {
+	return slices.ContainsFunc(p.Errors, func(e packages.Error) bool {
+		pos, ok := parsePos(e.Pos)
+		return ok && pos.File == name
+	})
+}
+
 // convert turns a go/packages error into a *model.Error when it has a
-// position.
-func convert(p *packages.Package, e packages.Error) error {
+// position. A relative file name is relative to dir, where go list ran.
+func convert(dir string, p *packages.Package, e packages.Error) error {
 	msg := e.Msg
 	pos, ok := parsePos(e.Pos)
 	if !ok {
@@ -207,6 +257,9 @@ func convert(p *packages.Package, e packages.Error) error {
 			msg = p.PkgPath + ": " + msg
 		}
 		return errors.New(msg)
+	}
+	if !filepath.IsAbs(pos.File) {
+		pos.File = filepath.Join(dir, pos.File)
 	}
 	return &model.Error{Pos: pos, Msg: msg}
 }

@@ -138,3 +138,61 @@ func TestDropOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadListErrorIsAbsolute: found by FuzzGenerate (gen). go list
+// reports some problems itself (here a byte that is not UTF-8, in a
+// comment), positioned relative to the directory it ran in: they come
+// out with the absolute file name of every other error, and once, not
+// again beside the parser's report of the same problem.
+func TestLoadListErrorIsAbsolute(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module utf\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "p"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "p", "p.go")
+	if err := os.WriteFile(file, []byte("package p\n\n// caf\xe9\nfunc F() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(Config{Dir: dir, Patterns: []string{"./p"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 {
+		t.Fatalf("errors %q, want one", res.Errors)
+	}
+	var me *model.Error
+	if !errors.As(res.Errors[0], &me) || me.Pos != (model.Pos{File: file, Line: 3, Col: 7}) || !strings.Contains(me.Msg, "UTF-8") {
+		t.Errorf("error %q, want %s:3:7: illegal UTF-8 encoding", res.Errors[0], file)
+	}
+}
+
+// TestLoadNULIsPositioned: found by FuzzGenerate (gen). go list leaves a
+// file with a NUL byte out of its package and reports the problem
+// without a position; the file is parsed anyway, so that the parser
+// reports it at its line and column.
+func TestLoadNULIsPositioned(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module nulbyte\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "nul.go")
+	if err := os.WriteFile(file, []byte("package nulbyte\n\n//temporal:activity\x00\nfunc F() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) == 0 {
+		t.Fatal("no errors")
+	}
+	for _, e := range res.Errors {
+		var me *model.Error
+		if !errors.As(e, &me) || me.Pos.File != file || me.Pos.Line != 3 || me.Pos.Col != 20 {
+			t.Errorf("error %q, want it at %s:3:20", e, file)
+		}
+	}
+}

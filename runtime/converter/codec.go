@@ -131,8 +131,9 @@ type zlibCodec struct{ opts ZlibCodecOptions }
 
 // NewZlibCodec returns a PayloadCodec that replaces each payload with a
 // binary/zlib payload holding the zlib-compressed protobuf encoding of the
-// original, unless that is not smaller (see ZlibCodecOptions). The format
-// matches the zlib codec of the other Temporal SDKs.
+// original, unless that is not smaller (see ZlibCodecOptions) and the
+// original is not itself binary/zlib. The format matches the zlib codec of
+// the other Temporal SDKs.
 func NewZlibCodec(opts ZlibCodecOptions) PayloadCodec { return &zlibCodec{opts: opts} }
 
 func (z *zlibCodec) Encode(ps []*commonpb.Payload) ([]*commonpb.Payload, error) {
@@ -151,7 +152,9 @@ func (z *zlibCodec) Encode(ps []*commonpb.Payload) ([]*commonpb.Payload, error) 
 		if err != nil {
 			return nil, fmt.Errorf("payload %d: %w", i, err)
 		}
-		if buf.Len() >= len(raw) && !z.opts.AlwaysEncode {
+		// A binary/zlib payload is always wrapped: left as it is, Decode
+		// would take it for one of ours and unwrap it.
+		if buf.Len() >= len(raw) && !z.opts.AlwaysEncode && string(p.GetMetadata()[MetadataEncoding]) != EncodingZlib {
 			out[i] = p
 			continue
 		}

@@ -135,3 +135,31 @@ func TestCodecs(t *testing.T) {
 		t.Errorf("Codecs shares its slice with the converter: %v", again)
 	}
 }
+
+// TestZlibCodecInvertsItselfOnZlibPayloads: found by FuzzHandler (the
+// codec server). A binary/zlib payload that does not compress further was
+// passed through by Encode, and Decode then unwrapped it: Decode did not
+// invert Encode.
+func TestZlibCodecInvertsItselfOnZlibPayloads(t *testing.T) {
+	z := NewZlibCodec(ZlibCodecOptions{})
+	inner, err := NewZlibCodec(ZlibCodecOptions{AlwaysEncode: true}).Encode([]*commonpb.Payload{newPayload(EncodingJSON, []byte(`"hi"`))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*commonpb.Payload{
+		inner[0], // a real zlib payload: does not compress again
+		newPayload(EncodingZlib, []byte("not zlib at all")),
+	} {
+		enc, err := z.Encode([]*commonpb.Payload{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec, err := z.Decode(enc)
+		if err != nil {
+			t.Fatalf("decode of %v: %v", enc[0], err)
+		}
+		if !proto.Equal(dec[0], p) {
+			t.Errorf("encode then decode of %v gave %v", p, dec[0])
+		}
+	}
+}

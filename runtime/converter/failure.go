@@ -22,6 +22,24 @@ const panicErrorType = "PanicError"
 // attributes are encoded.
 const encodedFailureMessage = "Encoded failure"
 
+// MaxFailureDepth is the longest cause chain the standard failure
+// converter keeps, in either direction. A longer chain (a failure from
+// the wire nested deeper, or an error whose Unwrap chain is longer or
+// loops) is cut: its MaxFailureDepth-th link is replaced by an
+// application failure of type TruncatedCausesType saying so.
+const MaxFailureDepth = 100
+
+// TruncatedCausesType is the application failure type of the link that
+// replaces the causes past MaxFailureDepth.
+const TruncatedCausesType = "TruncatedCauses"
+
+// truncatedCauses returns the link that replaces the causes past
+// MaxFailureDepth.
+func truncatedCauses() error {
+	msg := fmt.Sprintf("deeper causes dropped: a cause chain holds at most %d failures", MaxFailureDepth)
+	return temporal.NewNonRetryableApplicationError(msg, TruncatedCausesType, nil)
+}
+
 // FailureConverter converts errors to and from Temporal failures.
 type FailureConverter interface {
 	// ErrorToFailure converts err and its causes; nil gives nil.
@@ -70,8 +88,16 @@ type messager interface{ Message() string }
 // error's Unwrap result, converted recursively. Details that cannot be
 // encoded are dropped and the reason is appended to the message.
 func (c *failureConverter) ErrorToFailure(err error) *failurepb.Failure {
+	return c.errorToFailure(err, 1)
+}
+
+// errorToFailure converts err, the depth-th link of its chain.
+func (c *failureConverter) errorToFailure(err error, depth int) *failurepb.Failure {
 	if err == nil {
 		return nil
+	}
+	if depth >= MaxFailureDepth && errors.Unwrap(err) != nil {
+		err = truncatedCauses()
 	}
 	f := &failurepb.Failure{Source: FailureSource, Message: err.Error()}
 	if m, ok := err.(messager); ok {
@@ -139,7 +165,7 @@ func (c *failureConverter) ErrorToFailure(err error) *failurepb.Failure {
 			Type: goErrorType(err),
 		}}
 	}
-	f.Cause = c.ErrorToFailure(errors.Unwrap(err))
+	f.Cause = c.errorToFailure(errors.Unwrap(err), depth+1)
 	if c.opts.EncodeCommonAttributes {
 		c.encodeAttributes(f)
 	}
@@ -190,8 +216,16 @@ func goErrorType(err error) string {
 // with an empty type. encoded_attributes, when present and decodable,
 // supply message and stack trace. f is not modified.
 func (c *failureConverter) FailureToError(f *failurepb.Failure) error {
+	return c.failureToError(f, 1)
+}
+
+// failureToError converts f, the depth-th link of its chain.
+func (c *failureConverter) failureToError(f *failurepb.Failure, depth int) error {
 	if f == nil {
 		return nil
+	}
+	if depth >= MaxFailureDepth && f.GetCause() != nil {
+		return truncatedCauses()
 	}
 	message, stack := f.GetMessage(), f.GetStackTrace()
 	if ea := f.GetEncodedAttributes(); ea != nil {
@@ -200,7 +234,7 @@ func (c *failureConverter) FailureToError(f *failurepb.Failure) error {
 			message, stack = attrs.Message, attrs.StackTrace
 		}
 	}
-	cause := c.FailureToError(f.GetCause())
+	cause := c.failureToError(f.GetCause(), depth+1)
 	switch {
 	case f.GetApplicationFailureInfo() != nil:
 		info := f.GetApplicationFailureInfo()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
 	"time"
 
@@ -286,4 +287,76 @@ func TestUnencodableDetails(t *testing.T) {
 	if f.GetApplicationFailureInfo().GetDetails() != nil || f.Message == "m" {
 		t.Errorf("failure = %v", f)
 	}
+}
+
+// loopError is its own cause: an Unwrap chain that never ends.
+type loopError struct{}
+
+func (loopError) Error() string   { return "loop" }
+func (e loopError) Unwrap() error { return e }
+
+// chainOf returns a wire failure chain of n application failures.
+func chainOf(n int) *failurepb.Failure {
+	var f *failurepb.Failure
+	for i := n; i > 0; i-- {
+		f = &failurepb.Failure{Message: fmt.Sprintf("level %d", i), Cause: f,
+			FailureInfo: &failurepb.Failure_ApplicationFailureInfo{ApplicationFailureInfo: &failurepb.ApplicationFailureInfo{Type: "Level"}}}
+	}
+	return f
+}
+
+// TestFailureCauseChainsAreBounded: found by FuzzFailureConversion. Cause
+// chains longer than MaxFailureDepth are cut in both directions, so that
+// a deeply nested failure from the wire cannot make Error() quadratic
+// and an error whose Unwrap loops cannot overflow the stack.
+func TestFailureCauseChainsAreBounded(t *testing.T) {
+	fc := NewFailureConverter(nil, FailureConverterOptions{})
+	errDepth := func(err error) (n int, last error) {
+		for ; err != nil && n < 10*MaxFailureDepth; err = errors.Unwrap(err) {
+			n, last = n+1, err
+		}
+		return n, last
+	}
+	failDepth := func(f *failurepb.Failure) (n int, last *failurepb.Failure) {
+		for ; f != nil && n < 10*MaxFailureDepth; f = f.GetCause() {
+			n, last = n+1, f
+		}
+		return n, last
+	}
+	truncated := func(t *testing.T, err error) {
+		t.Helper()
+		var ae *temporal.ApplicationError
+		if !errors.As(err, &ae) || ae.Type() != TruncatedCausesType || !strings.Contains(ae.Message(), "at most 100 failures") {
+			t.Errorf("last link = %v (%T), want a %s application error", err, err, TruncatedCausesType)
+		}
+	}
+
+	t.Run("FromTheWire", func(t *testing.T) {
+		err := fc.FailureToError(chainOf(5000))
+		n, last := errDepth(err)
+		if n != MaxFailureDepth {
+			t.Errorf("error chain of %d, want %d", n, MaxFailureDepth)
+		}
+		truncated(t, last)
+		if !strings.HasPrefix(err.Error(), "level 1: level 2: ") {
+			t.Errorf("message %.40q...", err.Error())
+		}
+		if n, _ := failDepth(fc.ErrorToFailure(err)); n != MaxFailureDepth {
+			t.Errorf("converted back: failure chain of %d, want %d", n, MaxFailureDepth)
+		}
+	})
+	t.Run("AtTheLimit", func(t *testing.T) {
+		n, last := errDepth(fc.FailureToError(chainOf(MaxFailureDepth)))
+		var ae *temporal.ApplicationError
+		if n != MaxFailureDepth || !errors.As(last, &ae) || ae.Message() != fmt.Sprintf("level %d", MaxFailureDepth) {
+			t.Errorf("a chain of exactly %d: %d links, last %v", MaxFailureDepth, n, last)
+		}
+	})
+	t.Run("LoopingUnwrap", func(t *testing.T) {
+		n, last := failDepth(fc.ErrorToFailure(loopError{}))
+		if n != MaxFailureDepth {
+			t.Errorf("failure chain of %d, want %d", n, MaxFailureDepth)
+		}
+		truncated(t, fc.FailureToError(last))
+	})
 }
