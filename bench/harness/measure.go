@@ -195,6 +195,9 @@ func childImpl(impl string) (string, []string) {
 // without SDK metrics recorded into OpenTelemetry and OpenTelemetry
 // tracing of every workflow and activity, interleaved in rounds.
 func (h *harness) observe(ctx context.Context) error {
+	if h.cfg.ObserveWorkflows <= 0 {
+		return fmt.Errorf("Config.ObserveWorkflows is %d", h.cfg.ObserveWorkflows)
+	}
 	impls := []string{shape.Ours, shape.Ours + Observed, shape.SDK, shape.SDK + Observed}
 	res, err := h.throughputRounds(ctx, impls, h.cfg.ObserveWorkflows, max(1, h.cfg.Rounds), nil)
 	if err != nil {
