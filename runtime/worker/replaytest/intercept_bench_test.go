@@ -38,6 +38,7 @@ func BenchmarkReplayInterceptors(b *testing.B) {
 		opts worker.ReplayerOptions
 	}{
 		{"none", worker.ReplayerOptions{}},
+		{"none-nowatchdog", worker.ReplayerOptions{DeadlockTimeout: -1}},
 		{"interceptor", worker.ReplayerOptions{WorkflowInterceptors: []workflow.Interceptor{passThrough{}}}},
 		{"propagator", worker.ReplayerOptions{ContextPropagators: []temporal.ContextPropagator{noValues{}}}},
 	}
