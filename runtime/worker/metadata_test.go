@@ -2,11 +2,14 @@ package worker_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"google.golang.org/grpc"
 
 	"github.com/temporalgen/temporalgen/internal/testenv"
 	"github.com/temporalgen/temporalgen/runtime/client"
@@ -140,5 +143,46 @@ func TestVersioningIntent(t *testing.T) {
 	}
 	if a := testenv.First(evs, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW).GetWorkflowExecutionContinuedAsNewEventAttributes(); !a.GetInheritBuildId() {
 		t.Errorf("WorkflowExecutionContinuedAsNew does not inherit the build id: %v", a)
+	}
+}
+
+// TestInitialVersioningBehavior: ContinueAsNewOptions.InitialVersioningBehavior
+// is sent on the continue-as-new command (seen on the wire); server
+// 1.29.1 accepts it from an unversioned worker (it records it only for
+// versioned workflows) and the chain completes.
+func TestInitialVersioningBehavior(t *testing.T) {
+	var mu sync.Mutex
+	var sent []enumspb.ContinueAsNewVersioningBehavior
+	spy := grpc.WithChainUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		if r, ok := req.(*workflowservice.RespondWorkflowTaskCompletedRequest); ok {
+			for _, c := range r.GetCommands() {
+				if a := c.GetContinueAsNewWorkflowExecutionCommandAttributes(); a != nil {
+					mu.Lock()
+					sent = append(sent, a.GetInitialVersioningBehavior())
+					mu.Unlock()
+				}
+			}
+		}
+		return invoker(ctx, method, req, reply, cc, opts...)
+	})
+	e := newEnv(t, spy)
+	e.worker(worker.Options{}, func(w *worker.Worker) {
+		testenv.Must(t, w.RegisterWorkflow("Chain", func(ctx workflow.Context, again bool) error {
+			if again {
+				return workflow.NewContinueAsNewError(ctx, workflow.ContinueAsNewOptions{
+					InitialVersioningBehavior: enumspb.CONTINUE_AS_NEW_VERSIONING_BEHAVIOR_AUTO_UPGRADE}, false)
+			}
+			return nil
+		}))
+	})
+	h := e.start("Chain", true)
+	testenv.Must(t, h.Get(testenv.Context(t), nil))
+	if n := testenv.Count(testenv.History(t, h), enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW); n != 1 {
+		t.Fatalf("%d continued-as-new events, want 1", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sent) != 1 || sent[0] != enumspb.CONTINUE_AS_NEW_VERSIONING_BEHAVIOR_AUTO_UPGRADE {
+		t.Errorf("continue-as-new commands sent with %v, want one with AUTO_UPGRADE", sent)
 	}
 }
