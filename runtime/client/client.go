@@ -43,12 +43,7 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 		return nil, err
 	}
 	dialOpts := []grpc.DialOption{
-		grpc.WithChainUnaryInterceptor(
-			metricsInterceptor(opts.MetricsHandler, opts.Namespace, ""),
-			retryInterceptor(opts.Retry),
-			metricsInterceptor(opts.MetricsHandler, opts.Namespace, temporal.MetricAttemptSuffix),
-			headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers),
-		),
+		grpc.WithChainUnaryInterceptor(unaryInterceptors(opts)...),
 		grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(DefaultMaxMessageSize),
 			grpc.MaxCallSendMsgSize(DefaultMaxMessageSize),

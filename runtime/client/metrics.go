@@ -13,21 +13,31 @@ import (
 	"github.com/temporalgen/temporalgen/runtime/temporal"
 )
 
+// unaryInterceptors is the client's chain: metrics per call (with a
+// handler), retries, metrics per attempt (with a handler), headers.
+// Without a MetricsHandler the metrics layers are left out, so calls pay
+// nothing for them.
+func unaryInterceptors(opts Options) []grpc.UnaryClientInterceptor {
+	root := sdkmetrics.New(opts.MetricsHandler, map[string]string{temporal.TagNamespace: opts.Namespace, temporal.TagClientName: temporal.ClientNameValue})
+	if root == nil {
+		return []grpc.UnaryClientInterceptor{retryInterceptor(opts.Retry), headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers)}
+	}
+	return []grpc.UnaryClientInterceptor{
+		metricsInterceptor(root, ""),
+		retryInterceptor(opts.Retry),
+		metricsInterceptor(root, temporal.MetricAttemptSuffix),
+		headerInterceptor(opts.Namespace, opts.APIKey, opts.APIKeyFunc, opts.Headers),
+	}
+}
+
 // metricsInterceptor records every call once, after its retries (and,
 // with suffix MetricAttemptSuffix, inside the retry loop: every attempt):
 // temporal_request (or temporal_long_request for long polls), its
 // latency, and on failure temporal_request_failure tagged with the gRPC
 // status code (and temporal_request_resource_exhausted for
 // ResourceExhausted); a poll cancelled by a stopping worker is a failure
-// with status_code Canceled, as in Temporal's other SDKs. Without a
-// handler it is a no-op that adds no interceptor work.
-func metricsInterceptor(h temporal.MetricsHandler, namespace, suffix string) grpc.UnaryClientInterceptor {
-	root := sdkmetrics.New(h, map[string]string{temporal.TagNamespace: namespace, temporal.TagClientName: temporal.ClientNameValue})
-	if root == nil {
-		return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-			return invoker(ctx, method, req, reply, cc, opts...)
-		}
-	}
+// with status_code Canceled, as in Temporal's other SDKs.
+func metricsInterceptor(root *sdkmetrics.Scope, suffix string) grpc.UnaryClientInterceptor {
 	short, long := metricNames(false, suffix), metricNames(true, suffix)
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
 		m := root.With(temporal.TagOperation, operationOf(method))

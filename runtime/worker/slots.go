@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/temporalgen/temporalgen/runtime/internal/actworker"
 )
 
 // SlotSupplier hands out the slots that bound how many tasks of one kind
@@ -36,33 +38,7 @@ type Tuner struct {
 }
 
 // FixedSlots returns a supplier of n slots (at least 1).
-func FixedSlots(n int) SlotSupplier {
-	return &fixedSlots{ch: make(chan struct{}, max(1, n))}
-}
-
-type fixedSlots struct{ ch chan struct{} }
-
-func (f *fixedSlots) Reserve(ctx context.Context) error {
-	select {
-	case f.ch <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (f *fixedSlots) TryReserve() bool {
-	select {
-	case f.ch <- struct{}{}:
-		return true
-	default:
-		return false
-	}
-}
-
-func (f *fixedSlots) Release() { <-f.ch }
-
-func (f *fixedSlots) Usage() (int, int) { n := len(f.ch); return n, cap(f.ch) - n }
+func FixedSlots(n int) SlotSupplier { return actworker.FixedSlots(n) }
 
 // ResourceSampler reads the machine's load as fractions in [0, 1].
 // DefaultResourceSampler reads Linux's /proc; tests and other platforms
